@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs, idempotently, what the tests and the peer benchmarks need on a Debian machine:
+# the reference Python implementations used as oracles. Fast when everything is already there.
+set -euo pipefail
+
+# Debian packages the oracles and interop tests use; add to this list when a test needs more.
+APT_PACKAGES=(python3 python3-numpy)
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} > 0)); then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

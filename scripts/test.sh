@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: every test project once, then the kernel tests again under each SIMD
+# width (512-bit, 128-bit, scalar) so that every vector path is exercised. Ends with one line
+# "N passed, N failed" totalling all runs. Exit code 0 only when nothing failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+passed=0
+failed=0
+results=$(mktemp -d)
+
+# run LABEL ENV... -- dotnet test ARGS: runs one leg and adds its counts to the totals.
+run() {
+  local label=$1; shift
+  local env=()
+  while [[ $1 != "--" ]]; do env+=("$1"); shift; done
+  shift
+  local log="$results/$label.log"
+  echo "== $label"
+  env "${env[@]}" dotnet test "$@" -c Release --no-build 2>&1 | tee "$log" | grep -E "^(Passed|Failed)!|\[FAIL\]|error" || true
+  local status=${PIPESTATUS[0]}
+  local p f
+  p=$(grep -oE "Passed: +[0-9]+" "$log" | awk '{s += $2} END {print s + 0}')
+  f=$(grep -oE "Failed: +[0-9]+" "$log" | awk '{s += $2} END {print s + 0}')
+  if [[ $status -ne 0 && $f -eq 0 ]]; then
+    echo "   $label: dotnet test exited $status without reporting a failed test (crash or build error); counted as 1 failure"
+    f=1
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
+echo "== build"
+if ! dotnet build BioImage.Kernels.sln -c Release 2>&1 | tail -n 3; then :; fi
+if [[ ${PIPESTATUS[0]} -ne 0 ]]; then
+  dotnet build BioImage.Kernels.sln -c Release 2>&1 | grep -E "error" | sort -u | head -n 30
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+run all -- BioImage.Kernels.sln
+run kernels-512bit DOTNET_MaxVectorTBitWidth=512 -- tests/BioImage.Kernels.Tests
+run kernels-128bit DOTNET_EnableAVX=0 -- tests/BioImage.Kernels.Tests
+run kernels-scalar DOTNET_EnableHWIntrinsic=0 -- tests/BioImage.Kernels.Tests
+
+rm -rf "$results"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

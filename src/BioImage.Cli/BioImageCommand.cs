@@ -1,0 +1,58 @@
+using System.CommandLine;
+using BioImage.Cli.Commands;
+
+namespace BioImage.Cli;
+
+/// <summary>The root command: registers every verb and maps failures to exit codes.</summary>
+/// <remarks>
+/// Exit codes: 0 success; 1 the operation failed (the message says what, e.g. which blocks); 2 bad arguments
+/// (unknown option or value, wrong rank, missing input). Errors are one line on stderr, never a stack trace;
+/// set <c>BIOIMAGE_DEBUG=1</c> to get the full exception.
+/// </remarks>
+internal static class BioImageCommand
+{
+    public const int Success = 0;
+    public const int Failed = 1;
+    public const int BadArguments = 2;
+
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = new RootCommand("bioimage — fast block-wise processing of large 3D bio-images (Zarr, N5, TIFF, HDF5, MRC, NIfTI) on threads, worker processes or Slurm.")
+        {
+            DemoCommand.Create(),
+            StatsCommand.Create(),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            // An unknown verb also reports "Required command was not provided."; the other message is the useful one.
+            var messages = parsed.Errors.Select(e => OneLine(e.Message)).Distinct().ToList();
+            if (messages.Count > 1)
+            {
+                messages.RemoveAll(m => m.StartsWith("Required command was not provided", StringComparison.Ordinal));
+            }
+
+            error.WriteLine("error: " + string.Join("; ", messages));
+            return BadArguments;
+        }
+
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception exception) when (!IsDebug)
+        {
+            bool usage = exception is UsageException or FileNotFoundException or DirectoryNotFoundException;
+            error.WriteLine("error: " + OneLine(exception.Message));
+            return usage ? BadArguments : Failed;
+        }
+    }
+
+    private static bool IsDebug => Environment.GetEnvironmentVariable("BIOIMAGE_DEBUG") == "1";
+
+    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+}
+
+/// <summary>A bad argument found after parsing (e.g. a block shape whose rank does not match the input): exit code 2.</summary>
+internal sealed class UsageException(string message) : Exception(message);

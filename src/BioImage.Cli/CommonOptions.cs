@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+
+namespace BioImage.Cli;
+
+/// <summary>
+/// The options every verb shares, so that all verbs read the same way:
+/// <c>bioimage VERB INPUT [OUTPUT] [--input-key K] [--output-key K] [--block-shape Z,Y,X] [--workers N] [--job-type T] [--json]</c>.
+/// Inputs and outputs are (path, key) pairs as in elf/cluster_tools; the key is optional when the path itself is the array.
+/// </summary>
+internal static class CommonOptions
+{
+    /// <summary>Job types the runner offers; each later backend adds its name here.</summary>
+    public static readonly string[] JobTypes = ["local"];
+
+    public static Argument<string> Input() => new("INPUT") { Description = "Input path (a .npy file, or a container with --input-key)." };
+
+    public static Argument<string> Output() => new("OUTPUT") { Description = "Output path." };
+
+    public static Option<string?> InputKey() => new("--input-key") { Description = "Dataset inside INPUT (zarr/n5/hdf5 group path); omit when INPUT is the array itself.", HelpName = "K" };
+
+    public static Option<string?> OutputKey() => new("--output-key") { Description = "Dataset inside OUTPUT; omit when OUTPUT is the array itself.", HelpName = "K" };
+
+    public static Option<long[]?> BlockShape() => new("--block-shape")
+    {
+        Description = "Block extents, one per axis, comma-separated (default: the input's chunks, or the whole volume).",
+        HelpName = "Z,Y,X",
+        CustomParser = ParsePositiveList,
+    };
+
+    public static Option<int> Workers() => new("--workers")
+    {
+        Description = "Parallel workers (threads for local runs).",
+        HelpName = "N",
+        DefaultValueFactory = _ => Environment.ProcessorCount,
+        Validators = { result => RequirePositive(result, "--workers") },
+    };
+
+    public static Option<string> JobType()
+    {
+        var option = new Option<string>("--job-type") { Description = "Where blocks run.", HelpName = string.Join('|', JobTypes), DefaultValueFactory = _ => "local" };
+        option.Validators.Add(result =>
+        {
+            string? value = result.GetValueOrDefault<string>();
+            if (value is not null && !JobTypes.Contains(value))
+            {
+                result.AddError($"--job-type: '{value}' is not available; expected one of: {string.Join(", ", JobTypes)}.");
+            }
+        });
+        return option;
+    }
+
+    public static Option<bool> Json() => new("--json") { Description = "Print the result as one JSON object (for scripts)." };
+
+    /// <summary>The block shape given on the command line, or null when it was not given.</summary>
+    /// <remarks>System.CommandLine yields an empty array for an absent array-valued option.</remarks>
+    public static long[]? GetBlockShape(this ParseResult parse, Option<long[]?> option) =>
+        parse.GetValue(option) is { Length: > 0 } shape ? shape : null;
+
+    /// <summary>Checks that a block shape has one extent per axis of the data; null means "not given".</summary>
+    public static void CheckRank(long[]? blockShape, int rank)
+    {
+        if (blockShape is not null && blockShape.Length != rank)
+        {
+            throw new UsageException($"--block-shape has {blockShape.Length} values but the input has {rank} axes; give {rank} comma-separated extents.");
+        }
+    }
+
+    private static long[]? ParsePositiveList(ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return null;
+        }
+
+        var parts = string.Join(',', result.Tokens.Select(t => t.Value)).Split(',', StringSplitOptions.TrimEntries);
+        var values = new long[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) || values[i] < 1)
+            {
+                result.AddError($"--block-shape: '{string.Join(',', parts)}' is not a list of positive integers like 64,64,64.");
+                return null;
+            }
+        }
+
+        return values;
+    }
+
+    private static void RequirePositive(OptionResult result, string name)
+    {
+        int value = result.GetValueOrDefault<int>();
+        if (value < 1)
+        {
+            result.AddError($"{name} must be at least 1; got {value}.");
+        }
+    }
+}

@@ -1,0 +1,1 @@
+return BioImage.Cli.BioImageCommand.Run(args, Console.Out, Console.Error);

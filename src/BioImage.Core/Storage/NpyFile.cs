@@ -1,0 +1,184 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace BioImage.Storage;
+
+/// <summary>The header of a numpy <c>.npy</c> file: element type, shape, byte order and where the data starts.</summary>
+/// <param name="DType">Element type.</param>
+/// <param name="Shape">Extent of each axis (C order).</param>
+/// <param name="IsBigEndian">True when the file stores multi-byte values big-endian.</param>
+/// <param name="DataOffset">Byte offset of the first element.</param>
+public sealed record NpyHeader(DType DType, IReadOnlyList<int> Shape, bool IsBigEndian, long DataOffset);
+
+/// <summary>
+/// Reads and writes numpy's <c>.npy</c> format (versions 1.0–3.0; C order; little- or big-endian), so that
+/// results open with <c>numpy.load</c> and numpy arrays can be fed to the CLI.
+/// Format: https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html
+/// </summary>
+public static partial class NpyFile
+{
+    private static ReadOnlySpan<byte> Magic => [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
+
+    /// <summary>Reads the header; throws <see cref="InvalidDataException"/> naming the file when it is not a supported .npy.</summary>
+    public static NpyHeader ReadHeader(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return ReadHeader(stream, path);
+    }
+
+    /// <summary>Reads a whole array; <typeparamref name="T"/> must match the file's dtype (a bool file also reads as <see cref="byte"/> 0/1).</summary>
+    public static NdArray<T> Read<T>(string path)
+        where T : unmanaged
+    {
+        using var stream = File.OpenRead(path);
+        var header = ReadHeader(stream, path);
+        var expected = DTypes.Of<T>();
+        if (header.DType != expected && !(header.DType == DType.Bool && expected == DType.UInt8))
+        {
+            throw new InvalidDataException($"{path} holds {header.DType.NumpyName()} values; it cannot be read as {expected.NumpyName()}.");
+        }
+
+        var array = NdArray<T>.Allocate(header.Shape.ToArray(), clear: false);
+        var bytes = MemoryMarshal.AsBytes(array.Span);
+        stream.ReadExactly(bytes);
+        if (header.IsBigEndian)
+        {
+            ReverseEndianness(bytes, header.DType.ItemSize());
+        }
+
+        return array;
+    }
+
+    /// <summary>Writes <paramref name="array"/> as a little-endian, C-order .npy (version 1.0) atomically (temp file + rename).</summary>
+    public static void Write<T>(string path, NdArray<T> array)
+        where T : unmanaged
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        string shape = array.Rank == 1 ? $"({array.Shape[0]},)" : $"({string.Join(", ", array.Shape.ToArray())})";
+        string dict = $"{{'descr': '{Descr(array.DType)}', 'fortran_order': False, 'shape': {shape}, }}";
+        int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
+        string header = dict + new string(' ', ((unpadded + 63) / 64 * 64) - unpadded) + "\n";
+
+        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+        try
+        {
+            using (var stream = File.Create(temporary))
+            {
+                stream.Write(Magic);
+                stream.Write([1, 0]);
+                Span<byte> length = stackalloc byte[2];
+                BinaryPrimitives.WriteUInt16LittleEndian(length, checked((ushort)header.Length));
+                stream.Write(length);
+                stream.Write(Encoding.ASCII.GetBytes(header));
+                stream.Write(MemoryMarshal.AsBytes<T>(array.Span));
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static NpyHeader ReadHeader(Stream stream, string path)
+    {
+        Span<byte> prefix = stackalloc byte[8];
+        if (stream.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false) < prefix.Length || !prefix[..6].SequenceEqual(Magic))
+        {
+            throw new InvalidDataException($"{path} is not a .npy file (the magic string \\x93NUMPY is missing).");
+        }
+
+        byte major = prefix[6];
+        int lengthBytes = major switch
+        {
+            1 => 2,
+            2 or 3 => 4,
+            _ => throw new InvalidDataException($"{path}: .npy format version {major}.{prefix[7]} is not supported; expected 1.0, 2.0 or 3.0."),
+        };
+        Span<byte> lengthField = stackalloc byte[4];
+        stream.ReadExactly(lengthField[..lengthBytes]);
+        int headerLength = lengthBytes == 2 ? BinaryPrimitives.ReadUInt16LittleEndian(lengthField) : BinaryPrimitives.ReadInt32LittleEndian(lengthField);
+        var headerBytes = new byte[headerLength];
+        stream.ReadExactly(headerBytes);
+        string dict = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
+
+        var descr = DescrPattern().Match(dict);
+        var fortran = FortranPattern().Match(dict);
+        var shape = ShapePattern().Match(dict);
+        if (!descr.Success || !fortran.Success || !shape.Success)
+        {
+            throw new InvalidDataException($"{path}: the .npy header '{dict.Trim()}' lacks descr, fortran_order or shape.");
+        }
+
+        if (fortran.Groups[1].Value == "True")
+        {
+            throw new InvalidDataException($"{path} is stored in Fortran order; save it in C order (numpy.ascontiguousarray) first.");
+        }
+
+        var (dtype, bigEndian) = ParseDescr(descr.Groups[1].Value, path);
+        var extents = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(e => int.Parse(e, NumberStyles.None, CultureInfo.InvariantCulture)).ToArray();
+        return new NpyHeader(dtype, extents, bigEndian, stream.Position);
+    }
+
+    private static (DType DType, bool BigEndian) ParseDescr(string descr, string path)
+    {
+        char order = descr[0];
+        string code = order is '<' or '>' or '|' or '=' ? descr[1..] : descr;
+        DType? dtype = code switch
+        {
+            "b1" => DType.Bool,
+            "u1" => DType.UInt8,
+            "u2" => DType.UInt16,
+            "u4" => DType.UInt32,
+            "u8" => DType.UInt64,
+            "i1" => DType.Int8,
+            "i2" => DType.Int16,
+            "i4" => DType.Int32,
+            "i8" => DType.Int64,
+            "f4" => DType.Float32,
+            "f8" => DType.Float64,
+            _ => null,
+        };
+        return dtype is { } known
+            ? (known, order == '>' && known.ItemSize() > 1)
+            : throw new InvalidDataException($"{path}: dtype '{descr}' is not supported; expected bool, (u)int8–64, float32 or float64.");
+    }
+
+    private static string Descr(DType dtype) => dtype switch
+    {
+        DType.Bool => "|b1",
+        DType.UInt8 => "|u1",
+        DType.Int8 => "|i1",
+        _ => $"<{(dtype.IsFloatingPoint() ? 'f' : dtype.IsSigned() ? 'i' : 'u')}{dtype.ItemSize()}",
+    };
+
+    private static void ReverseEndianness(Span<byte> bytes, int itemSize)
+    {
+        switch (itemSize)
+        {
+            case 2:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(bytes), MemoryMarshal.Cast<byte, ushort>(bytes));
+                break;
+            case 4:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(bytes), MemoryMarshal.Cast<byte, uint>(bytes));
+                break;
+            case 8:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(bytes), MemoryMarshal.Cast<byte, ulong>(bytes));
+                break;
+        }
+    }
+
+    [GeneratedRegex(@"'descr'\s*:\s*'([^']+)'")]
+    private static partial Regex DescrPattern();
+
+    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
+    private static partial Regex FortranPattern();
+
+    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
+    private static partial Regex ShapePattern();
+}

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using BioImage.Cli;
+
+namespace BioImage.Cli.Tests;
+
+/// <summary>The command line as a user meets it: help, version, exit codes, one-line errors, --json.</summary>
+public class CliTests
+{
+    private static (int ExitCode, string Output, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        int code = BioImageCommand.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void Help_lists_the_verbs()
+    {
+        var (code, output, _) = Run("--help");
+        Assert.Equal(0, code);
+        Assert.Contains("demo", output, StringComparison.Ordinal);
+        Assert.Contains("stats <INPUT>", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Version_prints_the_assembly_version()
+    {
+        var (code, output, _) = Run("--version");
+        Assert.Equal(0, code);
+        Assert.Matches(@"^\d+\.\d+\.\d+", output);
+    }
+
+    [Theory]
+    [InlineData("unknown verb", "frobnicate")]
+    [InlineData("--block-shape", "stats", "x.npy", "--block-shape", "0,4,4")]
+    [InlineData("--block-shape", "stats", "x.npy", "--block-shape", "a,b")]
+    [InlineData("--workers must be at least 1", "stats", "x.npy", "--workers", "-3")]
+    [InlineData("--job-type: 'slurm' is not available", "stats", "x.npy", "--job-type", "slurm")]
+    [InlineData("Required argument 'INPUT' missing", "stats")]
+    [InlineData("Unrecognized command or argument '--frob'", "demo", "--frob")]
+    [InlineData("--size must be between", "demo", "--size", "3")]
+    public void Bad_arguments_exit_2_with_one_line_naming_the_argument(string expected, params string[] args)
+    {
+        var (code, output, error) = Run(args);
+        Assert.Equal(2, code);
+        Assert.Empty(output);
+        Assert.StartsWith("error: ", error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd('\n').Split('\n'));
+        Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
+        if (expected != "unknown verb")
+        {
+            Assert.Contains(expected, error, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Block_shape_of_the_wrong_rank_is_a_bad_argument()
+    {
+        var (code, _, error) = Run("stats", RepoPaths.TestData("npy", "uint16.npy"), "--block-shape", "4,4");
+        Assert.Equal(2, code);
+        Assert.Contains("--block-shape has 2 values but the input has 3 axes", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Missing_input_is_a_bad_argument_and_bad_data_is_a_failure()
+    {
+        Assert.Equal(2, Run("stats", "/nonexistent/in.npy").ExitCode);
+        string garbage = Path.GetTempFileName();
+        File.WriteAllText(garbage, "not an array");
+        var (code, _, error) = Run("stats", garbage);
+        File.Delete(garbage);
+        Assert.Equal(1, code);
+        Assert.Contains("not a .npy file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stats_json_equals_numpy()
+    {
+        var expected = JsonDocument.Parse(File.ReadAllText(RepoPaths.TestData("npy", "expected.json"))).RootElement.GetProperty("float32");
+        var (code, output, error) = Run("stats", RepoPaths.TestData("npy", "float32.npy"), "--block-shape", "2,3,4", "--workers", "2", "--json");
+        Assert.True(code == 0, error);
+        var result = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("float32", result.GetProperty("dtype").GetString());
+        Assert.Equal(expected.GetProperty("min").GetDouble(), result.GetProperty("min").GetDouble());
+        Assert.Equal(expected.GetProperty("max").GetDouble(), result.GetProperty("max").GetDouble());
+        Assert.Equal(expected.GetProperty("mean").GetDouble(), result.GetProperty("mean").GetDouble(), 1e-9);
+        Assert.Equal(expected.GetProperty("std").GetDouble(), result.GetProperty("std").GetDouble(), 1e-9);
+    }
+
+    [Fact]
+    public void Demo_writes_results_numpy_can_read_and_is_deterministic()
+    {
+        string directory = Directory.CreateTempSubdirectory("demo-").FullName;
+        try
+        {
+            var (code, output, error) = Run("demo", "--output-dir", directory, "--size", "40", "--json");
+            Assert.True(code == 0, error);
+            var summary = JsonDocument.Parse(output).RootElement;
+            Assert.Equal(new[] { 40, 40, 40 }, summary.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
+            var steps = summary.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToArray();
+            Assert.Equal(new[] { "generate", "stats", "threshold" }, steps);
+
+            string check = Python.Run(
+                "import sys, numpy as np\n" +
+                "raw = np.load(sys.argv[1] + '/raw.npy'); fg = np.load(sys.argv[1] + '/foreground.npy')\n" +
+                "assert raw.dtype == np.float32 and raw.shape == (40, 40, 40)\n" +
+                "assert fg.dtype == bool and (fg == (raw > 50)).all()\n" +
+                "print(int(fg.sum()), float(raw.astype(np.float64).mean()))\n",
+                directory);
+            var numpy = check.Split(' ');
+            string thresholdResult = summary.GetProperty("steps")[2].GetProperty("result").GetString()!;
+            Assert.Contains($": {numpy[0]} foreground voxels", thresholdResult, StringComparison.Ordinal);
+
+            string again = Directory.CreateTempSubdirectory("demo-").FullName;
+            Assert.Equal(0, Run("demo", "--output-dir", again, "--size", "40").ExitCode);
+            Assert.Equal(File.ReadAllBytes(Path.Combine(directory, "raw.npy")), File.ReadAllBytes(Path.Combine(again, "raw.npy")));
+            Directory.Delete(again, recursive: true);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}
