@@ -1,0 +1,24 @@
+namespace BioImage.Throughput.Ops;
+
+/// <summary>Every op the harness knows, in table order; <c>bench/peers.py</c> has a peer under each name.</summary>
+internal static class OpRegistry
+{
+    public static IReadOnlyList<ThroughputOp> All { get; } =
+    [
+        new MinMaxOp(),
+        new MomentsOp(),
+        new ThresholdOp(),
+        new CopyRegionOp(),
+        new NpyReadOp(),
+        new NpyWriteOp(),
+    ];
+
+    /// <summary>The ops named in <paramref name="names"/> (all when empty); an unknown name throws, listing the known ones.</summary>
+    public static IReadOnlyList<ThroughputOp> Select(IReadOnlyCollection<string> names)
+    {
+        var unknown = names.Where(n => All.All(op => op.Name != n)).ToList();
+        return unknown.Count > 0
+            ? throw new ArgumentException($"Unknown op(s) {string.Join(", ", unknown)}; known: {string.Join(", ", All.Select(op => op.Name))}.", nameof(names))
+            : [.. All.Where(op => names.Count == 0 || names.Contains(op.Name))];
+    }
+}
