@@ -47,7 +47,7 @@ gate.SetAction(parse => GateCommand.Run(
         parse.GetValue(update),
         parse.GetValue(only) ?? [],
         parse.GetValue(slow),
-        RequireShape(parse.GetValue(shape), [128, 128, 128]),
+        RequireShape(parse.GetValue(shape), [256, 256, 256]),
         parse.GetValue(gateSamples)),
     parse.InvocationConfiguration.Output));
 

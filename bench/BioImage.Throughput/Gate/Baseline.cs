@@ -1,16 +1,33 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace BioImage.Throughput.Gate;
 
+/// <summary>What a kernel's speed is divided by: the one that limits it (decided when the baseline is made).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Reference>))]
+internal enum Reference
+{
+    /// <summary>Memory-bound kernels: the bandwidth of a memory copy (bytes read + written per second).</summary>
+    Copy,
+
+    /// <summary>Compute-bound kernels: the speed of <see cref="ComputeLoop"/> (steps per second).</summary>
+    Compute,
+}
+
+/// <summary>A kernel's baseline: its speed divided by the speed of its <paramref name="Reference"/>.</summary>
+/// <param name="Figure">Kernel bytes read + written per second ÷ the reference's speed.</param>
+/// <param name="Reference">The reference the figure is relative to.</param>
+internal sealed record BaselineFigure(double Figure, Reference Reference);
+
 /// <summary>
 /// The committed figures of the regression gate (<c>bench/baseline.json</c>): per kernel (<c>op/dtype</c>) its
-/// speed normalized by a memory copy of its input, measured on <see cref="Shape"/> on <see cref="Machine"/>.
+/// speed relative to a reference measured in the same process, on <see cref="Shape"/> on <see cref="Machine"/>.
 /// Written only by <c>bench/gate.sh --update-baseline</c>, and committed as a reviewed change.
 /// </summary>
 /// <param name="Machine">Where the baseline was measured.</param>
 /// <param name="Shape">The volume the kernels ran on.</param>
-/// <param name="Kernels">Normalized speed per kernel id.</param>
-internal sealed record Baseline(Machine Machine, int[] Shape, SortedDictionary<string, double> Kernels)
+/// <param name="Kernels">Figure per kernel id.</param>
+internal sealed record Baseline(Machine Machine, int[] Shape, SortedDictionary<string, BaselineFigure> Kernels)
 {
     public static Baseline Load(string path)
     {

@@ -10,6 +10,8 @@ internal sealed class NpyReadOp : ThroughputOp
 
     public override bool IsParallel => false;
 
+    public override bool IsGated => false;
+
     /// <summary>Page cache → array: every byte is read once and written once.</summary>
     public override int BytesPerVoxel(int itemSize) => 2 * itemSize;
 

@@ -13,6 +13,8 @@ internal sealed class NpyWriteOp : ThroughputOp
 
     public override bool IsParallel => false;
 
+    public override bool IsGated => false;
+
     /// <summary>Array → page cache: every byte is read once and written once.</summary>
     public override int BytesPerVoxel(int itemSize) => 2 * itemSize;
 

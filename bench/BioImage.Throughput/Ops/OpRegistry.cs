@@ -13,6 +13,10 @@ internal static class OpRegistry
         new NpyWriteOp(),
     ];
 
+    /// <summary>Every (op, dtype) case the harness runs, with its id <c>op/dtype</c> (the gate's kernel ids), in table order.</summary>
+    public static IReadOnlyList<(string Id, ThroughputOp Op, DType DType)> Cases { get; } =
+        [.. All.SelectMany(op => op.DTypes.Select(dtype => ($"{op.Name}/{dtype.NumpyName()}", op, dtype)))];
+
     /// <summary>The ops named in <paramref name="names"/> (all when empty); an unknown name throws, listing the known ones.</summary>
     public static IReadOnlyList<ThroughputOp> Select(IReadOnlyCollection<string> names)
     {

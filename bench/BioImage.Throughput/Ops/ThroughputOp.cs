@@ -25,6 +25,12 @@ internal abstract class ThroughputOp
     /// <summary>True when more threads can speed the op up (false for whole-file I/O).</summary>
     public virtual bool IsParallel => true;
 
+    /// <summary>
+    /// True when the regression gate checks the op: compute kernels are; file I/O is not, because the page cache
+    /// made its figures vary from −50 % to +200 % between runs on our shared machines, beyond any useful tolerance.
+    /// </summary>
+    public virtual bool IsGated => true;
+
     /// <summary>Bytes read plus bytes written per voxel, to relate the op's speed to the memory bandwidth.</summary>
     public abstract int BytesPerVoxel(int itemSize);
 

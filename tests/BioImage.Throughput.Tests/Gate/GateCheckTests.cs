@@ -12,7 +12,7 @@ public class GateCheckTests
     [InlineData(0.61)]
     public void A_kernel_within_the_tolerance_passes(double fractionOfBaseline)
     {
-        var verdict = GateCheck.Check("moments/float32", 0.5 * fractionOfBaseline, 0.5);
+        var verdict = GateCheck.Check("moments/float32", 0.5 * fractionOfBaseline, new BaselineFigure(0.5, Reference.Compute));
 
         Assert.True(verdict.Passed);
         Assert.StartsWith("PASS moments/float32:", verdict.Line, StringComparison.Ordinal);
@@ -21,11 +21,11 @@ public class GateCheckTests
     [Fact]
     public void A_kernel_slower_than_the_tolerance_fails_naming_kernel_figure_baseline_and_tolerance()
     {
-        var verdict = GateCheck.Check("threshold/uint8", 0.059, 0.1);
+        var verdict = GateCheck.Check("threshold/uint8", 0.059, new BaselineFigure(0.1, Reference.Copy));
 
         Assert.False(verdict.Passed);
         Assert.Equal(
-            "FAIL threshold/uint8: 0.059 × copy; baseline 0.100, -41 %; tolerance 40 % (fails below 0.060) — slower than its baseline by more than the tolerance.",
+            "FAIL threshold/uint8: 0.059 × copy bandwidth; baseline 0.1, -41 %; tolerance 40 % (fails below 0.06) — slower than its baseline by more than the tolerance.",
             verdict.Line);
     }
 
@@ -36,6 +36,18 @@ public class GateCheckTests
 
         Assert.False(verdict.Passed);
         Assert.Contains("bench/gate.sh --update-baseline", verdict.Line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_measurement_is_limited_by_memory_when_it_moves_at_least_half_the_copy_bandwidth()
+    {
+        var memoryBound = new Measurement(KernelBytesPerSecond: 6e9, CopyBytesPerSecond: 10e9, ComputeStepsPerSecond: 3e8);
+        var computeBound = memoryBound with { KernelBytesPerSecond = 4e9 };
+
+        Assert.Equal(Reference.Copy, memoryBound.Limit);
+        Assert.Equal(0.6, memoryBound.Figure(Reference.Copy), 12);
+        Assert.Equal(Reference.Compute, computeBound.Limit);
+        Assert.Equal(4e9 / 3e8, computeBound.Figure(Reference.Compute), 12);
     }
 
     [Fact]
@@ -56,7 +68,7 @@ public class GateCheckTests
         var baseline = Baseline.Load(Path.Combine(RepoPaths.Root, "bench", "baseline.json"));
 
         Assert.Equal(GateCommand.Kernels.Select(k => k.Id).Order(StringComparer.Ordinal), baseline.Kernels.Keys);
-        Assert.All(baseline.Kernels.Values, figure => Assert.True(figure > 0));
+        Assert.All(baseline.Kernels.Values, entry => Assert.True(entry.Figure > 0));
     }
 
     private sealed class CountingOp : IPreparedOp

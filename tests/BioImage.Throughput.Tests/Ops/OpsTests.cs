@@ -1,4 +1,3 @@
-using BioImage.Throughput.Gate;
 using BioImage.Throughput.Ops;
 
 namespace BioImage.Throughput.Tests.Ops;
@@ -13,13 +12,13 @@ public sealed class OpsTests : IDisposable
 
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("bioimage-ops-tests-");
 
-    public static TheoryData<string> KernelIds => [.. GateCommand.Kernels.Select(k => k.Id)];
+    public static TheoryData<string> CaseIds => [.. OpRegistry.Cases.Select(c => c.Id)];
 
     [Theory]
-    [MemberData(nameof(KernelIds))]
+    [MemberData(nameof(CaseIds))]
     public void Splitting_into_thread_slabs_does_not_change_the_result(string id)
     {
-        var kernel = GateCommand.Kernels.Single(k => k.Id == id);
+        var kernel = OpRegistry.Cases.Single(c => c.Id == id);
         using var workspace = new Workspace(_folder.FullName, OddShape, [kernel.DType]);
         using var op = workspace.Prepare(kernel.Op, kernel.DType);
 
@@ -52,7 +51,7 @@ public sealed class OpsTests : IDisposable
             "--shape", string.Join(',', OddShape), "--samples", "1", "--warmup-ms", "0", "--bandwidth-mib", "1",
             "--workdir", _folder.FullName, "--ours", ours);
 
-        Assert.Contains($"All {GateCommand.Kernels.Count} outputs agree with the peers.", output, StringComparison.Ordinal);
+        Assert.Contains($"All {OpRegistry.Cases.Count} outputs agree with the peers.", output, StringComparison.Ordinal);
         foreach (var op in OpRegistry.All)
         {
             Assert.Contains($"| {op.Name} |", output, StringComparison.Ordinal);
