@@ -23,7 +23,7 @@ var measure = new Command("measure", "Write the sample data, then time the memor
 measure.SetAction(parse => MeasureCommand.Run(
     new MeasureCommand.Options(
         parse.GetRequiredValue(workDir),
-        RequireShape(parse.GetValue(shape), [256, 256, 256]),
+        RequireShape(parse.GetValue(shape)),
         OpRegistry.Select(parse.GetValue(ops) ?? []),
         parse.GetValue(dtypes) is { Length: > 0 } names ? [.. names.Select(DTypes.Parse)] : ThroughputOp.StandardDTypes,
         parse.GetValue(samples),
@@ -39,7 +39,7 @@ var slow = new Option<string?>("--slow-kernel") { Description = $"Self-test: run
 var gateSamples = Samples(15);
 var gate = new Command("gate", "Check every kernel's normalized speed against the committed baseline.")
 {
-    baseline, update, only, slow, shape, gateSamples,
+    baseline, update, only, slow, gateSamples,
 };
 gate.SetAction(parse => GateCommand.Run(
     new GateCommand.Options(
@@ -47,7 +47,6 @@ gate.SetAction(parse => GateCommand.Run(
         parse.GetValue(update),
         parse.GetValue(only) ?? [],
         parse.GetValue(slow),
-        RequireShape(parse.GetValue(shape), [256, 256, 256]),
         parse.GetValue(gateSamples)),
     parse.InvocationConfiguration.Output));
 
@@ -71,9 +70,9 @@ catch (Exception exception) when (exception is ArgumentException or FileNotFound
 
 static Option<int> Samples(int fallback) => new("--samples") { Description = "Timed samples per measurement.", DefaultValueFactory = _ => fallback };
 
-static int[] RequireShape(int[]? shape, int[] fallback) => shape switch
+static int[] RequireShape(int[]? shape) => shape switch
 {
-    null or [] => fallback,
+    null or [] => [256, 256, 256],
     [> 0, > 0, > 0] => shape,
     _ => throw new ArgumentException($"--shape needs three positive extents Z,Y,X; got {string.Join(',', shape)}."),
 };

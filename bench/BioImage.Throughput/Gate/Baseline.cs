@@ -21,13 +21,13 @@ internal sealed record BaselineFigure(double Figure, Reference Reference);
 
 /// <summary>
 /// The committed figures of the regression gate (<c>bench/baseline.json</c>): per kernel (<c>op/dtype</c>) its
-/// speed relative to a reference measured in the same process, on <see cref="Shape"/> on <see cref="Machine"/>.
+/// speed relative to a reference measured in the same process, on inputs of <see cref="InputMiB"/> on <see cref="Machine"/>.
 /// Written only by <c>bench/gate.sh --update-baseline</c>, and committed as a reviewed change.
 /// </summary>
 /// <param name="Machine">Where the baseline was measured.</param>
-/// <param name="Shape">The volume the kernels ran on.</param>
+/// <param name="InputMiB">Size of each kernel's input.</param>
 /// <param name="Kernels">Figure per kernel id.</param>
-internal sealed record Baseline(Machine Machine, int[] Shape, SortedDictionary<string, BaselineFigure> Kernels)
+internal sealed record Baseline(Machine Machine, int InputMiB, SortedDictionary<string, BaselineFigure> Kernels)
 {
     public static Baseline Load(string path)
     {
