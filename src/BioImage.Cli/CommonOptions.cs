@@ -51,6 +51,23 @@ internal static class CommonOptions
         return option;
     }
 
+    public static Option<DType> DType(string description) => new("--dtype")
+    {
+        Description = description,
+        HelpName = "bool|uint8|…|float64",
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (DTypes.TryParse(text, out var dtype))
+            {
+                return dtype;
+            }
+
+            result.AddError($"--dtype: '{text}' is not a dtype; expected one of: {string.Join(", ", DTypes.All.Select(d => d.NumpyName()))}.");
+            return default;
+        },
+    };
+
     public static Option<bool> Json() => new("--json") { Description = "Print the result as one JSON object (for scripts)." };
 
     /// <summary>The block shape given on the command line, or null when it was not given.</summary>
