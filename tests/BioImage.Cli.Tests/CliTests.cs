@@ -68,7 +68,13 @@ public class CliTests
     public void Missing_input_is_a_bad_argument_and_bad_data_is_a_failure()
     {
         Assert.Equal(2, Run("stats", "/nonexistent/in.npy").ExitCode);
-        string garbage = Path.GetTempFileName();
+        string unknown = Path.GetTempFileName();
+        var (unknownCode, _, unknownError) = Run("stats", unknown);
+        File.Delete(unknown);
+        Assert.Equal(2, unknownCode);
+        Assert.Contains("Cannot tell the format", unknownError, StringComparison.Ordinal);
+
+        string garbage = Path.Combine(Path.GetTempPath(), $"garbage-{Guid.NewGuid():N}.npy");
         File.WriteAllText(garbage, "not an array");
         var (code, _, error) = Run("stats", garbage);
         File.Delete(garbage);
