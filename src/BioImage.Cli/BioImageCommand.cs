@@ -21,6 +21,8 @@ internal static class BioImageCommand
         {
             DemoCommand.Create(),
             StatsCommand.Create(),
+            ConfigCommand.Create(),
+            ReattachCommand.Create(),
             WorkerCommand.Create(),
         };
 

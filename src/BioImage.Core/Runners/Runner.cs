@@ -61,6 +61,11 @@ public static class Runner
             }
         }
 
+        if (options.JobType == JobType.Slurm && (options.TmpRoot ?? options.Slurm?.TmpRoot ?? SlurmConfig.Load().TmpRoot) is null)
+        {
+            throw new ArgumentException("The Slurm backend needs a tmp_root on a file system shared by this machine and the compute nodes: pass --tmp-root, or set tmp_root in the [slurm] table of the config file (bioimage config slurm --tmp-root DIR).", nameof(options));
+        }
+
         if (options.JobType == JobType.Local)
         {
             return LocalBackend.Run(step, blocking, halo, blockIds, inputs, outputs, options.Mask, options);
@@ -83,13 +88,28 @@ public static class Runner
         return Box(DistributedRun.Start(manifest, DistributedRun.Partition(blockIds, options.Workers), launcher, options));
     }
 
-#pragma warning disable CA1859 // TEMPORARY until the Slurm launcher lands in this change.
     private static ITaskLauncher Launcher(RunOptions options) => options.JobType switch
     {
         JobType.Subprocess => new SubprocessLauncher(),
-        _ => throw new NotSupportedException($"Job type {options.JobType} is not available in this build."),
+        JobType.Slurm => new SlurmLauncher(EffectiveSlurmConfig(options)),
+        _ => throw new ArgumentException($"Job type {options.JobType} does not use worker processes.", nameof(options)),
     };
-#pragma warning restore CA1859
+
+    /// <summary>Explicit settings over the config file over the defaults; Slurm needs a shared tmp_root.</summary>
+    private static SlurmConfig EffectiveSlurmConfig(RunOptions options)
+    {
+        var config = (options.Slurm ?? new SlurmConfig()).Over(SlurmConfig.Load());
+        config.Validate();
+        return config;
+    }
+
+    /// <summary>Waits again for the Slurm jobs of a run folder (the submitting process may have ended) and finalizes it.</summary>
+    public static void Reattach(string tmpFolder, RunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = EffectiveSlurmConfig(options);
+        DistributedRun.Reattach(tmpFolder, folder => SlurmLauncher.Reattach(folder, config, options));
+    }
 
     private static Dictionary<long, object?> Box(Dictionary<long, JsonElement> results) => results.ToDictionary(r => r.Key, r => (object?)r.Value);
 

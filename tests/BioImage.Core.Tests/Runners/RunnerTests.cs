@@ -175,6 +175,37 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public void Block_shapes_that_are_not_chunk_multiples_are_refused_with_a_proposal()
+    {
+        using var data = NdArray<float>.Allocate([13, 17, 19]);
+        var chunked = new ChunkedView(new ArraySource<float>(data), [4, 4, 4]);
+        var error = Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [chunked], [chunked], new RunOptions { BlockShape = [4, 5, 8] }));
+        Assert.Contains("Unsafe block shape for writing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--block-shape 4,8,8", error.Message, StringComparison.Ordinal);
+        Runner.Run(new CopyOperation(), [chunked], [chunked], new RunOptions { BlockShape = [8, 4, 12] });
+    }
+
+    /// <summary>A source that reports chunks, to exercise the write-safety check without a chunked format.</summary>
+    private sealed class ChunkedView(ISource inner, long[] chunks) : ISource
+    {
+        public IReadOnlyList<long> Shape => inner.Shape;
+
+        public DType DType => inner.DType;
+
+        public IReadOnlyList<long>? Chunks => chunks;
+
+        public bool Writable => inner.Writable;
+
+        public SourceSpec? Spec => inner.Spec;
+
+        public void Read<T>(Region region, Span3D<T> destination)
+            where T : unmanaged, System.Numerics.INumber<T> => inner.Read(region, destination);
+
+        public void Write<T>(Region region, ReadOnlySpan3D<T> source)
+            where T : unmanaged, System.Numerics.INumber<T> => inner.Write(region, source);
+    }
+
+    [Fact]
     public void In_memory_sources_run_locally()
     {
         using var data = NpyFile.Read<float>(_input);

@@ -64,7 +64,7 @@ public sealed class FaultyCopyOperation : BlockOperation
 
     public string FailWhileExists { get; set; } = string.Empty;
 
-    /// <summary>"throw", "exit" (exit code 3) or "kill" (SIGKILL to itself, mid-task).</summary>
+    /// <summary>"throw", "exit" (exit code 3), "kill" (SIGKILL to itself, mid-task) or "hang" (sleeps while the marker exists).</summary>
     public string Mode { get; set; } = "throw";
 
     public override void Run(BlockContext block)
@@ -79,6 +79,13 @@ public sealed class FaultyCopyOperation : BlockOperation
                 case "kill":
                     Process.GetCurrentProcess().Kill();
                     Thread.Sleep(Timeout.Infinite);
+                    break;
+                case "hang":
+                    while (File.Exists(FailWhileExists))
+                    {
+                        Thread.Sleep(200);
+                    }
+
                     break;
                 default:
                     throw new InvalidOperationException($"injected failure on block {FailOnBlock}");
