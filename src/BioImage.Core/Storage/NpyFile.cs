@@ -174,7 +174,8 @@ public static partial class NpyFile
         _ => $"<{(dtype.IsFloatingPoint() ? 'f' : dtype.IsSigned() ? 'i' : 'u')}{dtype.ItemSize()}",
     };
 
-    private static void ReverseEndianness(Span<byte> bytes, int itemSize)
+    /// <summary>Swaps the byte order of every <paramref name="itemSize"/>-byte element in place.</summary>
+    internal static void ReverseEndianness(Span<byte> bytes, int itemSize)
     {
         switch (itemSize)
         {

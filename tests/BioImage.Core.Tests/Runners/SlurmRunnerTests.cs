@@ -42,6 +42,7 @@ public sealed class SlurmRunnerTests : IDisposable
         Assert.Equal(File.ReadAllBytes(local.Spec.Path), File.ReadAllBytes(slurm.Spec.Path));
 
         Assert.Equal(Stats.Compute(Source.Open(_input), options with { JobType = JobType.Local }), Stats.Compute(Source.Open(_input), options));
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => (long)i * i), Runner.Map(new SquareOperation(), 10, options with { BlockShape = null }).Select(r => r.Value));
         Assert.Empty(Directory.GetDirectories(options.TmpRoot!));
     }
 

@@ -95,3 +95,14 @@ public sealed class FaultyCopyOperation : BlockOperation
         new global::BioImage.Operations.CopyOperation().Run(block);
     }
 }
+
+/// <summary>A map operation: item i gives i², and fails on one item while a marker file exists.</summary>
+public sealed class SquareOperation : MapOperation<long>
+{
+    public long FailOnItem { get; set; } = -1;
+
+    public string FailWhileExists { get; set; } = string.Empty;
+
+    public override long Run(long itemId) =>
+        itemId == FailOnItem && File.Exists(FailWhileExists) ? throw new InvalidOperationException($"item {itemId} failed") : itemId * itemId;
+}
