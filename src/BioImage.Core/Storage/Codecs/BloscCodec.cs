@@ -8,6 +8,9 @@ namespace BioImage.Storage.Codecs;
 /// <summary>Blosc's pre-compression filter.</summary>
 public enum BloscShuffle
 {
+    /// <summary>numcodecs -1 (AUTOSHUFFLE): bit shuffle for 1-byte elements, else byte shuffle.</summary>
+    AutoShuffle = -1,
+
     /// <summary>No shuffle (numcodecs 0).</summary>
     NoShuffle = 0,
 
@@ -55,7 +58,7 @@ public sealed record BloscCodec(string CName = "lz4", int CLevel = 5, BloscShuff
         {
             ["cname"] = CName,
             ["clevel"] = CLevel,
-            ["shuffle"] = Shuffle switch { BloscShuffle.Shuffle => "shuffle", BloscShuffle.BitShuffle => "bitshuffle", _ => "noshuffle" },
+            ["shuffle"] = Shuffle switch { BloscShuffle.Shuffle or BloscShuffle.AutoShuffle => "shuffle", BloscShuffle.BitShuffle => "bitshuffle", _ => "noshuffle" },
             ["blocksize"] = BlockSize,
         };
         if (TypeSize > 0)
@@ -185,7 +188,8 @@ public sealed record BloscCodec(string CName = "lz4", int CLevel = 5, BloscShuff
             "blosclz" => 0,
             _ => throw new NotSupportedException($"blosc cname '{CName}' is not supported; expected lz4, lz4hc, zlib, zstd or blosclz."),
         };
-        byte shuffleFlags = Shuffle switch { BloscShuffle.Shuffle => ByteShuffleFlag, BloscShuffle.BitShuffle => BitShuffleFlag, _ => 0 };
+        var shuffle = Shuffle == BloscShuffle.AutoShuffle ? (typeSize == 1 ? BloscShuffle.BitShuffle : BloscShuffle.Shuffle) : Shuffle;
+        byte shuffleFlags = shuffle switch { BloscShuffle.Shuffle => ByteShuffleFlag, BloscShuffle.BitShuffle => BitShuffleFlag, _ => 0 };
         int nbytes = decoded.Length;
         if (CLevel == 0 || nbytes < 128 || format == 0)
         {
@@ -215,7 +219,7 @@ public sealed record BloscCodec(string CName = "lz4", int CLevel = 5, BloscShuff
                 int blockLength = isLeftover ? leftover : blockSize;
                 var source = decoded.Slice(block * blockSize, blockLength);
                 var shuffled = scratch.AsSpan(0, blockLength);
-                switch (Shuffle)
+                switch (shuffle)
                 {
                     case BloscShuffle.Shuffle when typeSize > 1:
                         ByteShuffle.Shuffle(source, shuffled, typeSize);
