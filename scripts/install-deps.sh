@@ -20,3 +20,6 @@ if ((${#missing[@]} > 0)); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# The Zarr v3 oracle (npm zarrita), installed project-locally.
+tests/interop/node/install.sh

@@ -39,6 +39,9 @@ public sealed record ArrayOptions
     /// <summary>Chunk key separator; default '.' for zarr v2 and '/' for zarr v3 (N5 always uses '/').</summary>
     public char? Separator { get; init; }
 
+    /// <summary>zarr v3 only: use the "v2" chunk key encoding (<c>1.2.3</c>) instead of "default" (<c>c/1/2/3</c>).</summary>
+    public bool V2ChunkKeyEncoding { get; init; }
+
     /// <summary>zarr v2 only: store elements big-endian.</summary>
     public bool BigEndian { get; init; }
 }

@@ -159,10 +159,11 @@ internal static class ZarrV3Format
             Shape = options.Shape,
             ChunkShape = objectShape,
             DType = options.DType,
+            BigEndian = codecs.ArrayToBytes is BytesCodec { BigEndian: true },
             FillValue = FillValue.FromDouble(options.FillValue, options.DType),
             Codecs = codecs,
-            Separator = options.Separator ?? '/',
-            DefaultKeyEncoding = true,
+            Separator = options.Separator ?? (options.V2ChunkKeyEncoding ? '.' : '/'),
+            DefaultKeyEncoding = !options.V2ChunkKeyEncoding,
             DimensionNames = options.DimensionNames,
             Attributes = options.Attributes?.DeepClone().AsObject() ?? [],
         };
