@@ -21,6 +21,9 @@ namespace BioImage.Storage;
 /// </remarks>
 public sealed class ChunkedArray
 {
+    /// <summary>Striped locks that serialise writes of the same chunk within this process (read-modify-write of partial chunks).</summary>
+    private static readonly object[] ChunkLocks = Enumerable.Range(0, 64).Select(_ => new object()).ToArray();
+
     private readonly ChunkSpec _spec;
     private readonly string _prefix;
 
@@ -264,38 +267,46 @@ public sealed class ChunkedArray
         var chunkShape = ToLong(Metadata.ChunkShape);
         ForEachChunk(region, (position, origin, overlap, chunk) =>
         {
-            var data = MemoryMarshal.AsBytes(source.Span);
             string key = ChunkKey(position);
-            var valid = ValidShape(origin);
-            bool covered = overlap.Shape.SequenceEqual(valid);
-            var stored = covered ? null : Store.Get(key);
-            if (stored is not null)
+            lock (ChunkLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(Store.Location + "/" + key) % ChunkLocks.Length)])
             {
-                Decode(key, stored, chunk.Span, origin);
-            }
-            else if (!covered || !valid.SequenceEqual(chunkShape))
-            {
-                BoxCopy.FillElements(chunk.Span, Metadata.FillValue);
-            }
-
-            BoxCopy.Copy(data, regionShape, Offset(overlap.Begin, region.Begin), chunk.Span, chunkShape, Offset(overlap.Begin, origin), overlap.Shape, _spec.ItemSize);
-            if (!WriteEmptyChunks && BoxCopy.IsAll(chunk.Span, Metadata.FillValue))
-            {
-                Store.Delete(key);
-                return;
-            }
-
-            var spec = Metadata.Format == StorageFormat.N5 ? _spec with { ValidShape = Array.ConvertAll(valid, e => (int)e) } : _spec;
-            var encoded = Metadata.Codecs.Encode(chunk.Span, spec);
-            try
-            {
-                Store.Set(key, encoded.AsSpan());
-            }
-            finally
-            {
-                CodecChain.ReturnBuffer(encoded);
+                WriteChunk(MemoryMarshal.AsBytes(source.Span), region, regionShape, chunkShape, key, origin, overlap, chunk.Span);
             }
         });
+    }
+
+    private void WriteChunk(ReadOnlySpan<byte> data, Region region, long[] regionShape, long[] chunkShape, string key, long[] origin, Region overlap, Span<byte> chunk)
+    {
+
+        var valid = ValidShape(origin);
+        bool covered = overlap.Shape.SequenceEqual(valid);
+        var stored = covered ? null : Store.Get(key);
+        if (stored is not null)
+        {
+            Decode(key, stored, chunk, origin);
+        }
+        else if (!covered || !valid.SequenceEqual(chunkShape))
+        {
+            BoxCopy.FillElements(chunk, Metadata.FillValue);
+        }
+
+        BoxCopy.Copy(data, regionShape, Offset(overlap.Begin, region.Begin), chunk, chunkShape, Offset(overlap.Begin, origin), overlap.Shape, _spec.ItemSize);
+        if (!WriteEmptyChunks && BoxCopy.IsAll(chunk, Metadata.FillValue))
+        {
+            Store.Delete(key);
+            return;
+        }
+
+        var spec = Metadata.Format == StorageFormat.N5 ? _spec with { ValidShape = Array.ConvertAll(valid, e => (int)e) } : _spec;
+        var encoded = Metadata.Codecs.Encode(chunk, spec);
+        try
+        {
+            Store.Set(key, encoded.AsSpan());
+        }
+        finally
+        {
+            CodecChain.ReturnBuffer(encoded);
+        }
     }
 
     private delegate void ChunkAction(long[] position, long[] origin, Region overlap, Memory<byte> chunk);

@@ -98,7 +98,7 @@ public sealed record BloscCodec(string CName = "lz4", int CLevel = 5, BloscShuff
 
         if (nbytes > decoded.Length)
         {
-            throw new InvalidDataException($"the blosc header announces {nbytes} bytes, more than the expected {decoded.Length}; refused (corrupted chunk or decompression bomb).");
+            throw new InvalidDataException($"the blosc header announces {nbytes} bytes, more than the expected {decoded.Length} bytes; refused (corrupted chunk or decompression bomb).");
         }
 
         if (cbytes > encoded.Length)

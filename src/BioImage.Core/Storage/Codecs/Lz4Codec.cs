@@ -38,7 +38,7 @@ public sealed record Lz4Codec(int Acceleration = 1) : IBytesToBytesCodec
         long size = BinaryPrimitives.ReadUInt32LittleEndian(encoded);
         if (size > decoded.Length)
         {
-            throw new InvalidDataException($"the lz4 header announces {size} bytes, more than the expected {decoded.Length}; refused (corrupted chunk or decompression bomb).");
+            throw new InvalidDataException($"the lz4 header announces {size} bytes, more than the expected {decoded.Length} bytes; refused (corrupted chunk or decompression bomb).");
         }
 
         Lz4.DecompressExactly(encoded[4..], decoded[..(int)size]);
