@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using BioImage.Kernels;
@@ -175,24 +174,5 @@ public sealed class NpySource : ISource
         }
     }
 
-    private void SwapIfBigEndian(Span<byte> bytes)
-    {
-        if (!_header.IsBigEndian)
-        {
-            return;
-        }
-
-        switch (DType.ItemSize())
-        {
-            case 2:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(bytes), MemoryMarshal.Cast<byte, ushort>(bytes));
-                break;
-            case 4:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(bytes), MemoryMarshal.Cast<byte, uint>(bytes));
-                break;
-            case 8:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(bytes), MemoryMarshal.Cast<byte, ulong>(bytes));
-                break;
-        }
-    }
+    private void SwapIfBigEndian(Span<byte> bytes) => Storage.Codecs.BytesCodec.CopyInByteOrder(bytes, bytes, DType.ItemSize(), _header.IsBigEndian);
 }

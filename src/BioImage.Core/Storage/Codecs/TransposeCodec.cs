@@ -44,24 +44,23 @@ public sealed class TransposeCodec : IArrayToArrayCodec
     }
 
     /// <inheritdoc />
-    public void Encode(ReadOnlySpan<byte> decoded, Span<byte> encoded, ChunkSpec spec)
-    {
-        // Walk the encoded array in C order; its axis i steps through the decoded array by the stride of axis order[i].
-        CheckRank(spec);
-        var decodedStrides = Strides(spec.Shape);
-        var steps = _order.Select(axis => decodedStrides[axis]).ToArray();
-        var shape = _order.Select(axis => spec.Shape[axis]).ToArray();
-        Permute(decoded, encoded, shape, steps, spec.ItemSize, gather: true);
-    }
+    public void Encode(ReadOnlySpan<byte> decoded, Span<byte> encoded, ChunkSpec spec) => Permute(decoded, encoded, spec, gather: true);
 
     /// <inheritdoc />
-    public void Decode(ReadOnlySpan<byte> encoded, Span<byte> decoded, ChunkSpec spec)
+    public void Decode(ReadOnlySpan<byte> encoded, Span<byte> decoded, ChunkSpec spec) => Permute(encoded, decoded, spec, gather: false);
+
+    /// <summary>
+    /// Walks the encoded array in C order; its axis i steps through the decoded array by the stride of decoded axis
+    /// order[i]. Gathering writes the encoded side contiguously, scattering reads it contiguously.
+    /// </summary>
+    private void Permute(ReadOnlySpan<byte> source, Span<byte> destination, ChunkSpec spec, bool gather)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         CheckRank(spec);
         var decodedStrides = Strides(spec.Shape);
         var steps = _order.Select(axis => decodedStrides[axis]).ToArray();
         var shape = _order.Select(axis => spec.Shape[axis]).ToArray();
-        Permute(encoded, decoded, shape, steps, spec.ItemSize, gather: false);
+        Permute(source, destination, shape, steps, spec.ItemSize, gather);
     }
 
     private void CheckRank(ChunkSpec spec)

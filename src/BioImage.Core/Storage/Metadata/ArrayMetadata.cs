@@ -58,6 +58,9 @@ public sealed class ArrayMetadata
     /// <summary>The inner chunk shape of a sharded array, else null.</summary>
     public IReadOnlyList<int>? InnerChunkShape => (Codecs.ArrayToBytes as ShardingCodec)?.ChunkShape;
 
+    /// <summary>The fill value in its JSON form (numbers; "NaN", "Infinity", "-Infinity"; booleans).</summary>
+    public JsonNode FillValueToJson() => global::BioImage.Storage.Metadata.FillValue.ToJson(FillValue, DType);
+
     /// <summary>Stored objects along each axis.</summary>
     public long[] GridShape => Shape.Select((extent, axis) => (extent + ChunkShape[axis] - 1) / ChunkShape[axis]).ToArray();
 

@@ -6,21 +6,7 @@ internal static class DTypeCodes
     /// <summary>Parses a zarr v2 / numpy typestr such as <c>"&lt;u2"</c>, <c>"&gt;f4"</c>, <c>"|b1"</c>.</summary>
     public static (DType DType, bool BigEndian) ParseTypestr(string typestr, string where)
     {
-        DType? dtype = typestr.Length == 3 ? typestr[1..] switch
-        {
-            "b1" => DType.Bool,
-            "u1" => DType.UInt8,
-            "u2" => DType.UInt16,
-            "u4" => DType.UInt32,
-            "u8" => DType.UInt64,
-            "i1" => DType.Int8,
-            "i2" => DType.Int16,
-            "i4" => DType.Int32,
-            "i8" => DType.Int64,
-            "f4" => DType.Float32,
-            "f8" => DType.Float64,
-            _ => null,
-        } : null;
+        DType? dtype = typestr.Length == 3 ? FromCode(typestr[1..]) : null;
         if (dtype is null || typestr[0] is not ('<' or '>' or '|'))
         {
             throw new NotSupportedException($"{where}: dtype '{typestr}' is not supported; expected a typestr of bool, (u)int8–64, float32 or float64 such as '<u2' or '>f4'.");
@@ -28,6 +14,23 @@ internal static class DTypeCodes
 
         return (dtype.Value, typestr[0] == '>' && dtype.Value.ItemSize() > 1);
     }
+
+    /// <summary>The dtype of a numpy kind + item size code such as <c>"u2"</c>, or null.</summary>
+    public static DType? FromCode(string code) => code switch
+    {
+        "b1" => DType.Bool,
+        "u1" => DType.UInt8,
+        "u2" => DType.UInt16,
+        "u4" => DType.UInt32,
+        "u8" => DType.UInt64,
+        "i1" => DType.Int8,
+        "i2" => DType.Int16,
+        "i4" => DType.Int32,
+        "i8" => DType.Int64,
+        "f4" => DType.Float32,
+        "f8" => DType.Float64,
+        _ => null,
+    };
 
     /// <summary>The typestr of <paramref name="dtype"/> in the given byte order (<c>|</c> for one-byte types).</summary>
     public static string Typestr(DType dtype, bool bigEndian)

@@ -137,7 +137,8 @@ internal static class ZarrV3Format
         List<ICodec> inner = [new BytesCodec()];
         if (options.Compressor is not null)
         {
-            inner.Add(options.Compressor);
+            // zarr v3 requires blosc's typesize whenever it shuffles.
+            inner.Add(options.Compressor is BloscCodec { TypeSize: 0 } blosc ? blosc with { TypeSize = options.DType.ItemSize() } : options.Compressor);
         }
 
         var codecs = options.Codecs is not null ? CodecChain.Create(options.Codecs) : CodecChain.Create(inner);
