@@ -26,6 +26,7 @@ public sealed class ChunkedArray
 
     private readonly ChunkSpec _spec;
     private readonly string _prefix;
+    private readonly bool _isPlain;
 
     private ChunkedArray(IStore store, string path, ArrayMetadata metadata)
     {
@@ -33,6 +34,7 @@ public sealed class ChunkedArray
         Path = path;
         Metadata = metadata;
         _spec = new ChunkSpec(metadata.ChunkShape, metadata.DType, metadata.FillValue);
+        _isPlain = metadata.Codecs is { ArrayToArray.Count: 0, BytesToBytes.Count: 0, ArrayToBytes: BytesCodec { BigEndian: false } } || (metadata.DType.ItemSize() == 1 && metadata.Codecs is { ArrayToArray.Count: 0, BytesToBytes.Count: 0, ArrayToBytes: BytesCodec });
         _prefix = path.Length == 0 ? string.Empty : path + "/";
     }
 
@@ -247,15 +249,21 @@ public sealed class ChunkedArray
             var target = MemoryMarshal.AsBytes(destination.Span);
             var inRegion = Offset(overlap.Begin, region.Begin);
             string key = ChunkKey(position);
-            var stored = Store.Get(key);
+            using var stored = Store.GetPooled(key);
             if (stored is null)
             {
                 BoxCopy.Fill(target, regionShape, inRegion, overlap.Shape, Metadata.FillValue);
                 return;
             }
 
-            Decode(key, stored, chunk.Span, origin);
-            BoxCopy.Copy(chunk.Span, ToLong(Metadata.ChunkShape), Offset(overlap.Begin, origin), target, regionShape, inRegion, overlap.Shape, _spec.ItemSize);
+            // Uncompressed little-endian chunks need no decoding: copy the region straight out of the stored bytes.
+            bool plain = _isPlain && stored.Length == _spec.ByteLength;
+            if (!plain)
+            {
+                Decode(key, stored.Span, chunk.Span, origin);
+            }
+
+            BoxCopy.Copy(plain ? stored.Span : chunk.Span, ToLong(Metadata.ChunkShape), Offset(overlap.Begin, origin), target, regionShape, inRegion, overlap.Shape, _spec.ItemSize);
         });
     }
 
@@ -280,10 +288,10 @@ public sealed class ChunkedArray
 
         var valid = ValidShape(origin);
         bool covered = overlap.Shape.SequenceEqual(valid);
-        var stored = covered ? null : Store.Get(key);
+        using var stored = covered ? null : Store.GetPooled(key);
         if (stored is not null)
         {
-            Decode(key, stored, chunk, origin);
+            Decode(key, stored.Span, chunk, origin);
         }
         else if (!covered || !valid.SequenceEqual(chunkShape))
         {
@@ -294,6 +302,12 @@ public sealed class ChunkedArray
         if (!WriteEmptyChunks && BoxCopy.IsAll(chunk, Metadata.FillValue))
         {
             Store.Delete(key);
+            return;
+        }
+
+        if (_isPlain)
+        {
+            Store.Set(key, chunk);
             return;
         }
 
@@ -368,7 +382,7 @@ public sealed class ChunkedArray
         }
     }
 
-    private void Decode(string key, byte[] stored, Span<byte> chunk, long[] origin)
+    private void Decode(string key, ReadOnlySpan<byte> stored, Span<byte> chunk, long[] origin)
     {
         try
         {

@@ -1,3 +1,7 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using Microsoft.Win32.SafeHandles;
+
 namespace BioImage.Storage.Stores;
 
 /// <summary>
@@ -12,6 +16,9 @@ namespace BioImage.Storage.Stores;
 public sealed class FileSystemStore : IStore
 {
     private const string TemporarySuffix = ".bioimage-tmp";
+
+    /// <summary>Folders known to exist, so that writing a chunk costs no directory syscalls.</summary>
+    private readonly ConcurrentDictionary<string, byte> _folders = new(StringComparer.Ordinal);
 
     /// <summary>A store rooted at <paramref name="root"/> (created on the first write when it does not exist).</summary>
     public FileSystemStore(string root)
@@ -49,6 +56,45 @@ public sealed class FileSystemStore : IStore
     }
 
     /// <inheritdoc />
+    public StoredObject? GetPooled(string key)
+    {
+        string path = PathOf(key);
+        SafeFileHandle handle;
+        try
+        {
+            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        using (handle)
+        {
+            long length = RandomAccess.GetLength(handle);
+            if (length > Array.MaxLength)
+            {
+                throw new IOException($"{path} holds {length} bytes, more than one buffer can.");
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+            int total = 0;
+            while (total < length)
+            {
+                int read = RandomAccess.Read(handle, buffer.AsSpan(total, (int)length - total), total);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+            }
+
+            return new StoredObject(buffer, total, pooled: true);
+        }
+    }
+
+    /// <inheritdoc />
     public bool Contains(string key) => File.Exists(PathOf(key));
 
     /// <inheritdoc />
@@ -56,20 +102,31 @@ public sealed class FileSystemStore : IStore
     {
         string path = PathOf(key);
         string folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
+        if (!_folders.ContainsKey(folder))
+        {
+            Directory.CreateDirectory(folder);
+            _folders.TryAdd(folder, 0);
+        }
+
         string temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Environment.ProcessId}.{Guid.NewGuid():N}{TemporarySuffix}");
         try
         {
-            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1))
+            using (var handle = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete))
             {
-                stream.Write(value);
+                RandomAccess.Write(handle, value, 0);
             }
 
             File.Move(temporary, path, overwrite: true);
         }
-        finally
+        catch (DirectoryNotFoundException) when (_folders.TryRemove(folder, out _))
+        {
+            // The folder was deleted behind our back (e.g. the array was re-created): create it again.
+            Set(key, value);
+        }
+        catch
         {
             File.Delete(temporary);
+            throw;
         }
     }
 

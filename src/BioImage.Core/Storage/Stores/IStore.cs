@@ -17,6 +17,12 @@ public interface IStore
     /// <summary>The object stored under <paramref name="key"/>, or null when there is none.</summary>
     byte[]? Get(string key);
 
+    /// <summary>
+    /// The object under <paramref name="key"/> in a buffer from <see cref="System.Buffers.ArrayPool{T}"/> (dispose the
+    /// result to give it back), or null when there is none. Hot paths use this to avoid a fresh allocation per chunk.
+    /// </summary>
+    StoredObject? GetPooled(string key) => Get(key) is { } bytes ? new StoredObject(bytes, bytes.Length, pooled: false) : null;
+
     /// <summary>True when an object is stored under <paramref name="key"/>.</summary>
     bool Contains(string key);
 
