@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace BioImage.Storage;
@@ -45,12 +46,30 @@ internal static class BoxCopy
         }
 
         int rowBytes = checked((int)(box[rank - 1] * itemSize));
+        CheckBounds(source.Length, sourceOffset, sourceStrides, box, rowBytes, nameof(source));
+        CheckBounds(destination.Length, destinationOffset, destinationStrides, box, rowBytes, nameof(destination));
+
+        // Rows are often short (64 one-byte voxels), so the two innermost loops run without per-row slicing: every
+        // offset was checked against both spans above.
+        ref byte from = ref MemoryMarshal.GetReference(source);
+        ref byte to = ref MemoryMarshal.GetReference(destination);
+        long rows = rank >= 2 ? box[rank - 2] : 1;
+        long sourceRowStride = rank >= 2 ? sourceStrides[rank - 2] : 0;
+        long destinationRowStride = rank >= 2 ? destinationStrides[rank - 2] : 0;
         Span<long> index = stackalloc long[rank];
         index.Clear();
         while (true)
         {
-            source.Slice((int)sourceOffset, rowBytes).CopyTo(destination.Slice((int)destinationOffset, rowBytes));
-            int axis = rank - 2;
+            long s = sourceOffset;
+            long d = destinationOffset;
+            for (long row = 0; row < rows; row++)
+            {
+                Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref to, (nint)d), ref Unsafe.Add(ref from, (nint)s), (uint)rowBytes);
+                s += sourceRowStride;
+                d += destinationRowStride;
+            }
+
+            int axis = rank - 3;
             for (; axis >= 0; axis--)
             {
                 sourceOffset += sourceStrides[axis];
@@ -69,6 +88,21 @@ internal static class BoxCopy
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>Throws unless every row of the box lies inside a buffer of <paramref name="length"/> bytes.</summary>
+    private static void CheckBounds(int length, long offset, ReadOnlySpan<long> strides, ReadOnlySpan<long> box, int rowBytes, string name)
+    {
+        long last = offset;
+        for (int axis = 0; axis < box.Length - 1; axis++)
+        {
+            last += (box[axis] - 1) * strides[axis];
+        }
+
+        if (offset < 0 || last + rowBytes > length)
+        {
+            throw new ArgumentOutOfRangeException(name, $"The box does not fit in the {length}-byte {name} buffer.");
         }
     }
 
