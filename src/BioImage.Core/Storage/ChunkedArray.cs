@@ -260,7 +260,9 @@ public sealed class ChunkedArray
             bool plain = _isPlain && stored.Length == _spec.ByteLength;
             if (!plain)
             {
-                Decode(key, stored.Span, chunk.Span, origin);
+                // A shard that the region only partly covers: decode just the inner chunks it needs.
+                bool partial = !overlap.Shape.SequenceEqual(ValidShape(origin));
+                Decode(key, stored.Span, chunk.Span, origin, partial ? Offset(overlap.Begin, origin) : null, partial ? Offset(overlap.End, origin) : null);
             }
 
             BoxCopy.Copy(plain ? stored.Span : chunk.Span, ToLong(Metadata.ChunkShape), Offset(overlap.Begin, origin), target, regionShape, inRegion, overlap.Shape, _spec.ItemSize);
@@ -382,11 +384,18 @@ public sealed class ChunkedArray
         }
     }
 
-    private void Decode(string key, ReadOnlySpan<byte> stored, Span<byte> chunk, long[] origin)
+    private void Decode(string key, ReadOnlySpan<byte> stored, Span<byte> chunk, long[] origin, long[]? begin = null, long[]? end = null)
     {
         try
         {
-            Metadata.Codecs.Decode(stored, chunk, _spec);
+            if (begin is not null && end is not null && Metadata.Codecs is { ArrayToArray.Count: 0, BytesToBytes.Count: 0, ArrayToBytes: ShardingCodec sharding })
+            {
+                sharding.DecodeRegion(stored, chunk, _spec, begin, end);
+            }
+            else
+            {
+                Metadata.Codecs.Decode(stored, chunk, _spec);
+            }
         }
         catch (InvalidDataException error)
         {

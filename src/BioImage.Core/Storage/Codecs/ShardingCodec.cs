@@ -134,7 +134,13 @@ public sealed class ShardingCodec : IArrayToBytesCodec
     }
 
     /// <inheritdoc />
-    public void Decode(ReadOnlySpan<byte> encoded, Span<byte> chunk, ChunkSpec spec)
+    public void Decode(ReadOnlySpan<byte> encoded, Span<byte> chunk, ChunkSpec spec) => DecodeRegion(encoded, chunk, spec, null, null);
+
+    /// <summary>
+    /// Decodes only the inner chunks that intersect the box <c>[begin, end)</c> of the shard (shard coordinates);
+    /// the rest of <paramref name="chunk"/> is left as it was. Null bounds decode everything.
+    /// </summary>
+    public void DecodeRegion(ReadOnlySpan<byte> encoded, Span<byte> chunk, ChunkSpec spec, ReadOnlySpan<long> begin, ReadOnlySpan<long> end)
     {
         var (inner, count, indexSpec) = Layout(spec);
         int indexLength = (int)IndexCodecs.MaxEncodedLength(indexSpec);
@@ -169,6 +175,11 @@ public sealed class ShardingCodec : IArrayToBytesCodec
             for (int k = 0; k < count; k++)
             {
                 InnerOrigin(k, spec.Shape, origin);
+                if (!begin.IsEmpty && !Intersects(origin, begin, end))
+                {
+                    continue;
+                }
+
                 ulong offset = index[2 * k];
                 ulong length = index[(2 * k) + 1];
                 if (offset == Missing && length == Missing)
@@ -224,6 +235,19 @@ public sealed class ShardingCodec : IArrayToBytesCodec
         var all = new byte[8];
         all.AsSpan().Fill(0xFF);
         return (spec with { Shape = _chunkShape, ValidShape = null }, checked((int)count), new ChunkSpec(perShard, DType.UInt64, all));
+    }
+
+    private bool Intersects(long[] origin, ReadOnlySpan<long> begin, ReadOnlySpan<long> end)
+    {
+        for (int axis = 0; axis < origin.Length; axis++)
+        {
+            if (origin[axis] >= end[axis] || origin[axis] + _chunkShape[axis] <= begin[axis])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private void InnerOrigin(int k, int[] shardShape, long[] origin)
