@@ -8,11 +8,15 @@ public static class Source
     private static readonly ConcurrentDictionary<string, Func<SourceSpec, ISource>> Openers = new(StringComparer.Ordinal)
     {
         ["npy"] = NpySource.Open,
+        ["zarr"] = ChunkedSource.Open,
+        ["n5"] = ChunkedSource.Open,
     };
 
     private static readonly ConcurrentDictionary<string, string> FormatsByExtension = new(StringComparer.OrdinalIgnoreCase)
     {
         [".npy"] = "npy",
+        [".zarr"] = "zarr",
+        [".n5"] = "n5",
     };
 
     /// <summary>Adds (or replaces) the opener of a format and the file extensions it is inferred from.</summary>
