@@ -236,7 +236,7 @@ internal sealed class SeparableFilterBank<T>
                     for (int row = loY; row < hiY; row++)
                     {
                         ref readonly T start = ref Unsafe.Add(ref Unsafe.AsRef(in inputBase), ((nint)row * input.StrideY) + loX);
-                        WeightedRowSum.Apply(in start, offsets[..taps], weights[..taps], symmetry, bias, plane.Slice((row - loY) * columns, columns));
+                        WeightedRowSum.ApplyByTap(in start, offsets[..taps], weights[..taps], symmetry, bias, plane.Slice((row - loY) * columns, columns));
                     }
                 }
 
@@ -265,7 +265,7 @@ internal sealed class SeparableFilterBank<T>
                         else
                         {
                             int taps = Taps(kernel, yi, input.Height, rowStride, rowShift, offsets, weights, out var symmetry, out T bias);
-                            WeightedRowSum.Apply(in source, offsets[..taps], weights[..taps], symmetry, bias, real);
+                            WeightedRowSum.ApplyByTap(in source, offsets[..taps], weights[..taps], symmetry, bias, real);
                         }
 
                         if (rx > 0)

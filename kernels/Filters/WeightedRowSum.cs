@@ -81,6 +81,74 @@ internal static class WeightedRowSum
         }
     }
 
+    /// <summary>
+    /// The same sums as <see cref="Apply{T}"/>, bit for bit, computed tap by tap over the whole row: the destination
+    /// row is the accumulator. Used when the taps are rows far apart in memory (the y and z passes): holding all 2r+1
+    /// source rows in flight at once makes their cache lines collide in the same cache sets (rows and planes are
+    /// power-of-two strides apart), whereas this streams one or two source rows at a time through L1.
+    /// </summary>
+    public static void ApplyByTap<T>(ref readonly T source, ReadOnlySpan<nint> offsets, ReadOnlySpan<T> weights, KernelSymmetry symmetry, T bias, Span<T> destination)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int lanes = Vector<T>.Count;
+        if (!Simd<T>.IsAccelerated || destination.Length < lanes || offsets.IsEmpty)
+        {
+            Apply(in source, offsets, weights, symmetry, bias, destination);
+            return;
+        }
+
+        ref T src = ref Unsafe.AsRef(in source);
+        int full = destination.Length - (destination.Length % lanes);
+        var rows = destination[..full];
+        bool first = true;
+        if (symmetry == KernelSymmetry.General)
+        {
+            for (int k = 0; k < offsets.Length; k++)
+            {
+                ref T row = ref Unsafe.Add(ref src, offsets[k]);
+                AccumulateRow(weights[k], ref row, ref row, PairKind.Single, bias, first, rows);
+                first = false;
+            }
+        }
+        else
+        {
+            var kind = symmetry == KernelSymmetry.Even ? PairKind.Sum : PairKind.Difference;
+            int r = offsets.Length / 2;
+            for (int j = r; j >= 1; j--)
+            {
+                AccumulateRow(weights[r + j], ref Unsafe.Add(ref src, offsets[r - j]), ref Unsafe.Add(ref src, offsets[r + j]), kind, bias, first, rows);
+                first = false;
+            }
+
+            if (symmetry == KernelSymmetry.Even)
+            {
+                ref T centre = ref Unsafe.Add(ref src, offsets[r]);
+                AccumulateRow(weights[r], ref centre, ref centre, PairKind.Single, bias, first, rows);
+            }
+        }
+
+        if (full < destination.Length)
+        {
+            // The last vector overlaps finished elements; they are recomputed to the same values.
+            VectorBlock(ref src, offsets, weights, symmetry, bias, destination, destination.Length - lanes, 1);
+        }
+    }
+
+    /// <summary>rows[i] = fma(w, tap(i), first ? bias : rows[i]) over whole vectors.</summary>
+    private static void AccumulateRow<T>(T weight, ref T low, ref T high, PairKind kind, T bias, bool first, Span<T> rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var w = new Vector<T>(weight);
+        var start = new Vector<T>(bias);
+        ref T dst = ref MemoryMarshal.GetReference(rows);
+        int lanes = Vector<T>.Count;
+        for (int i = 0; i < rows.Length; i += lanes)
+        {
+            var acc = first ? start : Vector.LoadUnsafe(ref dst, (nuint)i);
+            Fma(w, Tap(ref low, ref high, kind, i), acc).StoreUnsafe(ref dst, (nuint)i);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T Scalar<T>(ref T src, ReadOnlySpan<nint> offsets, ReadOnlySpan<T> weights, KernelSymmetry symmetry, T bias, nint i)
         where T : unmanaged, IFloatingPointIeee754<T>
