@@ -142,33 +142,13 @@ internal sealed class SeparableFilterBank<T>
         where TCombiner : struct, IRowCombiner<T>
     {
         CheckRegion(input, origin, outputShape);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(degreeOfParallelism);
-        if (outputShape.Z == 0 || outputShape.Y == 0 || outputShape.X == 0)
+        if (outputShape.X == 0)
         {
             return;
         }
 
-        bool splitPlanes = outputShape.Z >= degreeOfParallelism || outputShape.Z > outputShape.Y;
-        int parts = Math.Min(degreeOfParallelism, splitPlanes ? outputShape.Z : outputShape.Y);
-        if (parts == 1)
-        {
-            RunChunk(input, origin, outputShape, 0, outputShape.Z, 0, outputShape.Y, direct, combiner);
-            return;
-        }
-
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            int extent = splitPlanes ? outputShape.Z : outputShape.Y;
-            int begin = (int)((long)extent * part / parts), end = (int)((long)extent * (part + 1) / parts);
-            if (splitPlanes)
-            {
-                RunChunk(input, origin, outputShape, begin, end, 0, outputShape.Y, direct, combiner);
-            }
-            else
-            {
-                RunChunk(input, origin, outputShape, 0, outputShape.Z, begin, end, direct, combiner);
-            }
-        });
+        ParallelSlabs.Run(outputShape.Z, outputShape.Y, degreeOfParallelism, (z0, z1, y0, y1) =>
+            RunChunk(input, origin, outputShape, z0, z1, y0, y1, direct, combiner));
     }
 
     private static void CheckRegion(ReadOnlyMemory3D<T> input, Index3 origin, Index3 shape)
