@@ -5,8 +5,8 @@ using System.Runtime.InteropServices;
 namespace BioImage.Kernels;
 
 /// <summary>
-/// The SIMD fast path of <see cref="Resampling.Pool{T}"/> for factor 2 along x and y (and 1 or 2 along z) on uint8 and
-/// uint16: each output is a pair of neighbours in 2 or 4 rows, and a pair of T is one lane of the twice-wider
+/// The SIMD fast path of <see cref="Resampling.Pool{T}"/> for factor 2 along x and y (and 1 or 2 along z) on uint8,
+/// uint16 and float32. Integers: each output is a pair of neighbours in 2 or 4 rows, and a pair of T is one lane of the twice-wider
 /// integer type, so <c>(v &amp; mask) + (v &gt;&gt; bits)</c> adds the pair in place (max/min likewise) and the
 /// sums of all rows still fit the wide lane (≤ 8 · 255 or 8 · 65 535). The mean is a right shift (floor division by
 /// 4 or 8) and a narrowing back to T. Exactly the integer results of the generic path.
@@ -36,8 +36,55 @@ internal static class PairPool
             return Row<ushort, uint>(Cast<T, ushort>(input), zBegin, zEnd, yBegin, method, MemoryMarshal.Cast<T, ushort>(destination));
         }
 
+        if (typeof(T) == typeof(float))
+        {
+            return RowSingle(Cast<T, float>(input), zBegin, zEnd, yBegin, method, MemoryMarshal.Cast<T, float>(destination));
+        }
+
         return 0;
     }
+
+    /// <summary>
+    /// float32: the rows are folded element-wise in row order (as the generic path does), then the even and odd
+    /// elements are separated by narrowing the 64-bit lanes (low halves = even elements) and folded, and a mean is
+    /// divided by the count — the generic path's operations in the same order, so the same bits.
+    /// </summary>
+    private static int RowSingle(ReadOnlySpan3D<float> input, int zBegin, int zEnd, int yBegin, PoolingMethod method, Span<float> destination)
+    {
+        int outputsPerVector = Vector<float>.Count;
+        int vectors = Math.Min(destination.Length, input.Width / 2) / outputsPerVector;
+        int rows = 2 * (zEnd - zBegin);
+        var count = new Vector<float>(rows * 2);
+        ref float output = ref MemoryMarshal.GetReference(destination);
+        for (int v = 0; v < vectors; v++)
+        {
+            int column = 2 * v * outputsPerVector;
+            Vector<float> a = default, b = default;
+            for (int r = 0; r < rows; r++)
+            {
+                ref float source = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + (r / 2), yBegin + (r % 2), column));
+                var nextA = Vector.LoadUnsafe(ref source);
+                var nextB = Vector.LoadUnsafe(ref source, (nuint)outputsPerVector);
+                a = r == 0 ? nextA : Fold(a, nextA, method);
+                b = r == 0 ? nextB : Fold(b, nextB, method);
+            }
+
+            var even = Vector.Narrow(a.As<float, ulong>(), b.As<float, ulong>()).As<uint, float>();
+            var odd = Vector.Narrow(a.As<float, ulong>() >>> 32, b.As<float, ulong>() >>> 32).As<uint, float>();
+            var pooled = Fold(even, odd, method);
+            (method == PoolingMethod.Mean ? pooled / count : pooled).StoreUnsafe(ref output, (nuint)(v * outputsPerVector));
+        }
+
+        return vectors * outputsPerVector;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Fold(Vector<float> a, Vector<float> b, PoolingMethod method) => method switch
+    {
+        PoolingMethod.Max => Vector.Max(a, b),
+        PoolingMethod.Min => Vector.Min(a, b),
+        _ => a + b,
+    };
 
     private static ReadOnlySpan3D<TTo> Cast<TFrom, TTo>(ReadOnlySpan3D<TFrom> view) => Unsafe.As<ReadOnlySpan3D<TFrom>, ReadOnlySpan3D<TTo>>(ref view);
 

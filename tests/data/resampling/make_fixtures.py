@@ -128,6 +128,22 @@ for dtype in ["uint8", "uint16"]:
             cases.append({"name": name, "kind": "pool", "input": f"pool_wide_{dtype}", "dtype": dtype,
                           "method": method, "factors": list(factors)})
 
+x = (rng.standard_normal((5, 6, 301)) * 100).astype(np.float32)
+np.save(HERE / "pool_wide_float32.npy", x)
+for factors in [(2, 2, 2), (1, 2, 2)]:
+    for method, reduce in [("mean", mean), ("max", np.max), ("min", np.min)]:
+        name = f"pool_wide_{method}_float32_" + "".join(map(str, factors))
+        np.save(HERE / f"{name}.npy", pool(x, factors, reduce).astype(x.dtype))
+        cases.append({"name": name, "kind": "pool", "input": "pool_wide_float32", "dtype": "float32",
+                      "method": method, "factors": list(factors)})
+
+# Labels with few values: majorities and ties in every 2x2x2 block, across the whole-block and partial paths.
+x = rng.integers(0, 4, size=(5, 6, 41), dtype=np.uint64) * np.uint64(2**61 - 1)
+np.save(HERE / "pool_labels_uint64.npy", x)
+np.save(HERE / "pool_labels_mode_uint64_222.npy", pool(x, (2, 2, 2), mode))
+cases.append({"name": "pool_labels_mode_uint64_222", "kind": "pool", "input": "pool_labels_uint64", "dtype": "uint64",
+              "method": "mode", "factors": [2, 2, 2]})
+
 (HERE / "cases.json").write_text(json.dumps({
     "generator": f"scipy {scipy.__version__}, numpy {np.__version__}", "cases": cases}, indent=1) + "\n")
 print(f"wrote {len(cases)} cases to {HERE}")
