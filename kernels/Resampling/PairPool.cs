@@ -53,26 +53,31 @@ internal static class PairPool
     {
         int outputsPerVector = Vector<float>.Count;
         int vectors = Math.Min(destination.Length, input.Width / 2) / outputsPerVector;
-        int rows = 2 * (zEnd - zBegin);
-        var count = new Vector<float>(rows * 2);
+        bool fourRows = zEnd - zBegin == 2;
+
+        // x / 4 and x / 8 equal x · 0.25 and x · 0.125 exactly (powers of two), and multiplying is much cheaper.
+        var scale = new Vector<float>(fourRows ? 0.125f : 0.25f);
+        ref float row0 = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin, yBegin, 0));
+        ref float row1 = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin, yBegin + 1, 0));
+        ref float row2 = ref fourRows ? ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + 1, yBegin, 0)) : ref row0;
+        ref float row3 = ref fourRows ? ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + 1, yBegin + 1, 0)) : ref row1;
         ref float output = ref MemoryMarshal.GetReference(destination);
         for (int v = 0; v < vectors; v++)
         {
-            int column = 2 * v * outputsPerVector;
-            Vector<float> a = default, b = default;
-            for (int r = 0; r < rows; r++)
+            nuint column = (nuint)(2 * v * outputsPerVector);
+            nuint next = column + (nuint)outputsPerVector;
+            var a = Fold(Vector.LoadUnsafe(ref row0, column), Vector.LoadUnsafe(ref row1, column), method);
+            var b = Fold(Vector.LoadUnsafe(ref row0, next), Vector.LoadUnsafe(ref row1, next), method);
+            if (fourRows)
             {
-                ref float source = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + (r / 2), yBegin + (r % 2), column));
-                var nextA = Vector.LoadUnsafe(ref source);
-                var nextB = Vector.LoadUnsafe(ref source, (nuint)outputsPerVector);
-                a = r == 0 ? nextA : Fold(a, nextA, method);
-                b = r == 0 ? nextB : Fold(b, nextB, method);
+                a = Fold(Fold(a, Vector.LoadUnsafe(ref row2, column), method), Vector.LoadUnsafe(ref row3, column), method);
+                b = Fold(Fold(b, Vector.LoadUnsafe(ref row2, next), method), Vector.LoadUnsafe(ref row3, next), method);
             }
 
             var even = Vector.Narrow(a.As<float, ulong>(), b.As<float, ulong>()).As<uint, float>();
             var odd = Vector.Narrow(a.As<float, ulong>() >>> 32, b.As<float, ulong>() >>> 32).As<uint, float>();
             var pooled = Fold(even, odd, method);
-            (method == PoolingMethod.Mean ? pooled / count : pooled).StoreUnsafe(ref output, (nuint)(v * outputsPerVector));
+            (method == PoolingMethod.Mean ? pooled * scale : pooled).StoreUnsafe(ref output, (nuint)(v * outputsPerVector));
         }
 
         return vectors * outputsPerVector;
@@ -90,63 +95,89 @@ internal static class PairPool
 
     private static int Row<T, TWide>(ReadOnlySpan3D<T> input, int zBegin, int zEnd, int yBegin, PoolingMethod method, Span<T> destination)
         where T : unmanaged, IBinaryInteger<T>
+        where TWide : unmanaged, IBinaryInteger<TWide> => method switch
+        {
+            PoolingMethod.Max => Row<T, TWide, MaxFold<TWide>>(input, zBegin, zEnd, yBegin, destination),
+            PoolingMethod.Min => Row<T, TWide, MinFold<TWide>>(input, zBegin, zEnd, yBegin, destination),
+            _ => Row<T, TWide, SumFold<TWide>>(input, zBegin, zEnd, yBegin, destination),
+        };
+
+    private static int Row<T, TWide, TFold>(ReadOnlySpan3D<T> input, int zBegin, int zEnd, int yBegin, Span<T> destination)
+        where T : unmanaged, IBinaryInteger<T>
         where TWide : unmanaged, IBinaryInteger<TWide>
+        where TFold : struct, IPairFold<TWide>
     {
         int bits = Unsafe.SizeOf<T>() * 8;
         int outputsPerVector = Vector<T>.Count;
         int vectors = Math.Min(destination.Length, input.Width / 2) / outputsPerVector;
-        int rows = 2 * (zEnd - zBegin);
-        int shift = rows == 4 ? 3 : 2;
+        bool fourRows = zEnd - zBegin == 2;
+        int shift = fourRows ? 3 : 2; // the mean divides by 8 or 4
         var mask = new Vector<TWide>(TWide.CreateTruncating((1UL << bits) - 1));
-        Span<int> rowOffsets = stackalloc int[4];
-        ref readonly T origin = ref input.DangerousGetReferenceAt(0, 0, 0);
-        for (int r = 0; r < rows; r++)
-        {
-            rowOffsets[r] = ((zBegin + (r / 2)) * input.StrideZ) + ((yBegin + (r % 2)) * input.StrideY);
-        }
-
+        ref T row0 = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin, yBegin, 0));
+        ref T row1 = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin, yBegin + 1, 0));
+        ref T row2 = ref fourRows ? ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + 1, yBegin, 0)) : ref row0;
+        ref T row3 = ref fourRows ? ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + 1, yBegin + 1, 0)) : ref row1;
         ref T output = ref MemoryMarshal.GetReference(destination);
         for (int v = 0; v < vectors; v++)
         {
-            int column = 2 * v * outputsPerVector;
-            Vector<TWide> low = default, high = default;
-            for (int r = 0; r < rows; r++)
+            nuint column = (nuint)(2 * v * outputsPerVector);
+            nuint next = column + (nuint)outputsPerVector;
+            var low = TFold.Fold(Pair<T, TWide, TFold>(ref row0, column, mask, bits), Pair<T, TWide, TFold>(ref row1, column, mask, bits));
+            var high = TFold.Fold(Pair<T, TWide, TFold>(ref row0, next, mask, bits), Pair<T, TWide, TFold>(ref row1, next, mask, bits));
+            if (fourRows)
             {
-                ref T source = ref Unsafe.Add(ref Unsafe.AsRef(in origin), rowOffsets[r] + column);
-                var a = Vector.LoadUnsafe(ref source).As<T, TWide>();
-                var b = Vector.LoadUnsafe(ref source, (nuint)Vector<T>.Count).As<T, TWide>();
-                low = Fold(low, a & mask, (a >>> bits), method, r == 0);
-                high = Fold(high, b & mask, (b >>> bits), method, r == 0);
+                low = TFold.Fold(TFold.Fold(low, Pair<T, TWide, TFold>(ref row2, column, mask, bits)), Pair<T, TWide, TFold>(ref row3, column, mask, bits));
+                high = TFold.Fold(TFold.Fold(high, Pair<T, TWide, TFold>(ref row2, next, mask, bits)), Pair<T, TWide, TFold>(ref row3, next, mask, bits));
             }
 
-            if (method == PoolingMethod.Mean)
-            {
-                low >>>= shift;
-                high >>>= shift;
-            }
-
-            Narrow<T, TWide>(low, high).StoreUnsafe(ref output, (nuint)(v * outputsPerVector));
+            Narrow<T, TWide>(TFold.Finish(low, shift), TFold.Finish(high, shift)).StoreUnsafe(ref output, (nuint)(v * outputsPerVector));
         }
 
         return vectors * outputsPerVector;
     }
 
+    /// <summary>Loads one vector of T at <paramref name="column"/> and folds each neighbour pair into one wide lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<TWide> Fold<TWide>(Vector<TWide> accumulator, Vector<TWide> even, Vector<TWide> odd, PoolingMethod method, bool first)
+    private static Vector<TWide> Pair<T, TWide, TFold>(ref T row, nuint column, Vector<TWide> mask, int bits)
+        where T : unmanaged
+        where TWide : unmanaged, IBinaryInteger<TWide>
+        where TFold : struct, IPairFold<TWide>
+    {
+        var lanes = Vector.LoadUnsafe(ref row, column).As<T, TWide>();
+        return TFold.Fold(lanes & mask, lanes >>> bits);
+    }
+
+    /// <summary>How pairs and rows combine: +, max or min, and the final step (a shift for the mean).</summary>
+    private interface IPairFold<TWide>
+        where TWide : unmanaged
+    {
+        static abstract Vector<TWide> Fold(Vector<TWide> a, Vector<TWide> b);
+
+        static abstract Vector<TWide> Finish(Vector<TWide> folded, int shift);
+    }
+
+    private readonly struct SumFold<TWide> : IPairFold<TWide>
         where TWide : unmanaged, IBinaryInteger<TWide>
     {
-        var pair = method switch
-        {
-            PoolingMethod.Max => Vector.Max(even, odd),
-            PoolingMethod.Min => Vector.Min(even, odd),
-            _ => even + odd,
-        };
-        return first ? pair : method switch
-        {
-            PoolingMethod.Max => Vector.Max(accumulator, pair),
-            PoolingMethod.Min => Vector.Min(accumulator, pair),
-            _ => accumulator + pair,
-        };
+        public static Vector<TWide> Fold(Vector<TWide> a, Vector<TWide> b) => a + b;
+
+        public static Vector<TWide> Finish(Vector<TWide> folded, int shift) => folded >>> shift;
+    }
+
+    private readonly struct MaxFold<TWide> : IPairFold<TWide>
+        where TWide : unmanaged, IBinaryInteger<TWide>
+    {
+        public static Vector<TWide> Fold(Vector<TWide> a, Vector<TWide> b) => Vector.Max(a, b);
+
+        public static Vector<TWide> Finish(Vector<TWide> folded, int shift) => folded;
+    }
+
+    private readonly struct MinFold<TWide> : IPairFold<TWide>
+        where TWide : unmanaged, IBinaryInteger<TWide>
+    {
+        public static Vector<TWide> Fold(Vector<TWide> a, Vector<TWide> b) => Vector.Min(a, b);
+
+        public static Vector<TWide> Finish(Vector<TWide> folded, int shift) => folded;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
