@@ -21,6 +21,9 @@ internal static class BioImageCommand
         {
             DemoCommand.Create(),
             StatsCommand.Create(),
+            ConfigCommand.Create(),
+            ReattachCommand.Create(),
+            WorkerCommand.Create(),
         };
 
         var parsed = root.Parse(args);
@@ -43,7 +46,7 @@ internal static class BioImageCommand
         }
         catch (Exception exception) when (!IsDebug)
         {
-            bool usage = exception is UsageException or FileNotFoundException or DirectoryNotFoundException;
+            bool usage = exception is UsageException or FileNotFoundException or DirectoryNotFoundException or ArgumentException;
             error.WriteLine("error: " + OneLine(exception.Message));
             return usage ? BadArguments : Failed;
         }

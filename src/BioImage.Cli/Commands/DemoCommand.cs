@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
+using System.Text.Json.Serialization;
 using BioImage.Kernels;
 using BioImage.Operations;
 using BioImage.Samples;
@@ -27,18 +29,23 @@ internal static class DemoCommand
             }
         });
         var seed = new Option<int>("--seed") { Description = "Seed of the sample volume.", DefaultValueFactory = _ => 42 };
+        var dtype = CommonOptions.DType("Element type of the sample volume (integers are rounded and clipped).");
+        dtype.DefaultValueFactory = _ => DType.Float32;
         var blockShape = CommonOptions.BlockShape();
         var workers = CommonOptions.Workers();
         var json = CommonOptions.Json();
         var command = new Command("demo", "Generate a synthetic 3D volume (blobs + noise) and run every available operation on it; no arguments needed.")
         {
-            outputDir, size, seed, blockShape, workers, json,
+            outputDir, size, seed, dtype, blockShape, workers, json,
         };
         command.SetAction(parse =>
         {
             var shape = parse.GetBlockShape(blockShape) ?? [64, 64, 64];
             CommonOptions.CheckRank(shape, 3);
-            var summary = Run(parse.GetRequiredValue(outputDir), parse.GetValue(size), parse.GetValue(seed), shape, parse.GetValue(workers));
+            var settings = new Settings(parse.GetRequiredValue(outputDir), parse.GetValue(size), parse.GetValue(seed), shape, parse.GetValue(workers));
+            var summary = parse.GetValue(dtype) is DType.Bool
+                ? throw new UsageException("--dtype bool: the demo volume is an intensity image; choose a numeric dtype.")
+                : parse.GetValue(dtype).Dispatch(new RunDemo(settings));
             var writer = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -56,15 +63,25 @@ internal static class DemoCommand
 
     private sealed record Step(string Name, string Output, double Milliseconds, string Result);
 
-    private sealed record Summary(string OutputDirectory, int[] Shape, string DType, long[] BlockShape, int Workers, List<Step> Steps);
+    private sealed record Summary(string OutputDirectory, int[] Shape, [property: JsonPropertyName("dtype")] string DType, long[] BlockShape, int Workers, List<Step> Steps);
 
-    private static Summary Run(string outputDirectory, int size, int seed, long[] blockShape, int workers)
+    private sealed record Settings(string OutputDirectory, int Size, int Seed, long[] BlockShape, int Workers);
+
+    private sealed class RunDemo(Settings settings) : IDTypeFunc<Summary>
     {
+        public Summary Invoke<T>()
+            where T : unmanaged, INumber<T> => Run<T>(settings);
+    }
+
+    private static Summary Run<T>(Settings settings)
+        where T : unmanaged, INumber<T>
+    {
+        var (outputDirectory, size, seed, blockShape, workers) = settings;
         Directory.CreateDirectory(outputDirectory);
         var steps = new List<Step>();
         var clock = Stopwatch.StartNew();
 
-        using var raw = SyntheticVolume.Generate([size, size, size], seed: seed);
+        using var raw = SyntheticVolume.Generate<T>([size, size, size], seed: seed);
         string rawPath = Path.Combine(outputDirectory, "raw.npy");
         NpyFile.Write(rawPath, raw);
         steps.Add(new Step("generate", rawPath, Lap(clock), $"{raw.Length} voxels, 40 blobs + noise (σ={SyntheticVolume.NoiseSigma})"));
@@ -73,7 +90,7 @@ internal static class DemoCommand
         steps.Add(new Step("stats", "-", Lap(clock), string.Create(CultureInfo.InvariantCulture, $"min {moments.Min:F2}, max {moments.Max:F2}, mean {moments.Mean:F3}, std {moments.StandardDeviation:F3}")));
 
         using var mask = NdArray<bool>.Allocate(raw.Shape, clear: false);
-        float level = SyntheticVolume.BlobAmplitude / 2;
+        var level = T.CreateSaturating(SyntheticVolume.Background + (SyntheticVolume.BlobAmplitude / 2));
         long foreground = Threshold.GreaterThan(raw.AsSpan3D(), level, mask.AsSpan3D());
         string maskPath = Path.Combine(outputDirectory, "foreground.npy");
         NpyFile.Write(maskPath, mask);

@@ -57,8 +57,25 @@ public static partial class NpyFile
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(array);
-        string shape = array.Rank == 1 ? $"({array.Shape[0]},)" : $"({string.Join(", ", array.Shape.ToArray())})";
-        string dict = $"{{'descr': '{Descr(array.DType)}', 'fortran_order': False, 'shape': {shape}, }}";
+        WriteAtomically(path, array.DType, array.Shape, stream => stream.Write(MemoryMarshal.AsBytes<T>(array.Span)));
+    }
+
+    /// <summary>Creates a zero-filled .npy of <paramref name="dtype"/> and <paramref name="shape"/> (sparse where the file system allows).</summary>
+    public static void CreateEmpty(string path, DType dtype, ReadOnlySpan<int> shape)
+    {
+        long elements = 1;
+        foreach (int extent in shape)
+        {
+            elements = extent >= 0 ? checked(elements * extent) : throw new ArgumentException($"shape ({string.Join(", ", shape.ToArray())}) has a negative extent.", nameof(shape));
+        }
+
+        WriteAtomically(path, dtype, shape, stream => stream.SetLength(stream.Position + (elements * dtype.ItemSize())));
+    }
+
+    private static void WriteAtomically(string path, DType dtype, ReadOnlySpan<int> shape, Action<FileStream> writeData)
+    {
+        string shapeText = shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape.ToArray())})";
+        string dict = $"{{'descr': '{Descr(dtype)}', 'fortran_order': False, 'shape': {shapeText}, }}";
         int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
         string header = dict + new string(' ', ((unpadded + 63) / 64 * 64) - unpadded) + "\n";
 
@@ -73,7 +90,7 @@ public static partial class NpyFile
                 BinaryPrimitives.WriteUInt16LittleEndian(length, checked((ushort)header.Length));
                 stream.Write(length);
                 stream.Write(Encoding.ASCII.GetBytes(header));
-                stream.Write(MemoryMarshal.AsBytes<T>(array.Span));
+                writeData(stream);
             }
 
             File.Move(temporary, path, overwrite: true);
@@ -157,7 +174,8 @@ public static partial class NpyFile
         _ => $"<{(dtype.IsFloatingPoint() ? 'f' : dtype.IsSigned() ? 'i' : 'u')}{dtype.ItemSize()}",
     };
 
-    private static void ReverseEndianness(Span<byte> bytes, int itemSize)
+    /// <summary>Swaps the byte order of every <paramref name="itemSize"/>-byte element in place.</summary>
+    internal static void ReverseEndianness(Span<byte> bytes, int itemSize)
     {
         switch (itemSize)
         {

@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+
+namespace BioImage.Sources;
+
+/// <summary>Opens sources by path or by spec; formats register an opener under their name.</summary>
+public static class Source
+{
+    private static readonly ConcurrentDictionary<string, Func<SourceSpec, ISource>> Openers = new(StringComparer.Ordinal)
+    {
+        ["npy"] = NpySource.Open,
+    };
+
+    private static readonly ConcurrentDictionary<string, string> FormatsByExtension = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".npy"] = "npy",
+    };
+
+    /// <summary>Adds (or replaces) the opener of a format and the file extensions it is inferred from.</summary>
+    public static void Register(string format, Func<SourceSpec, ISource> opener, params string[] extensions)
+    {
+        ArgumentNullException.ThrowIfNull(format);
+        ArgumentNullException.ThrowIfNull(opener);
+        Openers[format] = opener;
+        foreach (string extension in extensions)
+        {
+            FormatsByExtension[extension] = format;
+        }
+    }
+
+    /// <summary>Reopens the source a spec describes.</summary>
+    public static ISource Open(SourceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Mode is not ("r" or "r+"))
+        {
+            throw new ArgumentException($"Source mode '{spec.Mode}' is not supported; expected \"r\" or \"r+\".", nameof(spec));
+        }
+
+        return Openers.TryGetValue(spec.Format, out var open)
+            ? open(spec)
+            : throw new ArgumentException($"Unknown source format '{spec.Format}' for {spec.Path}; known formats: {string.Join(", ", Openers.Keys.Order())}.", nameof(spec));
+    }
+
+    /// <summary>Opens <paramref name="path"/> (and <paramref name="key"/> inside it), inferring the format from the extension.</summary>
+    public static ISource Open(string path, string? key = null, string mode = "r", string? format = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string trimmed = path.TrimEnd('/');
+        format ??= FormatsByExtension.TryGetValue(System.IO.Path.GetExtension(trimmed), out var inferred)
+            ? inferred
+            : throw new ArgumentException($"Cannot tell the format of '{path}' from its extension; known extensions: {string.Join(", ", FormatsByExtension.Keys.Order())}.", nameof(path));
+        return Open(new SourceSpec(format, System.IO.Path.GetFullPath(trimmed), key, mode));
+    }
+}
