@@ -100,14 +100,15 @@ internal static class WeightedRowSum
         ref T src = ref Unsafe.AsRef(in source);
         int full = destination.Length - (destination.Length % lanes);
         var rows = destination[..full];
-        bool first = true;
+
+        // The taps in accumulation order, then swept over the row a few at a time.
+        Span<TapStep<T>> steps = stackalloc TapStep<T>[offsets.Length];
+        int count = 0;
         if (symmetry == KernelSymmetry.General)
         {
             for (int k = 0; k < offsets.Length; k++)
             {
-                ref T row = ref Unsafe.Add(ref src, offsets[k]);
-                AccumulateRow(weights[k], ref row, ref row, PairKind.Single, bias, first, rows);
-                first = false;
+                steps[count++] = new TapStep<T>(weights[k], offsets[k], offsets[k], PairKind.Single);
             }
         }
         else
@@ -116,15 +117,18 @@ internal static class WeightedRowSum
             int r = offsets.Length / 2;
             for (int j = r; j >= 1; j--)
             {
-                AccumulateRow(weights[r + j], ref Unsafe.Add(ref src, offsets[r - j]), ref Unsafe.Add(ref src, offsets[r + j]), kind, bias, first, rows);
-                first = false;
+                steps[count++] = new TapStep<T>(weights[r + j], offsets[r - j], offsets[r + j], kind);
             }
 
             if (symmetry == KernelSymmetry.Even)
             {
-                ref T centre = ref Unsafe.Add(ref src, offsets[r]);
-                AccumulateRow(weights[r], ref centre, ref centre, PairKind.Single, bias, first, rows);
+                steps[count++] = new TapStep<T>(weights[r], offsets[r], offsets[r], PairKind.Single);
             }
+        }
+
+        for (int s = 0; s < count; s += StepsPerSweep)
+        {
+            AccumulateRows(ref src, steps.Slice(s, Math.Min(StepsPerSweep, count - s)), bias, s == 0, rows);
         }
 
         if (full < destination.Length)
@@ -134,18 +138,51 @@ internal static class WeightedRowSum
         }
     }
 
-    /// <summary>rows[i] = fma(w, tap(i), first ? bias : rows[i]) over whole vectors.</summary>
-    private static void AccumulateRow<T>(T weight, ref T low, ref T high, PairKind kind, T bias, bool first, Span<T> rows)
+    /// <summary>
+    /// Taps applied per sweep of <see cref="ApplyByTap{T}"/>: each sweep reads the accumulator row once, so more taps
+    /// per sweep save L1 traffic, but each tap may read two rows, and more than 8 rows in flight at the same offset
+    /// modulo 4 KiB would collide in the 8-way L1 sets again. 3 taps = at most 6 source rows + the accumulator.
+    /// </summary>
+    private const int StepsPerSweep = 3;
+
+    /// <summary>One step of the accumulation: weight × (row, row pair sum or row pair difference).</summary>
+    private readonly record struct TapStep<T>(T Weight, nint Low, nint High, PairKind Kind);
+
+    /// <summary>rows[i] = fma(w_s, tap_s(i), … fma(w_0, tap_0(i), first ? bias : rows[i])) over whole vectors.</summary>
+    private static void AccumulateRows<T>(ref T src, ReadOnlySpan<TapStep<T>> steps, T bias, bool first, Span<T> rows)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var w = new Vector<T>(weight);
         var start = new Vector<T>(bias);
         ref T dst = ref MemoryMarshal.GetReference(rows);
         int lanes = Vector<T>.Count;
+        var s0 = steps[0];
+        var w0 = new Vector<T>(s0.Weight);
+        ref T low0 = ref Unsafe.Add(ref src, s0.Low);
+        ref T high0 = ref Unsafe.Add(ref src, s0.High);
+        bool hasSecond = steps.Length > 1, hasThird = steps.Length > 2;
+        var s1 = hasSecond ? steps[1] : s0;
+        var s2 = hasThird ? steps[2] : s0;
+        var w1 = new Vector<T>(s1.Weight);
+        var w2 = new Vector<T>(s2.Weight);
+        ref T low1 = ref Unsafe.Add(ref src, s1.Low);
+        ref T high1 = ref Unsafe.Add(ref src, s1.High);
+        ref T low2 = ref Unsafe.Add(ref src, s2.Low);
+        ref T high2 = ref Unsafe.Add(ref src, s2.High);
         for (int i = 0; i < rows.Length; i += lanes)
         {
             var acc = first ? start : Vector.LoadUnsafe(ref dst, (nuint)i);
-            Fma(w, Tap(ref low, ref high, kind, i), acc).StoreUnsafe(ref dst, (nuint)i);
+            acc = Fma(w0, Tap(ref low0, ref high0, s0.Kind, i), acc);
+            if (hasSecond)
+            {
+                acc = Fma(w1, Tap(ref low1, ref high1, s1.Kind, i), acc);
+            }
+
+            if (hasThird)
+            {
+                acc = Fma(w2, Tap(ref low2, ref high2, s2.Kind, i), acc);
+            }
+
+            acc.StoreUnsafe(ref dst, (nuint)i);
         }
     }
 
