@@ -240,18 +240,17 @@ public static class ConnectedComponents
                     t--;
                 }
 
-                var sink = new SeamUnion(parent, slab.ComponentOfRun, bases[s], slabs[t].ComponentOfRun, bases[t]);
-                ConnectRows(slab.RunsOfRow(row), slab.FirstRunOfRow(row), slabs[t].RunsOfRow(other), slabs[t].FirstRunOfRow(other), neighbour.Extension, ref sink);
+                var seam = new SeamUnion(parent, slab.ComponentOfRun, bases[s], slabs[t].ComponentOfRun, bases[t]);
+                UniteTouchingRuns(slab.RunsOfRow(row), slab.FirstRunOfRow(row), slabs[t].RunsOfRow(other), slabs[t].FirstRunOfRow(other), neighbour.Extension, seam);
             }
         }
     }
 
     /// <summary>
-    /// Reports every pair of touching runs between a row and one of its neighbour rows, both given as (start, end)
-    /// pairs in increasing order, with the indices of their first runs. Linear in the number of runs.
+    /// Unites the components of every pair of touching runs between a row and one of its neighbour rows in another
+    /// slab, both given as (start, end) pairs in increasing order, with the indices of their first runs.
     /// </summary>
-    private static void ConnectRows<TSink>(ReadOnlySpan<int> current, int currentFirst, ReadOnlySpan<int> previous, int previousFirst, int extension, ref TSink sink)
-        where TSink : struct, IRunPairSink
+    private static void UniteTouchingRuns(ReadOnlySpan<int> current, int currentFirst, ReadOnlySpan<int> previous, int previousFirst, int extension, SeamUnion seam)
     {
         int previousCount = previous.Length / 2;
         int p = 0;
@@ -266,26 +265,13 @@ public static class ConnectedComponents
 
             for (int q = p; q < previousCount && previous[2 * q] < end + extension; q++)
             {
-                sink.Connect(currentFirst + c, previousFirst + q);
+                seam.Connect(currentFirst + c, previousFirst + q);
             }
         }
     }
 
-    /// <summary>Receives pairs of touching runs.</summary>
-    private interface IRunPairSink
-    {
-        void Connect(int currentRun, int previousRun);
-    }
-
-    /// <summary>Unites two runs of the same slab in the slab's union-find over runs.</summary>
-    private readonly struct RunUnion(uint[] parent) : IRunPairSink
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Connect(int currentRun, int previousRun) => UnionFind<uint>.Union(parent, (uint)currentRun, (uint)previousRun);
-    }
-
     /// <summary>Unites the components of two runs in different slabs in the union-find over all slabs' components.</summary>
-    private readonly struct SeamUnion(uint[] parent, uint[] currentComponents, int currentBase, uint[] previousComponents, int previousBase) : IRunPairSink
+    private readonly struct SeamUnion(uint[] parent, uint[] currentComponents, int currentBase, uint[] previousComponents, int previousBase)
     {
         public void Connect(int currentRun, int previousRun) =>
             UnionFind<uint>.Union(parent, (uint)currentBase + currentComponents[currentRun], (uint)previousBase + previousComponents[previousRun]);
@@ -318,6 +304,9 @@ public static class ConnectedComponents
     /// </summary>
     private sealed class RunSlab(int firstRow, int endRow) : IDisposable
     {
+        /// <summary>Runs up to this length are written element by element; longer ones with a vectorised fill.</summary>
+        private const int ShortRun = 16;
+
         private int[] _runs = [];
         private int _runCount;
         private int[] _rowFirstRun = ArrayPool<int>.Shared.Rent(endRow - firstRow + 1);
@@ -342,6 +331,9 @@ public static class ConnectedComponents
         {
             int height = input.Layout.Height;
             int maxRowRuns = ForegroundRuns.MaxRuns(input.Layout.Width);
+            Span<int> cursor = stackalloc int[neighbours.Length];
+            Span<int> end = stackalloc int[neighbours.Length];
+            Span<int> extension = stackalloc int[neighbours.Length];
             for (int row = FirstRow; row < EndRow; row++)
             {
                 EnsureCapacity(_runCount + maxRowRuns);
@@ -350,31 +342,68 @@ public static class ConnectedComponents
                 int z = row / height;
                 int found = ForegroundRuns.Extract(input.GetRowSpan(z, row - (z * height)), test, _runs.AsSpan(2 * first));
                 _runCount += found;
-                var parent = ComponentOfRun;
-                for (int i = first; i < _runCount; i++)
-                {
-                    parent[i] = (uint)i;
-                }
 
-                if (found == 0)
-                {
-                    continue;
-                }
-
-                var current = _runs.AsSpan(2 * first, 2 * found);
-                var sink = new RunUnion(parent);
+                int rowsAbove = 0;
                 foreach (var neighbour in neighbours)
                 {
                     int other = neighbour.Of(row, height);
-                    if (other >= FirstRow)
+                    if (other >= FirstRow && FirstRunOfRow(other) < FirstRunOfRow(other + 1))
                     {
-                        ConnectRows(current, first, RunsOfRow(other), FirstRunOfRow(other), neighbour.Extension, ref sink);
+                        cursor[rowsAbove] = FirstRunOfRow(other);
+                        end[rowsAbove] = FirstRunOfRow(other + 1);
+                        extension[rowsAbove] = neighbour.Extension;
+                        rowsAbove++;
                     }
                 }
+
+                UniteWithRowsAbove(first, _runCount, cursor[..rowsAbove], end, extension);
             }
 
             _rowFirstRun[EndRow - FirstRow] = _runCount;
             Components = UnionFind<uint>.Flatten(ComponentOfRun.AsSpan(0, _runCount));
+        }
+
+        /// <summary>
+        /// Gives runs [first, end) of the current row their provisional sets: each run is united with every run it
+        /// touches in the rows above (one cursor per row, advancing monotonically). The run's current root is
+        /// carried along, so each touching run costs one find.
+        /// </summary>
+        private void UniteWithRowsAbove(int first, int end, Span<int> cursor, ReadOnlySpan<int> rowEnd, ReadOnlySpan<int> extension)
+        {
+            ref int runs = ref MemoryMarshal.GetArrayDataReference(_runs);
+            var parent = ComponentOfRun.AsSpan();
+            for (int run = first; run < end; run++)
+            {
+                uint root = (uint)run;
+                parent[run] = root;
+                int start = Unsafe.Add(ref runs, 2 * run);
+                int stop = Unsafe.Add(ref runs, (2 * run) + 1);
+                for (int k = 0; k < cursor.Length; k++)
+                {
+                    int reach = extension[k];
+                    int last = rowEnd[k];
+                    int p = cursor[k];
+                    while (p < last && Unsafe.Add(ref runs, (2 * p) + 1) + reach <= start)
+                    {
+                        p++;
+                    }
+
+                    cursor[k] = p;
+                    for (; p < last && Unsafe.Add(ref runs, 2 * p) < stop + reach; p++)
+                    {
+                        uint other = UnionFind<uint>.FindRoot(parent, (uint)p);
+                        if (other < root)
+                        {
+                            parent[(int)root] = other;
+                            root = other;
+                        }
+                        else if (other > root)
+                        {
+                            parent[(int)other] = root;
+                        }
+                    }
+                }
+            }
         }
 
         /// <summary>Writes background and, per run, <c>labelOfComponent[component]</c> into the slab's rows.</summary>
@@ -382,23 +411,30 @@ public static class ConnectedComponents
             where TLabel : unmanaged, IBinaryInteger<TLabel>
         {
             int height = output.Layout.Height;
-            var components = ComponentOfRun;
+            ref int runs = ref MemoryMarshal.GetArrayDataReference(_runs);
+            ref uint components = ref MemoryMarshal.GetArrayDataReference(ComponentOfRun);
             for (int row = FirstRow; row < EndRow; row++)
             {
                 int z = row / height;
                 var target = output.GetRowSpan(z, row - (z * height));
+                target.Clear();
                 ref TLabel origin = ref MemoryMarshal.GetReference(target);
-                int x = 0;
                 for (int run = FirstRunOfRow(row); run < FirstRunOfRow(row + 1); run++)
                 {
-                    int start = _runs[2 * run];
-                    int end = _runs[(2 * run) + 1];
-                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref origin, x), start - x).Clear();
-                    MemoryMarshal.CreateSpan(ref Unsafe.Add(ref origin, start), end - start).Fill(labelOfComponent[components[run]]);
-                    x = end;
-                }
+                    int start = Unsafe.Add(ref runs, 2 * run);
+                    int stop = Unsafe.Add(ref runs, (2 * run) + 1);
+                    TLabel label = labelOfComponent[Unsafe.Add(ref components, run)];
+                    if (stop - start > ShortRun)
+                    {
+                        MemoryMarshal.CreateSpan(ref Unsafe.Add(ref origin, start), stop - start).Fill(label);
+                        continue;
+                    }
 
-                target[x..].Clear();
+                    for (int x = start; x < stop; x++)
+                    {
+                        Unsafe.Add(ref origin, x) = label;
+                    }
+                }
             }
         }
 
