@@ -15,7 +15,7 @@ from scipy import ndimage as ndi
 
 HERE = pathlib.Path(__file__).resolve().parent
 rng = np.random.default_rng(20261125)
-cases = {"label": []}
+cases = {"label": [], "edt": []}
 
 
 def save(name, array):
@@ -111,6 +111,32 @@ label_case("empty_3d", np.zeros((4, 5, 6), bool))
 label_case("full_3d", np.ones((4, 5, 6), bool))
 label_case("float32_threshold_3d", ndi.gaussian_filter(rng.standard_normal((15, 22, 35)), 1.5).astype(np.float32), threshold=0.1)
 label_case("uint16_threshold_2d", rng.integers(0, 1000, (45, 77)).astype(np.uint16), threshold=600)
+
+
+
+def edt_case(name, image, sampling=None):
+    """scipy.ndimage.distance_transform_edt of `image` (nonzero = foreground) with distances and indices."""
+    distances, indices = ndi.distance_transform_edt(image, sampling=sampling, return_indices=True)
+    cases["edt"].append({"name": name, "input": save(f"edt_{name}_input", image), "sampling": sampling,
+                         "distances": save(f"edt_{name}_distances", distances),
+                         "indices": save(f"edt_{name}_indices", indices.astype(np.int32))})
+
+
+# Euclidean distance transform: blobs, noise, lines, corner cases, anisotropic sampling, several dtypes.
+edt_case("blobs_3d", blobs((21, 26, 37), 2.0, 0.7))
+edt_case("blobs_3d_anisotropic", blobs((12, 30, 33), 2.0, 0.8), sampling=[3.0, 1.0, 0.5])
+edt_case("noise_3d_uint8", (rng.random((9, 17, 35)) < 0.9).astype(np.uint8) * rng.integers(1, 255, (9, 17, 35)).astype(np.uint8))
+edt_case("sparse_background_3d", rng.random((16, 18, 20)) > 0.002)
+edt_case("single_background_3d", np.pad(np.zeros((1, 1, 1), bool), ((3, 9), (0, 12), (5, 2)), constant_values=True))
+edt_case("plane_background_3d", np.pad(np.zeros((1, 14, 15), bool), ((0, 12), (0, 0), (0, 0)), constant_values=True))
+edt_case("all_foreground_3d", np.ones((5, 6, 7), bool))
+edt_case("all_foreground_3d_sampled", np.ones((4, 3, 5), bool), sampling=[2.0, 0.5, 1.5])
+edt_case("all_background_3d", np.zeros((3, 4, 5), bool))
+edt_case("blobs_2d", blobs((64, 75), 3.0, 0.75))
+edt_case("blobs_2d_sampled_float32", (ndi.gaussian_filter(rng.standard_normal((41, 53)), 2.0) > -0.2).astype(np.float32), sampling=[1.7, 0.6])
+edt_case("all_foreground_2d", np.ones((6, 9), bool))
+edt_case("row_1x1x200", rng.random((1, 1, 200)) > 0.05)
+edt_case("column_200x1x1", rng.random((200, 1, 1)) > 0.05)
 
 (HERE / "cases.json").write_text(json.dumps(cases, indent=1) + "\n")
 print("wrote", sum(len(v) for v in cases.values()), "cases to", HERE)
