@@ -25,6 +25,13 @@ internal readonly unsafe struct PinnedView<T>
     public Span<T> GetRowSpan(int z, int y) =>
         new(_origin + ((long)z * Layout.StrideZ) + ((long)y * Layout.StrideY), Layout.Width);
 
+    /// <summary>Row <paramref name="row"/> in raster order (z · Height + y); the caller guarantees it exists.</summary>
+    public Span<T> GetRowSpan(int row)
+    {
+        int z = row / Layout.Height;
+        return GetRowSpan(z, row - (z * Layout.Height));
+    }
+
     /// <summary>The same memory viewed as <typeparamref name="TOther"/>, which must have the same size.</summary>
     public PinnedView<TOther> Reinterpret<TOther>()
         where TOther : unmanaged =>

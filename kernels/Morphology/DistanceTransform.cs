@@ -304,7 +304,7 @@ public static class DistanceTransform
             var self = this;
             int rows = Depth * Height;
             int rowsWithBackground = 0;
-            ForEachChunk(rows, degreeOfParallelism, (first, end) =>
+            ParallelChunks.For(rows, degreeOfParallelism, (_, first, end) =>
             {
                 int found = self.RowPass(first, end);
                 Interlocked.Add(ref rowsWithBackground, found);
@@ -316,12 +316,12 @@ public static class DistanceTransform
 
             if (Height > 1)
             {
-                ForEachChunk(Depth, degreeOfParallelism, (first, end) => self.LinePass(first, end, axis: 1));
+                ParallelChunks.For(Depth, degreeOfParallelism, (_, first, end) => self.LinePass(first, end, axis: 1));
             }
 
             if (Depth > 1)
             {
-                ForEachChunk(Height, degreeOfParallelism, (first, end) => self.LinePass(first, end, axis: 0));
+                ParallelChunks.For(Height, degreeOfParallelism, (_, first, end) => self.LinePass(first, end, axis: 0));
             }
 
             return true;
@@ -364,11 +364,9 @@ public static class DistanceTransform
                 var runs = runBuffer.AsSpan();
                 for (int row = first; row < end; row++)
                 {
-                    int z = row / Height;
-                    int y = row - (z * Height);
-                    var target = squared.GetRowSpan(z, y);
-                    var featureRow = trackFeatures ? features.GetRowSpan(z, y) : default;
-                    int count = ForegroundRuns.Extract(input.GetRowSpan(z, y), default(NonZero<T>), runs);
+                    var target = squared.GetRowSpan(row);
+                    var featureRow = trackFeatures ? features.GetRowSpan(row) : default;
+                    int count = ForegroundRuns.Extract(input.GetRowSpan(row), default(NonZero<T>), runs);
                     if (count == 1 && runs[0] == 0 && runs[1] == width)
                     {
                         target.Fill(double.PositiveInfinity);
@@ -479,19 +477,6 @@ public static class DistanceTransform
             {
                 tile.CopyTo(image);
             }
-        }
-
-        private static void ForEachChunk(int count, int degreeOfParallelism, Action<int, int> work)
-        {
-            int chunks = Math.Min(degreeOfParallelism, count);
-            if (chunks <= 1)
-            {
-                work(0, count);
-                return;
-            }
-
-            Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = degreeOfParallelism }, c =>
-                work((int)((long)count * c / chunks), (int)((long)count * (c + 1) / chunks)));
         }
     }
 

@@ -120,20 +120,20 @@ public static class ConnectedComponents
         var layout = input.Layout;
         int rows = layout.Depth * layout.Height;
         var neighbours = NeighbourRow.For(connectivity);
-        int slabCount = Math.Min(degreeOfParallelism, rows);
+        int slabCount = ParallelChunks.Count(rows, degreeOfParallelism);
         var slabs = new RunSlab[slabCount];
         try
         {
             for (int s = 0; s < slabCount; s++)
             {
-                slabs[s] = new RunSlab((int)((long)rows * s / slabCount), (int)((long)rows * (s + 1) / slabCount));
+                slabs[s] = new RunSlab(ParallelChunks.Start(rows, slabCount, s), ParallelChunks.Start(rows, slabCount, s + 1));
             }
 
-            ForEachSlab(slabCount, degreeOfParallelism, s => slabs[s].Scan(input, test, neighbours));
+            ParallelChunks.For(slabCount, slabCount, (s, _, _) => slabs[s].Scan(input, test, neighbours));
             var labelTables = NumberComponents(slabs, layout.Height, neighbours, labelOffset, out long count);
             try
             {
-                ForEachSlab(slabCount, degreeOfParallelism, s => slabs[s].Write(output, labelTables[s]));
+                ParallelChunks.For(slabCount, slabCount, (s, _, _) => slabs[s].Write(output, labelTables[s]));
             }
             finally
             {
@@ -152,17 +152,6 @@ public static class ConnectedComponents
                 slab?.Dispose();
             }
         }
-    }
-
-    private static void ForEachSlab(int slabCount, int degreeOfParallelism, Action<int> work)
-    {
-        if (slabCount == 1)
-        {
-            work(0);
-            return;
-        }
-
-        Parallel.For(0, slabCount, new ParallelOptions { MaxDegreeOfParallelism = degreeOfParallelism }, work);
     }
 
     /// <summary>
@@ -339,8 +328,7 @@ public static class ConnectedComponents
                 EnsureCapacity(_runCount + maxRowRuns);
                 int first = _runCount;
                 _rowFirstRun[row - FirstRow] = first;
-                int z = row / height;
-                int found = ForegroundRuns.Extract(input.GetRowSpan(z, row - (z * height)), test, _runs.AsSpan(2 * first));
+                int found = ForegroundRuns.Extract(input.GetRowSpan(row), test, _runs.AsSpan(2 * first));
                 _runCount += found;
 
                 int rowsAbove = 0;
@@ -410,13 +398,11 @@ public static class ConnectedComponents
         public void Write<TLabel>(PinnedView<TLabel> output, TLabel[] labelOfComponent)
             where TLabel : unmanaged, IBinaryInteger<TLabel>
         {
-            int height = output.Layout.Height;
             ref int runs = ref MemoryMarshal.GetArrayDataReference(_runs);
             ref uint components = ref MemoryMarshal.GetArrayDataReference(ComponentOfRun);
             for (int row = FirstRow; row < EndRow; row++)
             {
-                int z = row / height;
-                var target = output.GetRowSpan(z, row - (z * height));
+                var target = output.GetRowSpan(row);
                 target.Clear();
                 ref TLabel origin = ref MemoryMarshal.GetReference(target);
                 for (int run = FirstRunOfRow(row); run < FirstRunOfRow(row + 1); run++)
