@@ -15,7 +15,7 @@ from scipy import ndimage as ndi
 
 HERE = pathlib.Path(__file__).resolve().parent
 rng = np.random.default_rng(20261125)
-cases = {"label": [], "edt": []}
+cases = {"label": [], "edt": [], "peaks": []}
 
 
 def save(name, array):
@@ -137,6 +137,29 @@ edt_case("blobs_2d_sampled_float32", (ndi.gaussian_filter(rng.standard_normal((4
 edt_case("all_foreground_2d", np.ones((6, 9), bool))
 edt_case("row_1x1x200", rng.random((1, 1, 200)) > 0.05)
 edt_case("column_200x1x1", rng.random((200, 1, 1)) > 0.05)
+
+
+def peaks_case(name, image, **arguments):
+    """skimage.feature.peak_local_max(image, **arguments): (k, ndim) coordinates, highest first."""
+    from skimage.feature import peak_local_max
+    coordinates = peak_local_max(image, **arguments)
+    cases["peaks"].append({"name": name, "input": save(f"peaks_{name}_input", image), "arguments": arguments,
+                           "peaks": save(f"peaks_{name}_coordinates", coordinates.astype(np.int32).reshape(-1, image.ndim))})
+
+
+# Local maxima: distinct values (skimage's order among equal values is unspecified), every parameter.
+smooth_3d = ndi.gaussian_filter(rng.standard_normal((23, 30, 34)), 1.5).astype(np.float32)
+peaks_case("smooth_3d", smooth_3d)
+peaks_case("smooth_3d_min3_no_border", smooth_3d, min_distance=3, exclude_border=False)
+peaks_case("smooth_3d_rel", smooth_3d, min_distance=2, threshold_rel=0.4)
+peaks_case("smooth_3d_abs_border5", smooth_3d, min_distance=1, threshold_abs=0.05, exclude_border=5)
+smooth_2d = ndi.gaussian_filter(rng.standard_normal((70, 81)), 2.0)
+peaks_case("smooth_2d", smooth_2d, min_distance=2)
+peaks_case("smooth_2d_min6", smooth_2d, min_distance=6, exclude_border=0)
+peaks_case("negative_2d", smooth_2d - 10.0, min_distance=2, exclude_border=False)
+peaks_case("permutation_uint16_3d", rng.permutation(12 * 15 * 17).reshape(12, 15, 17).astype(np.uint16), min_distance=2)
+peaks_case("permutation_int32_2d", (rng.permutation(40 * 45) - 900).reshape(40, 45).astype(np.int32), min_distance=1, threshold_abs=-100)
+peaks_case("min_distance_0_2d", smooth_2d[:20, :25], min_distance=0, threshold_abs=0.1)
 
 (HERE / "cases.json").write_text(json.dumps(cases, indent=1) + "\n")
 print("wrote", sum(len(v) for v in cases.values()), "cases to", HERE)
