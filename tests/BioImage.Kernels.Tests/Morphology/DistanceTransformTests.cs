@@ -14,8 +14,7 @@ public class DistanceTransformTests
     public void Equals_scipy_distance_transform_edt_on_the_fixtures(string name)
     {
         var entry = SegmentationFixtures.Case("edt", name);
-        string input = entry.GetProperty("input").GetString()!;
-        var header = NpyFile.ReadHeader(RepoPaths.TestData("segmentation", input));
+        var (input, header) = SegmentationFixtures.Input(entry);
         double[]? sampling = entry.GetProperty("sampling").ValueKind == JsonValueKind.Null
             ? null
             : [.. entry.GetProperty("sampling").EnumerateArray().Select(v => v.GetDouble())];

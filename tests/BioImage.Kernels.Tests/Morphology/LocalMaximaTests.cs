@@ -15,8 +15,7 @@ public class LocalMaximaTests
     public void Equals_skimage_peak_local_max_on_the_fixtures(string name)
     {
         var entry = SegmentationFixtures.Case("peaks", name);
-        string input = entry.GetProperty("input").GetString()!;
-        var header = NpyFile.ReadHeader(RepoPaths.TestData("segmentation", input));
+        var (input, header) = SegmentationFixtures.Input(entry);
         var arguments = entry.GetProperty("arguments");
         int minDistance = arguments.TryGetProperty("min_distance", out var md) ? md.GetInt32() : 1;
         double? thresholdAbs = arguments.TryGetProperty("threshold_abs", out var ta) ? ta.GetDouble() : null;

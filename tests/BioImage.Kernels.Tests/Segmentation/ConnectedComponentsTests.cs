@@ -12,8 +12,7 @@ public class ConnectedComponentsTests
     public void Equals_scipy_label_on_the_fixtures(string name)
     {
         var entry = SegmentationFixtures.Case("label", name);
-        string input = entry.GetProperty("input").GetString()!;
-        var header = NpyFile.ReadHeader(RepoPaths.TestData("segmentation", input));
+        var (input, header) = SegmentationFixtures.Input(entry);
         var shape = Shape3D(header.Shape);
         foreach (var output in entry.GetProperty("outputs").EnumerateObject())
         {

@@ -29,6 +29,13 @@ internal static class SegmentationFixtures
         return data;
     }
 
+    /// <summary>The file name of a case's "input" array and its .npy header (dtype, shape).</summary>
+    public static (string File, NpyHeader Header) Input(JsonElement entry)
+    {
+        string file = entry.GetProperty("input").GetString()!;
+        return (file, NpyFile.ReadHeader(RepoPaths.TestData("segmentation", file)));
+    }
+
     /// <summary>Reads a fixture array.</summary>
     public static NdArray<T> Read<T>(string file)
         where T : unmanaged => NpyFile.Read<T>(RepoPaths.TestData("segmentation", file));
