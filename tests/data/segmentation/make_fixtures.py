@@ -15,7 +15,7 @@ from scipy import ndimage as ndi
 
 HERE = pathlib.Path(__file__).resolve().parent
 rng = np.random.default_rng(20261125)
-cases = {"label": [], "edt": [], "peaks": []}
+cases = {"label": [], "edt": [], "peaks": [], "watershed": []}
 
 
 def save(name, array):
@@ -160,6 +160,41 @@ peaks_case("negative_2d", smooth_2d - 10.0, min_distance=2, exclude_border=False
 peaks_case("permutation_uint16_3d", rng.permutation(12 * 15 * 17).reshape(12, 15, 17).astype(np.uint16), min_distance=2)
 peaks_case("permutation_int32_2d", (rng.permutation(40 * 45) - 900).reshape(40, 45).astype(np.int32), min_distance=1, threshold_abs=-100)
 peaks_case("min_distance_0_2d", smooth_2d[:20, :25], min_distance=0, threshold_abs=0.1)
+
+
+def watershed_case(name, image, markers, mask=None, compactness=0.0, connectivities=None):
+    """skimage.segmentation.watershed(image, markers, connectivity, mask, compactness) for each connectivity."""
+    from skimage.segmentation import watershed
+    entry = {"name": name, "input": save(f"ws_{name}_input", image), "seeds": save(f"ws_{name}_seeds", markers.astype(np.int32)),
+             "mask": None if mask is None else save(f"ws_{name}_mask", mask), "compactness": compactness, "outputs": {}}
+    for connectivity in connectivities or range(1, image.ndim + 1):
+        labels = watershed(image, markers, connectivity=connectivity, mask=mask, compactness=compactness)
+        entry["outputs"][str(connectivity)] = save(f"ws_{name}_c{connectivity}", labels.astype(np.int32))
+    cases["watershed"].append(entry)
+
+
+def scattered_seeds(shape, count):
+    markers = np.zeros(shape, np.int32)
+    flat = rng.choice(markers.size, count, replace=False)
+    markers.flat[flat] = rng.permutation(count) + 1
+    return markers
+
+
+# Watershed: plateaus (ties decided by queue age and neighbour order), equal-height seeds, quantised and smooth
+# heights, masks with seeds outside, compactness.
+watershed_case("flat_2d", np.zeros((17, 23)), scattered_seeds((17, 23), 5))
+watershed_case("flat_3d", np.zeros((9, 11, 13), np.float32), scattered_seeds((9, 11, 13), 6))
+steps = np.floor(ndi.gaussian_filter(rng.standard_normal((14, 19, 21)), 2.0) * 4).astype(np.float32)
+watershed_case("terraces_3d", steps, scattered_seeds(steps.shape, 12))
+quantised = (ndi.gaussian_filter(rng.random((12, 16, 25)), 1.0) * 20).astype(np.uint8)
+watershed_case("uint8_levels_3d_masked", quantised, scattered_seeds(quantised.shape, 15), mask=rng.random(quantised.shape) > 0.15)
+smooth = ndi.gaussian_filter(rng.standard_normal((16, 20, 24)), 1.5)
+minima = (smooth == ndi.minimum_filter(smooth, size=3))
+watershed_case("smooth_minima_3d", smooth, ndi.label(minima)[0])
+smooth_2d = ndi.gaussian_filter(rng.standard_normal((60, 70)), 2.0).astype(np.float32)
+watershed_case("smooth_2d_blob_seeds", smooth_2d, ndi.label(smooth_2d < -0.25)[0])
+watershed_case("uint16_2d_compact", (ndi.gaussian_filter(rng.random((40, 45)), 2) * 60000).astype(np.uint16), scattered_seeds((40, 45), 9), compactness=0.01)
+watershed_case("flat_3d_compact", np.zeros((8, 9, 10)), scattered_seeds((8, 9, 10), 5), compactness=1.0, connectivities=[1, 3])
 
 (HERE / "cases.json").write_text(json.dumps(cases, indent=1) + "\n")
 print("wrote", sum(len(v) for v in cases.values()), "cases to", HERE)
