@@ -157,19 +157,24 @@ public static class DistanceTransform
         }
 
         bool wantIndices = !indicesX.IsEmpty;
+
+        // float64 distances are computed in the output itself (squared, then rooted in place); otherwise in scratch.
+        bool inPlace = typeof(TDistance) == typeof(double) && !distances.IsEmpty;
         var layout = ViewLayout.Contiguous(input.Depth, input.Height, input.Width);
         int count = checked(input.Depth * input.Height * input.Width);
-        double[] squared = ArrayPool<double>.Shared.Rent(count);
+        double[] scratch = inPlace ? [] : ArrayPool<double>.Shared.Rent(count);
         int[] features = wantIndices ? ArrayPool<int>.Shared.Rent(count) : [];
         try
         {
             fixed (T* inputOrigin = &Unsafe.AsRef(in input.DangerousGetReferenceAt(0, 0, 0)))
-            fixed (double* squaredOrigin = squared)
+            fixed (TDistance* distanceOrigin = &(inPlace ? ref distances.DangerousGetReferenceAt(0, 0, 0) : ref Unsafe.NullRef<TDistance>()))
+            fixed (double* scratchOrigin = scratch)
             fixed (int* featureOrigin = features)
             {
+                var squared = inPlace ? new PinnedView<double>((double*)distanceOrigin, distances.Layout) : new PinnedView<double>(scratchOrigin, layout);
                 var job = new Job<T>(
                     new PinnedView<T>(inputOrigin, input.Layout),
-                    new PinnedView<double>(squaredOrigin, layout),
+                    squared,
                     wantIndices ? new PinnedView<int>(featureOrigin, layout) : default,
                     weights,
                     wantIndices);
@@ -177,11 +182,11 @@ public static class DistanceTransform
                 {
                     job.FillWithoutBackground(planar);
                 }
-            }
 
-            if (!distances.IsEmpty)
-            {
-                WriteDistances(squared.AsSpan(0, count), distances);
+                if (!distances.IsEmpty)
+                {
+                    WriteDistances(squared, distances);
+                }
             }
 
             if (wantIndices)
@@ -191,7 +196,11 @@ public static class DistanceTransform
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(squared);
+            if (scratch.Length > 0)
+            {
+                ArrayPool<double>.Shared.Return(scratch);
+            }
+
             if (features.Length > 0)
             {
                 ArrayPool<int>.Shared.Return(features);
@@ -199,30 +208,27 @@ public static class DistanceTransform
         }
     }
 
-    private static void WriteDistances<TDistance>(ReadOnlySpan<double> squared, Span3D<TDistance> distances)
+    /// <summary>Square roots of <paramref name="squared"/> into <paramref name="distances"/> (which may be the same memory).</summary>
+    private static void WriteDistances<TDistance>(PinnedView<double> squared, Span3D<TDistance> distances)
         where TDistance : unmanaged, IBinaryFloatingPointIeee754<TDistance>
     {
-        int width = distances.Width;
-        int i = 0;
         for (int z = 0; z < distances.Depth; z++)
         {
             for (int y = 0; y < distances.Height; y++)
             {
                 var row = distances.GetRowSpan(z, y);
-                var source = squared.Slice(i, width);
+                var source = squared.GetRowSpan(z, y);
                 if (typeof(TDistance) == typeof(double))
                 {
                     TensorSqrt(source, MemoryMarshal.Cast<TDistance, double>(row));
                 }
                 else
                 {
-                    for (int x = 0; x < width; x++)
+                    for (int x = 0; x < row.Length; x++)
                     {
                         row[x] = TDistance.CreateTruncating(Math.Sqrt(source[x]));
                     }
                 }
-
-                i += width;
             }
         }
     }

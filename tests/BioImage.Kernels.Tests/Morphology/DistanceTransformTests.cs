@@ -94,6 +94,25 @@ public class DistanceTransformTests
     }
 
     [Fact]
+    public void Strided_input_and_output_views_give_the_contiguous_result_and_leave_the_rest_alone()
+    {
+        var random = new Random(6);
+        int[] shape = [5, 14, 17];
+        var foreground = ConnectedComponentsTests.Noise(random, shape, 0.85, block: 1);
+        var (expected, _) = Transform(foreground, shape, [1.0, 2.0, 1.0], planar: false, 1);
+        var wideInput = new bool[7 * 16 * 20];
+        var inputView = new Span3D<bool>(wideInput, 7, 16, 20).Slice(1, 1, 2, 5, 14, 17);
+        new ReadOnlySpan3D<bool>(foreground, 5, 14, 17).CopyTo(inputView);
+        var wideOutput = Enumerable.Repeat(-3.0, 6 * 15 * 19).ToArray();
+        var outputView = new Span3D<double>(wideOutput, 6, 15, 19).Slice(1, 0, 1, 5, 14, 17);
+        DistanceTransform.Euclidean(new ReadOnlySpan3D<bool>(wideInput, 7, 16, 20).Slice(1, 1, 2, 5, 14, 17), outputView, [1.0, 2.0, 1.0], 2);
+        var copied = new double[expected.Length];
+        new ReadOnlySpan3D<double>(wideOutput, 6, 15, 19).Slice(1, 0, 1, 5, 14, 17).CopyTo(new Span3D<double>(copied, 5, 14, 17));
+        Assert.Equal(expected, copied);
+        Assert.Equal(wideOutput.Length - expected.Length, wideOutput.Count(v => v == -3.0));
+    }
+
+    [Fact]
     public void Bad_arguments_are_named()
     {
         var image = new bool[24];
