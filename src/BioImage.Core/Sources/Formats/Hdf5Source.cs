@@ -59,7 +59,7 @@ public sealed class Hdf5Source : ISource
         ArgumentNullException.ThrowIfNull(chunks);
         string[] parts = key.Trim('/').Split('/');
         var dims = array.Shape.ToArray().Select(e => (ulong)e).ToArray();
-        var creation = new H5DatasetCreation(Filters: [new H5Filter(DeflateFilter.Id, new() { [DeflateFilter.COMPRESSION_LEVEL] = 4 })]);
+        var creation = new H5DatasetCreation(Filters: [new H5Filter(DeflateFilter.Id, new() { [DeflateFilter.COMPRESSION_LEVEL] = 1 })]);
         object node = new H5Dataset(array.Span.ToArray(), fileDims: dims, chunks: chunks.Select(c => (uint)c).ToArray(), datasetCreation: creation);
         for (int i = parts.Length - 1; i > 0; i--)
         {

@@ -88,10 +88,11 @@ internal sealed class TiffDirectory
     {
         int countSize = bigTiff ? 8 : 2;
         int entrySize = bigTiff ? 20 : 12;
+        int pointerSize = bigTiff ? 8 : 4;
         Span<byte> countBytes = stackalloc byte[8];
         reader.Read(countBytes[..countSize], offset);
         long count = bigTiff ? (long)reader.UInt64(countBytes) : reader.UInt16(countBytes);
-        byte[] entries = new byte[checked((int)(count * entrySize)) + countSize];
+        byte[] entries = new byte[checked((int)(count * entrySize)) + pointerSize];
         reader.Read(entries, offset + countSize);
         next = bigTiff ? (long)reader.UInt64(entries.AsSpan((int)(count * entrySize))) : reader.UInt32(entries.AsSpan((int)(count * entrySize)));
 
