@@ -52,9 +52,10 @@ public static class Source
             throw new ArgumentException($"Source mode '{spec.Mode}' is not supported; expected \"r\" or \"r+\".", nameof(spec));
         }
 
-        return Openers.TryGetValue(spec.Format, out var open)
-            ? open(spec)
+        var source = Openers.TryGetValue(spec.Format, out var open)
+            ? open(spec with { Wrappers = null })
             : throw new ArgumentException($"Unknown source format '{spec.Format}' for {spec.Path}; known formats: {string.Join(", ", Openers.Keys.Order())}.", nameof(spec));
+        return spec.Wrappers is { Count: > 0 } wrappers ? Wrappers.SourceWrappers.Apply(source, wrappers) : source;
     }
 
     /// <summary>Opens <paramref name="path"/> (and <paramref name="key"/> inside it), inferring the format from the extension.</summary>
