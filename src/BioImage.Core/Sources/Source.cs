@@ -8,25 +8,20 @@ public static class Source
     private static readonly ConcurrentDictionary<string, Func<SourceSpec, ISource>> Openers = new(StringComparer.Ordinal)
     {
         ["npy"] = NpySource.Open,
-<<<<<<< HEAD
         ["zarr"] = ChunkedSource.Open,
         ["n5"] = ChunkedSource.Open,
-=======
         ["mrc"] = Formats.MrcSource.Open,
         ["nifti"] = Formats.NiftiSource.Open,
         ["tiff"] = Formats.TiffSource.Open,
         ["folder"] = Formats.ImageStackSource.Open,
         ["hdf5"] = Formats.Hdf5Source.Open,
->>>>>>> sources
     };
 
     private static readonly ConcurrentDictionary<string, string> FormatsByExtension = new(StringComparer.OrdinalIgnoreCase)
     {
         [".npy"] = "npy",
-<<<<<<< HEAD
         [".zarr"] = "zarr",
         [".n5"] = "n5",
-=======
         [".mrc"] = "mrc",
         [".rec"] = "mrc",
         [".map"] = "mrc",
@@ -38,7 +33,6 @@ public static class Source
         [".h5"] = "hdf5",
         [".hdf5"] = "hdf5",
         [".hdf"] = "hdf5",
->>>>>>> sources
     };
 
     /// <summary>Adds (or replaces) the opener of a format and the file extensions it is inferred from.</summary>
