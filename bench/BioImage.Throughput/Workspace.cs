@@ -20,7 +20,7 @@ internal sealed class Workspace : IDisposable
     {
         Folder = Directory.CreateDirectory(folder).FullName;
         Shape = shape;
-        using var generated = SyntheticVolume.Generate([.. shape], seed: SampleVolumes.Seed);
+        using var generated = SyntheticVolume.Generate<float>([.. shape], seed: SampleVolumes.Seed);
         foreach (var dtype in dtypes.Distinct())
         {
             _volumes[dtype] = dtype.Dispatch(new Convert(this, generated));

@@ -37,7 +37,7 @@ internal static class SampleVolumes
     public static NdArray<T> Create<T>(ReadOnlySpan<int> shape)
         where T : unmanaged, INumber<T>
     {
-        var source = SyntheticVolume.Generate(shape, seed: Seed);
+        var source = SyntheticVolume.Generate<float>(shape, seed: Seed);
         if (typeof(T) == typeof(float))
         {
             return (NdArray<T>)(object)source;
