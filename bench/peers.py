@@ -2,7 +2,8 @@
 """The peers of the throughput harness, run by bench/compare.py (never by hand).
 
 For every op of bench/BioImage.Throughput (same name, see its Ops/OpRegistry.cs) the numpy / scipy /
-scikit-image code a user would write, timed the way ours is: warm-up, then the median of N single runs, with
+scikit-image code a user would write, timed the way ours is: warm-up, then the median of N single runs on the
+thread's CPU clock (all these peers are single-threaded), with
 output buffers reused wherever the peer's API allows it. Each peer also reports its result in the same form as
 ours (numbers, or SHA-256 digests of output arrays) so that compare.py can check that both computed the same.
 
@@ -105,15 +106,17 @@ PEERS = {
 
 
 def median_seconds(run, samples, warmup_seconds):
+    """Median of single runs after the warm-up, on this thread's CPU clock (CLOCK_THREAD_CPUTIME_ID, as ours times
+    its single-threaded runs): time spent waiting for a core on a busy machine does not count."""
     start, runs = time.perf_counter(), 0
     while runs < 2 or time.perf_counter() - start < warmup_seconds:
         run()
         runs += 1
     times = []
     for _ in range(samples):
-        t0 = time.perf_counter()
+        t0 = time.thread_time()
         run()
-        times.append(time.perf_counter() - t0)
+        times.append(time.thread_time() - t0)
     return statistics.median(times)
 
 
