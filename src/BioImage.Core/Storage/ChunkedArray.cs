@@ -122,14 +122,23 @@ public sealed class ChunkedArray
             }
         }
 
-        switch (metadata.Format)
-        {
-            case StorageFormat.ZarrV2: ZarrV2Format.Write(store, path, metadata); break;
-            case StorageFormat.N5: N5Format.Write(store, path, metadata); break;
-            default: ZarrV3Format.Write(store, path, metadata); break;
-        }
+        var array = new ChunkedArray(store, path, metadata);
+        array.SaveMetadata();
+        return array;
+    }
 
-        return new ChunkedArray(store, path, metadata);
+    /// <summary>
+    /// Writes the metadata documents again, e.g. after changing <see cref="ArrayMetadata.Attributes"/>
+    /// (<c>array.Metadata.Attributes["resolution"] = …; array.SaveMetadata();</c>).
+    /// </summary>
+    public void SaveMetadata()
+    {
+        switch (Metadata.Format)
+        {
+            case StorageFormat.ZarrV2: ZarrV2Format.Write(Store, Path, Metadata); break;
+            case StorageFormat.N5: N5Format.Write(Store, Path, Metadata); break;
+            default: ZarrV3Format.Write(Store, Path, Metadata); break;
+        }
     }
 
     /// <summary>The keys of every array below <paramref name="prefix"/> (any format).</summary>
