@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 scripts/install-deps.sh || { echo "0 passed, 1 failed"; exit 1; }
+# The Slurm backend is tested on a real single-node cluster (installed and started idempotently; needs root).
+scripts/slurm-up.sh || { echo "0 passed, 1 failed"; exit 1; }
 
 passed=0
 failed=0

@@ -23,6 +23,8 @@ internal static class BioImageCommand
             InfoCommand.Create(),
             CopyCommand.Create(),
             StatsCommand.Create(),
+            ConfigCommand.Create(),
+            ReattachCommand.Create(),
             WorkerCommand.Create(),
         };
 

@@ -12,7 +12,7 @@ namespace BioImage.Cli;
 internal static class CommonOptions
 {
     /// <summary>Job types the runner offers.</summary>
-    public static readonly string[] JobTypes = ["local", "subprocess"];
+    public static readonly string[] JobTypes = ["local", "subprocess", "slurm"];
 
     public static Argument<string> Input() => new("INPUT") { Description = "Input path (a .npy file, or a container with --input-key)." };
 

@@ -12,6 +12,7 @@ internal sealed class RunSettings
     private readonly Option<long[]?> _blockIds = CommonOptions.BlockIds();
     private readonly Option<string?> _resumeFrom = CommonOptions.ResumeFrom();
     private readonly Option<string?> _tmpRoot = CommonOptions.TmpRoot();
+    private readonly SlurmOptions _slurm = new();
 
     /// <summary>Adds the options to a verb.</summary>
     public void AddTo(Command command)
@@ -20,6 +21,8 @@ internal sealed class RunSettings
         {
             command.Options.Add(option);
         }
+
+        _slurm.AddTo(command);
     }
 
     /// <summary>The run options for data of <paramref name="rank"/> axes; progress goes to stderr.</summary>
@@ -35,6 +38,7 @@ internal sealed class RunSettings
             BlockIds = parse.GetValue(_blockIds) is { Length: > 0 } ids ? ids : null,
             ResumeFrom = parse.GetValue(_resumeFrom),
             TmpRoot = parse.GetValue(_tmpRoot),
+            Slurm = _slurm.Read(parse),
             Progress = ProgressReporter.ForConsole(parse.InvocationConfiguration.Error),
             Cancellation = cancellation,
         };

@@ -36,7 +36,7 @@ public class CliTests
     [InlineData("--block-shape", "stats", "x.npy", "--block-shape", "0,4,4")]
     [InlineData("--block-shape", "stats", "x.npy", "--block-shape", "a,b")]
     [InlineData("--workers must be at least 1", "stats", "x.npy", "--workers", "-3")]
-    [InlineData("--job-type: 'slurm' is not available", "stats", "x.npy", "--job-type", "slurm")]
+    [InlineData("--job-type: 'cloud' is not available", "stats", "x.npy", "--job-type", "cloud")]
     [InlineData("Required argument 'INPUT' missing", "stats")]
     [InlineData("Unrecognized command or argument '--frob'", "demo", "--frob")]
     [InlineData("--size must be between", "demo", "--size", "3")]

@@ -52,6 +52,24 @@ public abstract class ReduceOperation<TResult> : BlockStep
     internal override object? Execute(BlockContext block) => Run(block);
 }
 
+/// <summary>
+/// A step over item ids instead of blocks (bioimage-py's <c>Runner.map</c>; regionprops uses it): items run on any
+/// backend like blocks do, with no sources. Parameters travel as JSON like any step's.
+/// </summary>
+/// <typeparam name="TResult">A JSON-serializable per-item result.</typeparam>
+public abstract class MapOperation<TResult> : ReduceOperation<TResult>
+{
+    /// <summary>Computes the result of one item.</summary>
+    public abstract TResult Run(long itemId);
+
+    /// <inheritdoc />
+    public sealed override TResult Run(BlockContext block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        return Run(block.Block.BlockId);
+    }
+}
+
 /// <summary>Everything the per-block step of an operation gets: the block and the opened sources.</summary>
 /// <param name="Block">The block: <see cref="BlockWithHalo.Outer"/> to read, <see cref="BlockWithHalo.Inner"/> to write.</param>
 /// <param name="Inputs">The input sources, in the order the operation was given them.</param>

@@ -33,7 +33,7 @@ internal static class DistributedRun
 
     public static Dictionary<long, JsonElement> Start(Manifest manifest, IReadOnlyList<long[]> partition, ITaskLauncher launcher, RunOptions options)
     {
-        var folder = TaskFolder.Create(options.TmpRoot ?? Path.GetTempPath());
+        var folder = TaskFolder.Create(options.TmpRoot ?? options.Slurm?.TmpRoot ?? (options.JobType == JobType.Slurm ? SlurmConfig.Load().TmpRoot : null) ?? Path.GetTempPath());
         folder.WriteManifest(manifest with { TaskCount = partition.Count });
         for (int task = 0; task < partition.Count; task++)
         {
@@ -58,6 +58,14 @@ internal static class DistributedRun
         return LaunchAndFinalize(folder, incomplete, taskCount, launcher, options);
     }
 
+    /// <summary>Waits for a run that is still going (<paramref name="wait"/>), then finalizes it like any other.</summary>
+    public static void Reattach(string tmpFolder, Action<TaskFolder> wait)
+    {
+        var folder = TaskFolder.Open(tmpFolder);
+        wait(folder);
+        Finalize(folder, folder.ReadManifest().TaskCount);
+    }
+
     private static Dictionary<long, JsonElement> LaunchAndFinalize(TaskFolder folder, int[] tasks, int taskCount, ITaskLauncher launcher, RunOptions options)
     {
         if (tasks.Length > 0)
@@ -65,6 +73,11 @@ internal static class DistributedRun
             launcher.LaunchAndWait(folder, tasks, options);
         }
 
+        return Finalize(folder, taskCount);
+    }
+
+    private static Dictionary<long, JsonElement> Finalize(TaskFolder folder, int taskCount)
+    {
         var failed = new List<long>();
         var unfinished = new List<int>();
         for (int task = 0; task < taskCount; task++)

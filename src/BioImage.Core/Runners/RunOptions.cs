@@ -42,6 +42,9 @@ public sealed record RunOptions
     /// <summary>Where distributed runs create their temp folder (must be shared with the nodes for Slurm); default the system temp folder.</summary>
     public string? TmpRoot { get; init; }
 
+    /// <summary>Slurm settings given explicitly; they override the config file, which overrides the defaults.</summary>
+    public SlurmConfig? Slurm { get; init; }
+
     /// <summary>Receives (blocks done, blocks total) as the run progresses.</summary>
     public IProgress<RunProgress>? Progress { get; init; }
 

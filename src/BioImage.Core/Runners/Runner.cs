@@ -12,21 +12,34 @@ public static class Runner
 {
     /// <summary>Runs an output-writing operation.</summary>
     public static void Run(BlockOperation operation, IReadOnlyList<ISource> inputs, IReadOnlyList<ISource> outputs, RunOptions options) =>
-        RunCore(operation, inputs, outputs, options);
+        RunCore(operation, inputs, outputs, options, itemCount: null);
 
     /// <summary>Runs a reduce operation and returns the per-block results in block-id order (mask-skipped blocks have none).</summary>
-    public static IReadOnlyList<BlockResult<TResult>> Run<TResult>(ReduceOperation<TResult> operation, IReadOnlyList<ISource> inputs, RunOptions options)
+    public static IReadOnlyList<BlockResult<TResult>> Run<TResult>(ReduceOperation<TResult> operation, IReadOnlyList<ISource> inputs, RunOptions options) =>
+        Collect<TResult>(RunCore(operation, inputs, [], options, itemCount: null));
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> on items 0 … <paramref name="itemCount"/> − 1 (or on <see cref="RunOptions.BlockIds"/>,
+    /// which then name items) and returns the results in item order. Failures name the failed item ids.
+    /// </summary>
+    public static IReadOnlyList<BlockResult<TResult>> Map<TResult>(MapOperation<TResult> operation, long itemCount, RunOptions options)
     {
-        var results = RunCore(operation, inputs, [], options);
-        return results.OrderBy(r => r.Key).Select(r => new BlockResult<TResult>(r.Key, r.Value switch
+        ArgumentOutOfRangeException.ThrowIfNegative(itemCount);
+        ArgumentNullException.ThrowIfNull(options);
+        return itemCount == 0 ? [] : Collect<TResult>(RunCore(operation, [], [], options with { BlockShape = [1], Roi = null, Mask = null }, itemCount));
+    }
+
+    private static List<BlockResult<TResult>> Collect<TResult>(Dictionary<long, object?> results) =>
+        results.OrderBy(r => r.Key).Select(r => new BlockResult<TResult>(r.Key, r.Value switch
         {
             TResult value => value,
             JsonElement json => json.Deserialize<TResult>(Manifest.Json)!,
             _ => throw new InvalidOperationException($"Block {r.Key} returned no {typeof(TResult).Name}."),
         })).ToList();
-    }
 
-    private static Dictionary<long, object?> RunCore(BlockStep step, IReadOnlyList<ISource> inputs, IReadOnlyList<ISource> outputs, RunOptions options)
+    /// <summary>Validates, builds the blocking and dispatches to a backend. In map mode (<paramref name="itemCount"/> set)
+    /// the domain is the items 0 … n − 1, one per block, with no sources.</summary>
+    private static Dictionary<long, object?> RunCore(BlockStep step, IReadOnlyList<ISource> inputs, IReadOnlyList<ISource> outputs, RunOptions options, long? itemCount)
     {
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(inputs);
@@ -45,8 +58,8 @@ public static class Runner
                 : Box(DistributedRun.Resume(options.ResumeFrom, Launcher(options), options));
         }
 
-        var domain = inputs.Count > 0 ? inputs[0] : outputs.Count > 0 ? outputs[0] : throw new ArgumentException("An operation needs at least one input or output.", nameof(inputs));
-        long[] shape = domain.Shape.ToArray();
+        var domain = inputs.Count > 0 ? inputs[0] : outputs.Count > 0 ? outputs[0] : null;
+        long[] shape = itemCount is { } items ? [items] : domain?.Shape.ToArray() ?? throw new ArgumentException("An operation needs at least one input or output.", nameof(inputs));
         CheckShapes(shape, inputs, outputs, options.Mask);
         long[] blockShape = BlockShapeFor(shape, domain, options.BlockShape);
         CheckWriteSafety(blockShape, outputs);
@@ -59,6 +72,11 @@ public static class Runner
             {
                 throw new ArgumentOutOfRangeException(nameof(options), $"Block id {id} does not exist; the blocking has {blocking.BlockCount} blocks (0 to {blocking.BlockCount - 1}).");
             }
+        }
+
+        if (options.JobType == JobType.Slurm && (options.TmpRoot ?? options.Slurm?.TmpRoot ?? SlurmConfig.Load().TmpRoot) is null)
+        {
+            throw new ArgumentException("The Slurm backend needs a tmp_root on a file system shared by this machine and the compute nodes: pass --tmp-root, or set tmp_root in the [slurm] table of the config file (bioimage config slurm --tmp-root DIR).", nameof(options));
         }
 
         if (options.JobType == JobType.Local)
@@ -83,13 +101,28 @@ public static class Runner
         return Box(DistributedRun.Start(manifest, DistributedRun.Partition(blockIds, options.Workers), launcher, options));
     }
 
-#pragma warning disable CA1859 // TEMPORARY until the Slurm launcher lands in this change.
     private static ITaskLauncher Launcher(RunOptions options) => options.JobType switch
     {
         JobType.Subprocess => new SubprocessLauncher(),
-        _ => throw new NotSupportedException($"Job type {options.JobType} is not available in this build."),
+        JobType.Slurm => new SlurmLauncher(EffectiveSlurmConfig(options)),
+        _ => throw new ArgumentException($"Job type {options.JobType} does not use worker processes.", nameof(options)),
     };
-#pragma warning restore CA1859
+
+    /// <summary>Explicit settings over the config file over the defaults; Slurm needs a shared tmp_root.</summary>
+    private static SlurmConfig EffectiveSlurmConfig(RunOptions options)
+    {
+        var config = (options.Slurm ?? new SlurmConfig()).Over(SlurmConfig.Load());
+        config.Validate();
+        return config;
+    }
+
+    /// <summary>Waits again for the Slurm jobs of a run folder (the submitting process may have ended) and finalizes it.</summary>
+    public static void Reattach(string tmpFolder, RunOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var config = EffectiveSlurmConfig(options);
+        DistributedRun.Reattach(tmpFolder, folder => SlurmLauncher.Reattach(folder, config, options));
+    }
 
     private static Dictionary<long, object?> Box(Dictionary<long, JsonElement> results) => results.ToDictionary(r => r.Key, r => (object?)r.Value);
 
@@ -136,9 +169,9 @@ public static class Runner
         }
     }
 
-    private static long[] BlockShapeFor(long[] shape, ISource domain, IReadOnlyList<long>? requested)
+    private static long[] BlockShapeFor(long[] shape, ISource? domain, IReadOnlyList<long>? requested)
     {
-        var blockShape = requested?.ToArray() ?? domain.Chunks?.ToArray() ?? shape.Select(e => Math.Max(e, 1)).ToArray();
+        var blockShape = requested?.ToArray() ?? domain?.Chunks?.ToArray() ?? shape.Select(e => Math.Max(e, 1)).ToArray();
         return blockShape.Length == shape.Length
             ? blockShape
             : throw new ArgumentException($"block_shape has {blockShape.Length} values but the data has {shape.Length} axes.", nameof(requested));

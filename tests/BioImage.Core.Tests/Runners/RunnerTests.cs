@@ -175,6 +175,66 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public void Block_shapes_that_are_not_chunk_multiples_are_refused_with_a_proposal()
+    {
+        using var data = NdArray<float>.Allocate([13, 17, 19]);
+        var chunked = new DisguisedSource(new ArraySource<float>(data), chunks: [4, 4, 4]);
+        var error = Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [chunked], [chunked], new RunOptions { BlockShape = [4, 5, 8] }));
+        Assert.Contains("Unsafe block shape for writing", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--block-shape 4,8,8", error.Message, StringComparison.Ordinal);
+        Runner.Run(new CopyOperation(), [chunked], [chunked], new RunOptions { BlockShape = [8, 4, 12] });
+    }
+
+    [Theory]
+    [InlineData(JobType.Local)]
+    [InlineData(JobType.Subprocess)]
+    public void Map_runs_items_and_names_failed_items(JobType jobType)
+    {
+        var options = Options(jobType, 3) with { BlockShape = null };
+        var results = Runner.Map(new SquareOperation(), 25, options);
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => (long)i * i), results.Select(r => r.Value));
+        Assert.Equal(Enumerable.Range(0, 25).Select(i => (long)i), results.Select(r => r.BlockId));
+        Assert.Empty(Runner.Map(new SquareOperation(), 0, options));
+
+        string marker = Path.Combine(_directory, "fail-item");
+        File.WriteAllText(marker, string.Empty);
+        var error = Assert.Throws<RunnerException>(() => Runner.Map(new SquareOperation { FailOnItem = 20, FailWhileExists = marker }, 25, options));
+        // Distributed tasks stop at their first failure: items 17..24 form the last of 3 tasks.
+        Assert.Equal(jobType == JobType.Local ? [20L] : Enumerable.Range(20, 5).Select(i => (long)i), error.FailedBlockIds);
+    }
+
+    [Fact]
+    public void Hdf5_outputs_are_refused_for_distributed_runs()
+    {
+        var input = Source.Open(_input);
+        var hdf5 = new DisguisedSource(input, spec: new SourceSpec("hdf5", "/data/out.h5", "raw", "r+"));
+        var error = Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [input], [hdf5], Options(JobType.Subprocess, 2)));
+        Assert.Contains("HDF5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("Zarr or N5", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A source that reports other chunks or another spec than the one it wraps, to check what the runner
+    /// accepts without those formats existing yet.</summary>
+    private sealed class DisguisedSource(ISource inner, long[]? chunks = null, SourceSpec? spec = null) : ISource
+    {
+        public IReadOnlyList<long> Shape => inner.Shape;
+
+        public DType DType => inner.DType;
+
+        public IReadOnlyList<long>? Chunks => chunks ?? inner.Chunks;
+
+        public bool Writable => inner.Writable || spec is not null;
+
+        public SourceSpec? Spec => spec ?? inner.Spec;
+
+        public void Read<T>(Region region, Span3D<T> destination)
+            where T : unmanaged, System.Numerics.INumber<T> => inner.Read(region, destination);
+
+        public void Write<T>(Region region, ReadOnlySpan3D<T> source)
+            where T : unmanaged, System.Numerics.INumber<T> => inner.Write(region, source);
+    }
+
+    [Fact]
     public void In_memory_sources_run_locally()
     {
         using var data = NpyFile.Read<float>(_input);

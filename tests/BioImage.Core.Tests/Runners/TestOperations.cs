@@ -64,7 +64,7 @@ public sealed class FaultyCopyOperation : BlockOperation
 
     public string FailWhileExists { get; set; } = string.Empty;
 
-    /// <summary>"throw", "exit" (exit code 3) or "kill" (SIGKILL to itself, mid-task).</summary>
+    /// <summary>"throw", "exit" (exit code 3), "kill" (SIGKILL to itself, mid-task) or "hang" (sleeps while the marker exists).</summary>
     public string Mode { get; set; } = "throw";
 
     public override void Run(BlockContext block)
@@ -80,6 +80,13 @@ public sealed class FaultyCopyOperation : BlockOperation
                     Process.GetCurrentProcess().Kill();
                     Thread.Sleep(Timeout.Infinite);
                     break;
+                case "hang":
+                    while (File.Exists(FailWhileExists))
+                    {
+                        Thread.Sleep(200);
+                    }
+
+                    break;
                 default:
                     throw new InvalidOperationException($"injected failure on block {FailOnBlock}");
             }
@@ -87,4 +94,15 @@ public sealed class FaultyCopyOperation : BlockOperation
 
         new global::BioImage.Operations.CopyOperation().Run(block);
     }
+}
+
+/// <summary>A map operation: item i gives i², and fails on one item while a marker file exists.</summary>
+public sealed class SquareOperation : MapOperation<long>
+{
+    public long FailOnItem { get; set; } = -1;
+
+    public string FailWhileExists { get; set; } = string.Empty;
+
+    public override long Run(long itemId) =>
+        itemId == FailOnItem && File.Exists(FailWhileExists) ? throw new InvalidOperationException($"item {itemId} failed") : itemId * itemId;
 }
