@@ -160,9 +160,6 @@ public static partial class NpyFile
         _ => $"<{(dtype.IsFloatingPoint() ? 'f' : dtype.IsSigned() ? 'i' : 'u')}{dtype.ItemSize()}",
     };
 
-    /// <summary>Swaps the byte order of every <paramref name="itemSize"/>-byte element in place.</summary>
-    internal static void ReverseEndianness(Span<byte> bytes, int itemSize) => Codecs.BytesCodec.CopyInByteOrder(bytes, bytes, itemSize, swap: true);
-
     [GeneratedRegex(@"'descr'\s*:\s*'([^']+)'")]
     private static partial Regex DescrPattern();
 
