@@ -37,6 +37,61 @@ public class WatershedTests
         }
     }
 
+    [Theory]
+    [InlineData("smooth_minima_3d")]
+    [InlineData("terraces_seed_blocks_3d")]
+    public void Fixtures_with_distinct_seed_heights_per_label_take_the_bucket_queue(string name)
+    {
+        var entry = SegmentationFixtures.Case("watershed", name);
+        var (input, header) = SegmentationFixtures.Input(entry);
+        using var seeds = SegmentationFixtures.Read<int>(entry.GetProperty("seeds").GetString()!);
+        var labels = seeds.ToArray();
+        var shape = header.Shape;
+        bool buckets = header.DType == DType.Float64
+            ? Watershed.UsesBuckets(new ReadOnlySpan3D<double>(SegmentationFixtures.Read<double>(input).ToArray(), shape[0], shape[1], shape[2]), new Span3D<int>(labels, shape[0], shape[1], shape[2]))
+            : Watershed.UsesBuckets(new ReadOnlySpan3D<float>(SegmentationFixtures.Read<float>(input).ToArray(), shape[0], shape[1], shape[2]), new Span3D<int>(labels, shape[0], shape[1], shape[2]));
+        Assert.True(buckets);
+    }
+
+    [Fact]
+    public void The_bucket_queue_floods_exactly_like_the_skimage_heap_on_plateaus()
+    {
+        var random = new Random(40);
+        foreach (int levels in new[] { 3, 12, 1000 })
+        {
+            int[] shape = [9, 23, 31];
+            int n = shape[0] * shape[1] * shape[2];
+            var heights = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                heights[i] = random.Next(levels);
+            }
+
+            // Seeds: single voxels and 2×2 blocks, each label at its own height (equal within a label).
+            var seeds = new uint[n];
+            for (uint label = 1; label <= 40; label++)
+            {
+                int start = random.Next(n - 40);
+                foreach (int index in label % 2 == 0 ? [start] : new[] { start, start + 1, start + 31, start + 32 })
+                {
+                    seeds[index] = label;
+                    heights[index] = -1 - (label * 0.01f);
+                }
+            }
+
+            var heightView = new ReadOnlySpan3D<float>(heights, shape[0], shape[1], shape[2]);
+            Assert.True(Watershed.UsesBuckets(heightView, new Span3D<uint>((uint[])seeds.Clone(), shape[0], shape[1], shape[2])));
+            for (int connectivity = 1; connectivity <= 3; connectivity++)
+            {
+                var fast = (uint[])seeds.Clone();
+                var exact = (uint[])seeds.Clone();
+                Watershed.Seeded(heightView, new Span3D<uint>(fast, shape[0], shape[1], shape[2]), connectivity);
+                Watershed.SeededOnHeap(heightView, new Span3D<uint>(exact, shape[0], shape[1], shape[2]), connectivity);
+                Assert.Equal(exact, fast);
+            }
+        }
+    }
+
     [Fact]
     public void The_neighbour_order_equals_skimage_offsets_to_raveled_neighbors()
     {

@@ -196,5 +196,23 @@ watershed_case("smooth_2d_blob_seeds", smooth_2d, ndi.label(smooth_2d < -0.25)[0
 watershed_case("uint16_2d_compact", (ndi.gaussian_filter(rng.random((40, 45)), 2) * 60000).astype(np.uint16), scattered_seeds((40, 45), 9), compactness=0.01)
 watershed_case("flat_3d_compact", np.zeros((8, 9, 10)), scattered_seeds((8, 9, 10), 5), compactness=1.0, connectivities=[1, 3])
 
+
+def seed_blocks(heights, count, size):
+    """`count` cubic seeds of `size` voxels per side; all voxels of seed k get height -10 + 0.37 k (equal within a seed,
+    distinct between seeds), so plateaus stay everywhere else."""
+    heights = heights.copy()
+    markers = np.zeros(heights.shape, np.int32)
+    for k in range(1, count + 1):
+        corner = [rng.integers(0, extent - size + 1) for extent in heights.shape]
+        box = tuple(slice(c, c + size) for c in corner)
+        markers[box] = k
+    for k in range(1, count + 1):
+        heights[markers == k] = -10 + 0.37 * k
+    return heights, markers
+
+
+watershed_case("terraces_seed_blocks_3d", *seed_blocks(steps, 10, 2))
+watershed_case("flat_seed_blocks_2d", *seed_blocks(np.zeros((31, 37)), 7, 3))
+
 (HERE / "cases.json").write_text(json.dumps(cases, indent=1) + "\n")
 print("wrote", sum(len(v) for v in cases.values()), "cases to", HERE)
