@@ -214,5 +214,24 @@ def seed_blocks(heights, count, size):
 watershed_case("terraces_seed_blocks_3d", *seed_blocks(steps, 10, 2))
 watershed_case("flat_seed_blocks_2d", *seed_blocks(np.zeros((31, 37)), 7, 3))
 
+
+# skimage's neighbour visiting order (it decides plateau ties) and relabel_sequential.
+from skimage.morphology._util import _offsets_to_raveled_neighbors, _validate_connectivity
+from skimage.segmentation import relabel_sequential
+
+cases["neighbour_order"] = {}
+for rank in (2, 3):
+    for connectivity in range(1, rank + 1):
+        footprint, centre = _validate_connectivity(rank, connectivity, None)
+        shape = (7,) * rank
+        origin = np.ravel_multi_index((3,) * rank, shape)
+        deltas = [np.array(np.unravel_index(origin + o, shape)) - 3 for o in _offsets_to_raveled_neighbors(shape, footprint, centre)]
+        cases["neighbour_order"][f"{rank}/{connectivity}"] = [[0] * (3 - rank) + [int(v) for v in d] for d in deltas]
+
+sparse_labels = (rng.integers(0, 40, (4, 11, 29)) * 977).astype(np.uint64)
+sparse_labels.flat[0] = 0
+cases["relabel_sequential"] = {"input": save("relabel_sequential_input", sparse_labels),
+                               "output": save("relabel_sequential_output", relabel_sequential(sparse_labels)[0].astype(np.uint32))}
+
 (HERE / "cases.json").write_text(json.dumps(cases, indent=1) + "\n")
-print("wrote", sum(len(v) for v in cases.values()), "cases to", HERE)
+print("wrote", sum(len(v) for v in cases.values() if isinstance(v, list)), "cases to", HERE)
