@@ -20,7 +20,12 @@ internal static class BioImageCommand
         var root = new RootCommand("bioimage — fast block-wise processing of large 3D bio-images (Zarr, N5, TIFF, HDF5, MRC, NIfTI) on threads, worker processes or Slurm.")
         {
             DemoCommand.Create(),
+            InfoCommand.Create(),
+            CopyCommand.Create(),
             StatsCommand.Create(),
+            ConfigCommand.Create(),
+            ReattachCommand.Create(),
+            WorkerCommand.Create(),
         };
 
         var parsed = root.Parse(args);
@@ -43,7 +48,7 @@ internal static class BioImageCommand
         }
         catch (Exception exception) when (!IsDebug)
         {
-            bool usage = exception is UsageException or FileNotFoundException or DirectoryNotFoundException;
+            bool usage = exception is UsageException or FileNotFoundException or DirectoryNotFoundException or ArgumentException;
             error.WriteLine("error: " + OneLine(exception.Message));
             return usage ? BadArguments : Failed;
         }

@@ -11,8 +11,8 @@ namespace BioImage.Cli;
 /// </summary>
 internal static class CommonOptions
 {
-    /// <summary>Job types the runner offers; each later backend adds its name here.</summary>
-    public static readonly string[] JobTypes = ["local"];
+    /// <summary>Job types the runner offers.</summary>
+    public static readonly string[] JobTypes = ["local", "subprocess", "slurm"];
 
     public static Argument<string> Input() => new("INPUT") { Description = "Input path (a .npy file, or a container with --input-key)." };
 
@@ -26,7 +26,7 @@ internal static class CommonOptions
     {
         Description = "Block extents, one per axis, comma-separated (default: the input's chunks, or the whole volume).",
         HelpName = "Z,Y,X",
-        CustomParser = ParsePositiveList,
+        CustomParser = result => ParseList(result, "--block-shape", minimum: 1),
     };
 
     public static Option<int> Workers() => new("--workers")
@@ -51,6 +51,34 @@ internal static class CommonOptions
         return option;
     }
 
+    public static Option<DType> DType(string description) => new("--dtype")
+    {
+        Description = description,
+        HelpName = "bool|uint8|…|float64",
+        CustomParser = result =>
+        {
+            string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+            if (DTypes.TryParse(text, out var dtype))
+            {
+                return dtype;
+            }
+
+            result.AddError($"--dtype: '{text}' is not a dtype; expected one of: {string.Join(", ", DTypes.All.Select(d => d.NumpyName()))}.");
+            return default;
+        },
+    };
+
+    public static Option<long[]?> BlockIds() => new("--block-ids")
+    {
+        Description = "Run only these blocks (ids in C order), e.g. the failed ones of an earlier run.",
+        HelpName = "ID,ID,…",
+        CustomParser = result => ParseList(result, "--block-ids", minimum: 0),
+    };
+
+    public static Option<string?> ResumeFrom() => new("--resume-from") { Description = "Finish a failed distributed run from its kept temp folder.", HelpName = "TMP" };
+
+    public static Option<string?> TmpRoot() => new("--tmp-root") { Description = "Where distributed runs create their temp folder (shared with the nodes for Slurm).", HelpName = "DIR" };
+
     public static Option<bool> Json() => new("--json") { Description = "Print the result as one JSON object (for scripts)." };
 
     /// <summary>The block shape given on the command line, or null when it was not given.</summary>
@@ -67,7 +95,7 @@ internal static class CommonOptions
         }
     }
 
-    private static long[]? ParsePositiveList(ArgumentResult result)
+    private static long[]? ParseList(ArgumentResult result, string name, long minimum)
     {
         if (result.Tokens.Count == 0)
         {
@@ -78,9 +106,9 @@ internal static class CommonOptions
         var values = new long[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
-            if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) || values[i] < 1)
+            if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) || values[i] < minimum)
             {
-                result.AddError($"--block-shape: '{string.Join(',', parts)}' is not a list of positive integers like 64,64,64.");
+                result.AddError($"{name}: '{string.Join(',', parts)}' is not a comma-separated list of integers ≥ {minimum}, like {(minimum == 1 ? "64,64,64" : "3,7,9")}.");
                 return null;
             }
         }

@@ -6,7 +6,7 @@ namespace BioImage.Cli.Tests;
 /// <summary>The command line as a user meets it: help, version, exit codes, one-line errors, --json.</summary>
 public class CliTests
 {
-    private static (int ExitCode, string Output, string Error) Run(params string[] args)
+    internal static (int ExitCode, string Output, string Error) Run(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -36,10 +36,12 @@ public class CliTests
     [InlineData("--block-shape", "stats", "x.npy", "--block-shape", "0,4,4")]
     [InlineData("--block-shape", "stats", "x.npy", "--block-shape", "a,b")]
     [InlineData("--workers must be at least 1", "stats", "x.npy", "--workers", "-3")]
-    [InlineData("--job-type: 'slurm' is not available", "stats", "x.npy", "--job-type", "slurm")]
+    [InlineData("--job-type: 'cloud' is not available", "stats", "x.npy", "--job-type", "cloud")]
     [InlineData("Required argument 'INPUT' missing", "stats")]
     [InlineData("Unrecognized command or argument '--frob'", "demo", "--frob")]
     [InlineData("--size must be between", "demo", "--size", "3")]
+    [InlineData("--dtype: 'uint9' is not a dtype; expected one of: bool, uint8", "demo", "--dtype", "uint9")]
+    [InlineData("--dtype bool", "demo", "--dtype", "bool")]
     public void Bad_arguments_exit_2_with_one_line_naming_the_argument(string expected, params string[] args)
     {
         var (code, output, error) = Run(args);
@@ -66,7 +68,13 @@ public class CliTests
     public void Missing_input_is_a_bad_argument_and_bad_data_is_a_failure()
     {
         Assert.Equal(2, Run("stats", "/nonexistent/in.npy").ExitCode);
-        string garbage = Path.GetTempFileName();
+        string unknown = Path.GetTempFileName();
+        var (unknownCode, _, unknownError) = Run("stats", unknown);
+        File.Delete(unknown);
+        Assert.Equal(2, unknownCode);
+        Assert.Contains("Cannot tell the format", unknownError, StringComparison.Ordinal);
+
+        string garbage = Path.Combine(Path.GetTempPath(), $"garbage-{Guid.NewGuid():N}.npy");
         File.WriteAllText(garbage, "not an array");
         var (code, _, error) = Run("stats", garbage);
         File.Delete(garbage);
@@ -99,13 +107,14 @@ public class CliTests
             var summary = JsonDocument.Parse(output).RootElement;
             Assert.Equal(new[] { 40, 40, 40 }, summary.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
             var steps = summary.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToArray();
-            Assert.Equal(new[] { "generate", "stats", "threshold" }, steps);
+            Assert.Equal(new[] { "generate", "stats", "threshold", "zarr write", "zarr read" }, steps);
+            Assert.Contains("identical", summary.GetProperty("steps")[4].GetProperty("result").GetString(), StringComparison.Ordinal);
 
             string check = Python.Run(
                 "import sys, numpy as np\n" +
                 "raw = np.load(sys.argv[1] + '/raw.npy'); fg = np.load(sys.argv[1] + '/foreground.npy')\n" +
                 "assert raw.dtype == np.float32 and raw.shape == (40, 40, 40)\n" +
-                "assert fg.dtype == bool and (fg == (raw > 50)).all()\n" +
+                "assert fg.dtype == bool and (fg == (raw > 70)).all()\n" +
                 "print(int(fg.sum()), float(raw.astype(np.float64).mean()))\n",
                 directory);
             var numpy = check.Split(' ');
@@ -116,6 +125,39 @@ public class CliTests
             Assert.Equal(0, Run("demo", "--output-dir", again, "--size", "40").ExitCode);
             Assert.Equal(File.ReadAllBytes(Path.Combine(directory, "raw.npy")), File.ReadAllBytes(Path.Combine(again, "raw.npy")));
             Directory.Delete(again, recursive: true);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("uint8")]
+    [InlineData("uint16")]
+    [InlineData("int16")]
+    [InlineData("float64")]
+    public void Demo_volume_in_other_dtypes_matches_numpy_stats(string dtype)
+    {
+        string directory = Directory.CreateTempSubdirectory("demo-").FullName;
+        try
+        {
+            var (code, output, error) = Run("demo", "--output-dir", directory, "--size", "24", "--dtype", dtype, "--json");
+            Assert.True(code == 0, error);
+            Assert.Equal(dtype, JsonDocument.Parse(output).RootElement.GetProperty("dtype").GetString());
+            var (statsCode, statsOutput, statsError) = Run("stats", Path.Combine(directory, "raw.npy"), "--json", "--block-shape", "5,7,24");
+            Assert.True(statsCode == 0, statsError);
+            var ours = JsonDocument.Parse(statsOutput).RootElement;
+            var numpy = Python.Run(
+                "import sys, numpy as np\n" +
+                "a = np.load(sys.argv[1]); v = a.astype(np.float64)\n" +
+                "print(a.dtype.name, repr(float(v.min())), repr(float(v.max())), repr(float(v.mean())), repr(float(v.std())))\n",
+                Path.Combine(directory, "raw.npy")).Split(' ');
+            Assert.Equal(dtype, numpy[0]);
+            Assert.Equal(double.Parse(numpy[1], System.Globalization.CultureInfo.InvariantCulture), ours.GetProperty("min").GetDouble());
+            Assert.Equal(double.Parse(numpy[2], System.Globalization.CultureInfo.InvariantCulture), ours.GetProperty("max").GetDouble());
+            Assert.Equal(double.Parse(numpy[3], System.Globalization.CultureInfo.InvariantCulture), ours.GetProperty("mean").GetDouble(), 1e-9);
+            Assert.Equal(double.Parse(numpy[4], System.Globalization.CultureInfo.InvariantCulture), ours.GetProperty("std").GetDouble(), 1e-9);
         }
         finally
         {

@@ -1,10 +1,14 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
+using System.Text.Json.Serialization;
 using BioImage.Kernels;
 using BioImage.Operations;
 using BioImage.Samples;
 using BioImage.Storage;
+using BioImage.Storage.Codecs;
+using BioImage.Storage.Metadata;
 
 namespace BioImage.Cli.Commands;
 
@@ -27,18 +31,23 @@ internal static class DemoCommand
             }
         });
         var seed = new Option<int>("--seed") { Description = "Seed of the sample volume.", DefaultValueFactory = _ => 42 };
+        var dtype = CommonOptions.DType("Element type of the sample volume (integers are rounded and clipped).");
+        dtype.DefaultValueFactory = _ => DType.Float32;
         var blockShape = CommonOptions.BlockShape();
         var workers = CommonOptions.Workers();
         var json = CommonOptions.Json();
         var command = new Command("demo", "Generate a synthetic 3D volume (blobs + noise) and run every available operation on it; no arguments needed.")
         {
-            outputDir, size, seed, blockShape, workers, json,
+            outputDir, size, seed, dtype, blockShape, workers, json,
         };
         command.SetAction(parse =>
         {
             var shape = parse.GetBlockShape(blockShape) ?? [64, 64, 64];
             CommonOptions.CheckRank(shape, 3);
-            var summary = Run(parse.GetRequiredValue(outputDir), parse.GetValue(size), parse.GetValue(seed), shape, parse.GetValue(workers));
+            var settings = new Settings(parse.GetRequiredValue(outputDir), parse.GetValue(size), parse.GetValue(seed), shape, parse.GetValue(workers));
+            var summary = parse.GetValue(dtype) is DType.Bool
+                ? throw new UsageException("--dtype bool: the demo volume is an intensity image; choose a numeric dtype.")
+                : parse.GetValue(dtype).Dispatch(new RunDemo(settings));
             var writer = parse.InvocationConfiguration.Output;
             if (parse.GetValue(json))
             {
@@ -56,15 +65,25 @@ internal static class DemoCommand
 
     private sealed record Step(string Name, string Output, double Milliseconds, string Result);
 
-    private sealed record Summary(string OutputDirectory, int[] Shape, string DType, long[] BlockShape, int Workers, List<Step> Steps);
+    private sealed record Summary(string OutputDirectory, int[] Shape, [property: JsonPropertyName("dtype")] string DType, long[] BlockShape, int Workers, List<Step> Steps);
 
-    private static Summary Run(string outputDirectory, int size, int seed, long[] blockShape, int workers)
+    private sealed record Settings(string OutputDirectory, int Size, int Seed, long[] BlockShape, int Workers);
+
+    private sealed class RunDemo(Settings settings) : IDTypeFunc<Summary>
     {
+        public Summary Invoke<T>()
+            where T : unmanaged, INumber<T> => Run<T>(settings);
+    }
+
+    private static Summary Run<T>(Settings settings)
+        where T : unmanaged, INumber<T>
+    {
+        var (outputDirectory, size, seed, blockShape, workers) = settings;
         Directory.CreateDirectory(outputDirectory);
         var steps = new List<Step>();
         var clock = Stopwatch.StartNew();
 
-        using var raw = SyntheticVolume.Generate([size, size, size], seed: seed);
+        using var raw = SyntheticVolume.Generate<T>([size, size, size], seed: seed);
         string rawPath = Path.Combine(outputDirectory, "raw.npy");
         NpyFile.Write(rawPath, raw);
         steps.Add(new Step("generate", rawPath, Lap(clock), $"{raw.Length} voxels, 40 blobs + noise (σ={SyntheticVolume.NoiseSigma})"));
@@ -73,11 +92,27 @@ internal static class DemoCommand
         steps.Add(new Step("stats", "-", Lap(clock), string.Create(CultureInfo.InvariantCulture, $"min {moments.Min:F2}, max {moments.Max:F2}, mean {moments.Mean:F3}, std {moments.StandardDeviation:F3}")));
 
         using var mask = NdArray<bool>.Allocate(raw.Shape, clear: false);
-        float level = SyntheticVolume.BlobAmplitude / 2;
+        var level = T.CreateSaturating(SyntheticVolume.Background + (SyntheticVolume.BlobAmplitude / 2));
         long foreground = Threshold.GreaterThan(raw.AsSpan3D(), level, mask.AsSpan3D());
         string maskPath = Path.Combine(outputDirectory, "foreground.npy");
         NpyFile.Write(maskPath, mask);
         steps.Add(new Step("threshold", maskPath, Lap(clock), string.Create(CultureInfo.InvariantCulture, $"> {level}: {foreground} foreground voxels ({100.0 * foreground / raw.Length:F2} %)")));
+
+        string zarrPath = Path.Combine(outputDirectory, "raw.zarr");
+        var chunks = blockShape.Select(e => (int)Math.Min(e, size)).ToArray();
+        var zarr = ChunkedArray.Create(zarrPath, null, new ArrayOptions { Shape = [size, size, size], DType = raw.DType, Chunks = chunks, Compressor = new ZstdCodec(3) });
+        zarr.MaxDegreeOfParallelism = workers;
+        zarr.WriteRegion(Region.FromShape([size, size, size]), raw);
+        long stored = Directory.EnumerateFiles(zarrPath, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        steps.Add(new Step("zarr write", zarrPath, Lap(clock), string.Create(CultureInfo.InvariantCulture, $"zarr v3, zstd:3, chunks ({string.Join(", ", chunks)}): {stored} bytes ({(double)raw.Length * raw.DType.ItemSize() / Math.Max(stored, 1):F2}× smaller)")));
+
+        using var back = ChunkedArray.Open(zarrPath).Read<T>();
+        bool identical = back.Span.SequenceEqual(raw.Span);
+        steps.Add(new Step("zarr read", "-", Lap(clock), identical ? "read back, identical to the generated volume" : "read back DIFFERS from the generated volume"));
+        if (!identical)
+        {
+            throw new InvalidOperationException($"{zarrPath} did not read back the volume that was written.");
+        }
 
         return new Summary(Path.GetFullPath(outputDirectory), raw.Shape.ToArray(), raw.DType.NumpyName(), blockShape, workers, steps);
     }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Numerics;
 using BioImage.Kernels;
+using BioImage.Runners;
+using BioImage.Sources;
 
 namespace BioImage.Operations;
 
@@ -14,53 +16,58 @@ namespace BioImage.Operations;
 /// </remarks>
 public static class Stats
 {
-    /// <summary>The moments of every voxel of <paramref name="input"/> (rank 1–3).</summary>
-    /// <param name="input">The volume.</param>
-    /// <param name="blockShape">Block extents, one per axis; null processes the volume as one block.</param>
-    /// <param name="workers">Threads to use (≥ 1).</param>
-    public static Moments Compute<T>(NdArray<T> input, ReadOnlySpan<long> blockShape, int workers)
-        where T : unmanaged, INumber<T>
+    /// <summary>The moments of every voxel of a source, block-wise on any backend (bioimage-py's mean_and_std / min_and_max).</summary>
+    /// <exception cref="ArgumentException">No voxel was processed (empty input, or a mask without foreground).</exception>
+    public static Moments Compute(ISource input, RunOptions options)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
-        if (input.Rank is < 1 or > 3)
-        {
-            throw new ArgumentException($"stats supports arrays of 1 to 3 axes; the input has {input.Rank}.", nameof(input));
-        }
-
-        if (input.Length == 0)
-        {
-            throw new ArgumentException("stats needs at least one value; the input is empty.", nameof(input));
-        }
-
-        long[] shape = Array.ConvertAll(input.Shape.ToArray(), e => (long)e);
-        var blocking = new Blocking(shape, blockShape.IsEmpty ? shape.Select(e => Math.Max(e, 1)).ToArray() : blockShape);
-        var perBlock = new Moments[blocking.BlockCount];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = workers };
-        Parallel.ForEach(Partitioner.Create(0, blocking.BlockCount), options, range =>
-        {
-            for (long id = range.Item1; id < range.Item2; id++)
-            {
-                perBlock[id] = Moments.Of(View3D(input, blocking.GetBlock(id)));
-            }
-        });
-
-        return perBlock.Aggregate(Moments.Empty, (total, block) => total.Merge(block));
+        var perBlock = Runner.Run(new StatsOperation(), [input], options);
+        var total = perBlock.Aggregate(Moments.Empty, (sum, block) => sum.Merge(block.Value));
+        return total.Count > 0 ? total : throw new ArgumentException("No values within the input (or within the mask); cannot compute statistics.", nameof(input));
     }
 
-    /// <summary>The part of a rank-1..3 array inside <paramref name="region"/> as a 3D view.</summary>
-    internal static ReadOnlySpan3D<T> View3D<T>(NdArray<T> array, Region region)
-        where T : unmanaged
-    {
-        int pad = 3 - array.Rank;
-        Span<int> begin = stackalloc int[3];
-        Span<int> extent = stackalloc int[3];
-        for (int axis = 0; axis < 3; axis++)
-        {
-            begin[axis] = axis < pad ? 0 : (int)region.Begin[axis - pad];
-            extent[axis] = axis < pad ? 1 : (int)region.Shape[axis - pad];
-        }
+    /// <summary>The moments of every voxel of an in-memory array (rank 1–3), block-wise on local threads.</summary>
+    /// <param name="input">The volume.</param>
+    /// <param name="blockShape">Block extents, one per axis; empty processes the volume as one block.</param>
+    /// <param name="workers">Threads to use (≥ 1).</param>
+    public static Moments Compute<T>(NdArray<T> input, ReadOnlySpan<long> blockShape, int workers)
+        where T : unmanaged, INumber<T> =>
+        Compute(new ArraySource<T>(input), new RunOptions { BlockShape = blockShape.IsEmpty ? null : blockShape.ToArray(), Workers = workers });
+}
 
-        return array.AsSpan3D().Slice(begin[0], begin[1], begin[2], extent[0], extent[1], extent[2]);
+/// <summary>Block step of <see cref="Stats"/>: the <see cref="Moments"/> of the block's voxels (inside the mask, when given).</summary>
+public sealed class StatsOperation : ReduceOperation<Moments>
+{
+    /// <inheritdoc />
+    public override Moments Run(BlockContext block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        return block.Inputs[0].DType.Dispatch(new BlockMoments(block));
+    }
+
+    private sealed class BlockMoments(BlockContext block) : IDTypeFunc<Moments>
+    {
+        public Moments Invoke<T>()
+            where T : unmanaged, INumber<T>
+        {
+            var region = block.Block.Inner;
+            using var data = NdArray<T>.Allocate(region.GetShapeAsInt32(), clear: false);
+            block.Inputs[0].Read(region, RegionView.Of(data, Region.FromShape(region.Shape)));
+            if (block.Mask is null)
+            {
+                return Moments.Of<T>(data.Span);
+            }
+
+            var inside = MaskFlags.Read(block.Mask, region);
+            int kept = 0;
+            for (int i = 0; i < inside.Length; i++)
+            {
+                if (inside[i])
+                {
+                    data.Span[kept++] = data.Span[i];
+                }
+            }
+
+            return Moments.Of<T>(data.Span[..kept]);
+        }
     }
 }

@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace BioImage.Samples;
 
 /// <summary>
@@ -17,8 +19,15 @@ public static class SyntheticVolume
     /// <summary>Standard deviation of the additive noise.</summary>
     public const float NoiseSigma = 10f;
 
-    /// <summary>Generates a float32 volume of <paramref name="shape"/> (z, y, x) with <paramref name="blobCount"/> blobs.</summary>
-    public static NdArray<float> Generate(ReadOnlySpan<int> shape, int blobCount = 40, int seed = 42)
+    /// <summary>Background level, so that integer volumes keep most of the noise above zero.</summary>
+    public const float Background = 20f;
+
+    /// <summary>
+    /// Generates a volume of <paramref name="shape"/> (z, y, x) with <paramref name="blobCount"/> blobs.
+    /// Integer element types get the values rounded to nearest and clipped to their range.
+    /// </summary>
+    public static NdArray<T> Generate<T>(ReadOnlySpan<int> shape, int blobCount = 40, int seed = 42)
+        where T : unmanaged, INumber<T>
     {
         if (shape.Length != 3 || shape[0] < 1 || shape[1] < 1 || shape[2] < 1)
         {
@@ -27,7 +36,7 @@ public static class SyntheticVolume
 
         ArgumentOutOfRangeException.ThrowIfNegative(blobCount);
         var blobs = CreateBlobs(shape, blobCount, seed);
-        var volume = NdArray<float>.Allocate(shape, clear: false);
+        var volume = NdArray<T>.Allocate(shape, clear: false);
         int depth = shape[0], height = shape[1], width = shape[2];
         Parallel.For(0, depth, z =>
         {
@@ -40,7 +49,8 @@ public static class SyntheticVolume
                 for (int x = 0; x < width; x++)
                 {
                     ulong index = (ulong)((((long)z * height) + y) * width) + (ulong)x;
-                    row[x] = Intensity(blobs, nearby[..count], z, y, x) + (NoiseSigma * StandardNormal(index, (ulong)seed));
+                    float value = Background + Intensity(blobs, nearby[..count], z, y, x) + (NoiseSigma * StandardNormal(index, (ulong)seed));
+                    row[x] = T.CreateSaturating(typeof(T) == typeof(float) || typeof(T) == typeof(double) ? value : MathF.Round(value));
                 }
             }
         });

@@ -46,7 +46,7 @@ public static partial class NpyFile
         stream.ReadExactly(bytes);
         if (header.IsBigEndian)
         {
-            ReverseEndianness(bytes, header.DType.ItemSize());
+            Codecs.BytesCodec.CopyInByteOrder(bytes, bytes, header.DType.ItemSize(), swap: true);
         }
 
         return array;
@@ -57,8 +57,25 @@ public static partial class NpyFile
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(array);
-        string shape = array.Rank == 1 ? $"({array.Shape[0]},)" : $"({string.Join(", ", array.Shape.ToArray())})";
-        string dict = $"{{'descr': '{Descr(array.DType)}', 'fortran_order': False, 'shape': {shape}, }}";
+        WriteAtomically(path, array.DType, array.Shape, stream => stream.Write(MemoryMarshal.AsBytes<T>(array.Span)));
+    }
+
+    /// <summary>Creates a zero-filled .npy of <paramref name="dtype"/> and <paramref name="shape"/> (sparse where the file system allows).</summary>
+    public static void CreateEmpty(string path, DType dtype, ReadOnlySpan<int> shape)
+    {
+        long elements = 1;
+        foreach (int extent in shape)
+        {
+            elements = extent >= 0 ? checked(elements * extent) : throw new ArgumentException($"shape ({string.Join(", ", shape.ToArray())}) has a negative extent.", nameof(shape));
+        }
+
+        WriteAtomically(path, dtype, shape, stream => stream.SetLength(stream.Position + (elements * dtype.ItemSize())));
+    }
+
+    private static void WriteAtomically(string path, DType dtype, ReadOnlySpan<int> shape, Action<FileStream> writeData)
+    {
+        string shapeText = shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape.ToArray())})";
+        string dict = $"{{'descr': '{Descr(dtype)}', 'fortran_order': False, 'shape': {shapeText}, }}";
         int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
         string header = dict + new string(' ', ((unpadded + 63) / 64 * 64) - unpadded) + "\n";
 
@@ -73,7 +90,7 @@ public static partial class NpyFile
                 BinaryPrimitives.WriteUInt16LittleEndian(length, checked((ushort)header.Length));
                 stream.Write(length);
                 stream.Write(Encoding.ASCII.GetBytes(header));
-                stream.Write(MemoryMarshal.AsBytes<T>(array.Span));
+                writeData(stream);
             }
 
             File.Move(temporary, path, overwrite: true);
@@ -129,21 +146,7 @@ public static partial class NpyFile
     {
         char order = descr[0];
         string code = order is '<' or '>' or '|' or '=' ? descr[1..] : descr;
-        DType? dtype = code switch
-        {
-            "b1" => DType.Bool,
-            "u1" => DType.UInt8,
-            "u2" => DType.UInt16,
-            "u4" => DType.UInt32,
-            "u8" => DType.UInt64,
-            "i1" => DType.Int8,
-            "i2" => DType.Int16,
-            "i4" => DType.Int32,
-            "i8" => DType.Int64,
-            "f4" => DType.Float32,
-            "f8" => DType.Float64,
-            _ => null,
-        };
+        DType? dtype = Metadata.DTypeCodes.FromCode(code);
         return dtype is { } known
             ? (known, order == '>' && known.ItemSize() > 1)
             : throw new InvalidDataException($"{path}: dtype '{descr}' is not supported; expected bool, (u)int8–64, float32 or float64.");
@@ -156,22 +159,6 @@ public static partial class NpyFile
         DType.Int8 => "|i1",
         _ => $"<{(dtype.IsFloatingPoint() ? 'f' : dtype.IsSigned() ? 'i' : 'u')}{dtype.ItemSize()}",
     };
-
-    private static void ReverseEndianness(Span<byte> bytes, int itemSize)
-    {
-        switch (itemSize)
-        {
-            case 2:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(bytes), MemoryMarshal.Cast<byte, ushort>(bytes));
-                break;
-            case 4:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(bytes), MemoryMarshal.Cast<byte, uint>(bytes));
-                break;
-            case 8:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(bytes), MemoryMarshal.Cast<byte, ulong>(bytes));
-                break;
-        }
-    }
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']+)'")]
     private static partial Regex DescrPattern();

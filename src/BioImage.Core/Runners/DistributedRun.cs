@@ -1,0 +1,112 @@
+using System.Text.Json;
+
+namespace BioImage.Runners;
+
+/// <summary>Starts the given tasks of a run folder and returns when all of them have ended.</summary>
+internal interface ITaskLauncher
+{
+    void LaunchAndWait(TaskFolder folder, IReadOnlyList<int> tasks, RunOptions options);
+}
+
+/// <summary>
+/// The orchestrator of a distributed run, shared by the subprocess and Slurm backends: writes the manifest and the
+/// task partition, launches, and decides from the done-logs which blocks failed (then keeps the folder and throws
+/// <see cref="RunnerException"/>) or collects the results and removes the folder.
+/// </summary>
+internal static class DistributedRun
+{
+    /// <summary>Contiguous, near-equal task partition: min(workers, blocks) tasks, the first ones one block larger.</summary>
+    public static List<long[]> Partition(IReadOnlyList<long> blockIds, int workers)
+    {
+        int tasks = Math.Max(1, Math.Min(workers, blockIds.Count));
+        var partition = new List<long[]>(tasks);
+        int start = 0;
+        for (int task = 0; task < tasks; task++)
+        {
+            int size = (blockIds.Count / tasks) + (task < blockIds.Count % tasks ? 1 : 0);
+            partition.Add(blockIds.Skip(start).Take(size).ToArray());
+            start += size;
+        }
+
+        return partition;
+    }
+
+    public static Dictionary<long, JsonElement> Start(Manifest manifest, IReadOnlyList<long[]> partition, ITaskLauncher launcher, RunOptions options)
+    {
+        var folder = TaskFolder.Create(options.TmpRoot ?? options.Slurm?.TmpRoot ?? (options.JobType == JobType.Slurm ? SlurmConfig.Load().TmpRoot : null) ?? Path.GetTempPath());
+        folder.WriteManifest(manifest with { TaskCount = partition.Count });
+        for (int task = 0; task < partition.Count; task++)
+        {
+            folder.WriteTaskBlocks(task, partition[task]);
+        }
+
+        return LaunchAndFinalize(folder, Enumerable.Range(0, partition.Count).ToArray(), partition.Count, launcher, options);
+    }
+
+    /// <summary>Relaunches the incomplete tasks of a kept folder and finalizes over all tasks (old and new results merge).</summary>
+    public static Dictionary<long, JsonElement> Resume(string tmpFolder, ITaskLauncher launcher, RunOptions options)
+    {
+        var folder = TaskFolder.Open(tmpFolder);
+        int taskCount = folder.ReadManifest().TaskCount;
+        var incomplete = Enumerable.Range(0, taskCount).Where(t => !folder.ReadDone(t).IsSupersetOf(folder.ReadTaskBlocks(t))).ToArray();
+        foreach (int task in incomplete)
+        {
+            folder.ClearSuccess(task);
+            folder.ClearError(task);
+        }
+
+        return LaunchAndFinalize(folder, incomplete, taskCount, launcher, options);
+    }
+
+    /// <summary>Waits for a run that is still going (<paramref name="wait"/>), then finalizes it like any other.</summary>
+    public static void Reattach(string tmpFolder, Action<TaskFolder> wait)
+    {
+        var folder = TaskFolder.Open(tmpFolder);
+        wait(folder);
+        Finalize(folder, folder.ReadManifest().TaskCount);
+    }
+
+    private static Dictionary<long, JsonElement> LaunchAndFinalize(TaskFolder folder, int[] tasks, int taskCount, ITaskLauncher launcher, RunOptions options)
+    {
+        if (tasks.Length > 0)
+        {
+            launcher.LaunchAndWait(folder, tasks, options);
+        }
+
+        return Finalize(folder, taskCount);
+    }
+
+    private static Dictionary<long, JsonElement> Finalize(TaskFolder folder, int taskCount)
+    {
+        var failed = new List<long>();
+        var unfinished = new List<int>();
+        for (int task = 0; task < taskCount; task++)
+        {
+            var done = folder.ReadDone(task);
+            var missing = folder.ReadTaskBlocks(task).Where(id => !done.Contains(id)).ToArray();
+            failed.AddRange(missing);
+            if (missing.Length > 0 || !folder.HasSucceeded(task))
+            {
+                unfinished.Add(task);
+            }
+        }
+
+        if (failed.Count > 0)
+        {
+            failed.Sort();
+            string reason = folder.FirstErrorLine(unfinished) ?? "the worker ended without reporting an error (killed, cancelled or timed out)";
+            throw new RunnerException(
+                $"{failed.Count} block(s) failed: {string.Join(", ", failed.Take(10))}{(failed.Count > 10 ? ", …" : string.Empty)}; task(s) without success: {string.Join(", ", unfinished.Take(10))}. First error: {reason}. The temp folder {folder.Path} is kept: pass it as resume_from (--resume-from) to finish the run.",
+                failed,
+                folder.Path);
+        }
+
+        var results = folder.ReadResults();
+        Directory.Delete(folder.Path, recursive: true);
+        return results;
+    }
+
+    /// <summary>Blocks finished so far over all tasks, for progress reports.</summary>
+    public static long CountDone(TaskFolder folder, int taskCount) =>
+        Enumerable.Range(0, taskCount).Sum(task => (long)folder.ReadDone(task).Count);
+}

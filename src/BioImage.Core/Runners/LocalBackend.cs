@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using BioImage.Sources;
+
+namespace BioImage.Runners;
+
+/// <summary>Runs blocks on threads of this process. Every block runs; failures are collected and reported together.</summary>
+internal static class LocalBackend
+{
+    public static Dictionary<long, object?> Run(BlockStep step, Blocking blocking, long[] halo, IReadOnlyList<long> blockIds, IReadOnlyList<ISource> inputs, IReadOnlyList<ISource> outputs, ISource? mask, RunOptions options)
+    {
+        var results = new ConcurrentDictionary<long, object?>();
+        var failures = new ConcurrentDictionary<long, Exception>();
+        long done = 0;
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Workers, CancellationToken = options.Cancellation };
+        Parallel.ForEach(Partitioner.Create(0, blockIds.Count, Math.Max(1, blockIds.Count / (options.Workers * 8))), parallel, range =>
+        {
+            for (int i = range.Item1; i < range.Item2; i++)
+            {
+                long id = blockIds[i];
+                try
+                {
+                    if (BlockExecutor.TryRun(step, blocking, id, halo, inputs, outputs, mask, out var result))
+                    {
+                        results[id] = result;
+                    }
+                }
+#pragma warning disable CA1031 // A failing block is recorded and reported with the others; the run goes on.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    failures[id] = exception;
+                }
+
+                options.Progress?.Report(new RunProgress(Interlocked.Increment(ref done), blockIds.Count));
+            }
+        });
+
+        if (!failures.IsEmpty)
+        {
+            var failed = failures.Keys.Order().ToArray();
+            var first = failures[failed[0]];
+            throw new RunnerException($"{failed.Length} block(s) failed: {string.Join(", ", failed.Take(10))}{(failed.Length > 10 ? ", …" : string.Empty)}. First error (block {failed[0]}): {first.GetType().Name}: {first.Message}", failed, tmpFolder: null, first);
+        }
+
+        return new Dictionary<long, object?>(results);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using BioImage.Sources;
+
+namespace BioImage.Runners;
+
+/// <summary>
+/// What a worker process needs to run its blocks, written once as <c>manifest.json</c> in the run's temp folder:
+/// the step (type, assembly path, parameters), the source specs and the blocking.
+/// </summary>
+internal sealed record Manifest(
+    [property: JsonPropertyName("version")] int Version,
+    [property: JsonPropertyName("operation")] OperationSpec Operation,
+    [property: JsonPropertyName("inputs")] SourceSpec[] Inputs,
+    [property: JsonPropertyName("outputs")] SourceSpec[] Outputs,
+    [property: JsonPropertyName("mask")] SourceSpec? Mask,
+    [property: JsonPropertyName("shape")] long[] Shape,
+    [property: JsonPropertyName("blockShape")] long[] BlockShape,
+    [property: JsonPropertyName("roiBegin")] long[]? RoiBegin,
+    [property: JsonPropertyName("roiEnd")] long[]? RoiEnd,
+    [property: JsonPropertyName("halo")] long[] Halo,
+    [property: JsonPropertyName("taskCount")] int TaskCount,
+    [property: JsonPropertyName("jobType")] string JobType)
+{
+    public const int CurrentVersion = 1;
+
+    public static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    public Blocking CreateBlocking() =>
+        new(Shape, BlockShape, RoiBegin is null || RoiEnd is null ? null : new Region(RoiBegin, RoiEnd));
+}
+
+/// <summary>A block step by name: its type, the assembly that defines it, and its parameters.</summary>
+internal sealed record OperationSpec(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("assembly")] string Assembly,
+    [property: JsonPropertyName("parameters")] JsonElement Parameters)
+{
+    public static OperationSpec Of(BlockStep step)
+    {
+        var type = step.GetType();
+        if (type.GetConstructor(System.Type.EmptyTypes) is null || type.FullName is null)
+        {
+            throw new ArgumentException($"{type} needs a public parameterless constructor to run in worker processes (its parameters travel as JSON).", nameof(step));
+        }
+
+        return new OperationSpec(type.FullName, type.Assembly.Location, JsonSerializer.SerializeToElement(step, type, Manifest.Json));
+    }
+
+    /// <summary>Recreates the step: loads its assembly (from the recorded path when not yet loaded) and deserializes it.</summary>
+    public BlockStep Create()
+    {
+        var assembly = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => !a.IsDynamic && a.Location == Assembly)
+            ?? LoadAssembly(Assembly);
+        var type = assembly.GetType(Type) ?? throw new InvalidOperationException($"Type {Type} was not found in {Assembly}.");
+        if (!typeof(BlockStep).IsAssignableFrom(type))
+        {
+            throw new InvalidOperationException($"{Type} is not a block step.");
+        }
+
+        return (BlockStep)(Parameters.Deserialize(type, Manifest.Json) ?? throw new InvalidOperationException($"The parameters of {Type} are null."));
+    }
+
+    private static Assembly LoadAssembly(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"The assembly of the operation, {path}, does not exist on this node.", path);
+        }
+
+        string name = AssemblyName.GetAssemblyName(path).Name ?? path;
+        return AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name)
+            ?? AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+    }
+}

@@ -1,0 +1,59 @@
+using BioImage.Sources;
+
+namespace BioImage.Runners;
+
+/// <summary>Where blocks run.</summary>
+public enum JobType
+{
+    /// <summary>Threads of this process.</summary>
+    Local,
+
+    /// <summary>Worker processes of the <c>bioimage</c> executable on this machine.</summary>
+    Subprocess,
+
+    /// <summary>A Slurm job array.</summary>
+    Slurm,
+}
+
+/// <summary>How and where a block-wise operation runs (bioimage-py's runner arguments).</summary>
+public sealed record RunOptions
+{
+    /// <summary>Backend; default local threads.</summary>
+    public JobType JobType { get; init; } = JobType.Local;
+
+    /// <summary>Threads (local) or worker processes / array tasks (distributed); ≥ 1.</summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>Block extents; null uses the first input's chunks, else the whole volume as one block.</summary>
+    public IReadOnlyList<long>? BlockShape { get; init; }
+
+    /// <summary>Only process this region of the domain.</summary>
+    public Region? Roi { get; init; }
+
+    /// <summary>Optional mask source of the domain's shape: blocks with no non-zero mask voxel are skipped.</summary>
+    public ISource? Mask { get; init; }
+
+    /// <summary>Run only these blocks (exclusive with <see cref="ResumeFrom"/>).</summary>
+    public IReadOnlyList<long>? BlockIds { get; init; }
+
+    /// <summary>The preserved temp folder of a failed distributed run to finish (exclusive with <see cref="BlockIds"/>).</summary>
+    public string? ResumeFrom { get; init; }
+
+    /// <summary>Where distributed runs create their temp folder (must be shared with the nodes for Slurm); default the system temp folder.</summary>
+    public string? TmpRoot { get; init; }
+
+    /// <summary>Slurm settings given explicitly; they override the config file, which overrides the defaults.</summary>
+    public SlurmConfig? Slurm { get; init; }
+
+    /// <summary>Receives (blocks done, blocks total) as the run progresses.</summary>
+    public IProgress<RunProgress>? Progress { get; init; }
+
+    /// <summary>Cancels the run (distributed runs stop their workers / cancel their Slurm job).</summary>
+    public CancellationToken Cancellation { get; init; }
+}
+
+/// <summary>Progress of a run.</summary>
+/// <param name="Done">Blocks finished.</param>
+/// <param name="Total">Blocks in the run.</param>
+/// <param name="State">Backend state, e.g. Slurm task counts ("3 running, 5 pending").</param>
+public sealed record RunProgress(long Done, long Total, string State = "");

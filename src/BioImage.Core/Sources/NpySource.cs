@@ -1,0 +1,178 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using BioImage.Kernels;
+using BioImage.Storage;
+using Microsoft.Win32.SafeHandles;
+
+namespace BioImage.Sources;
+
+/// <summary>
+/// A numpy <c>.npy</c> file as a source (rank 1–3): region reads and writes go straight to the file with
+/// positional I/O, row by row, so blocks in different processes read and write disjoint byte ranges safely.
+/// </summary>
+/// <remarks>Not chunked and not compressed: meant for small volumes, tests and interchange with numpy.</remarks>
+public sealed class NpySource : ISource
+{
+    private readonly string _path;
+    private readonly NpyHeader _header;
+
+    private NpySource(string path, NpyHeader header, bool writable)
+    {
+        if (header.Shape.Count is < 1 or > 3)
+        {
+            throw new InvalidDataException($"{path} has {header.Shape.Count} axes; .npy sources support 1 to 3.");
+        }
+
+        if (writable && header.IsBigEndian)
+        {
+            throw new InvalidDataException($"{path} is big-endian; it can be read but not written (mode \"r+\"). Convert it with numpy (a.astype('<{header.DType.ItemSize()}')).");
+        }
+
+        _path = path;
+        _header = header;
+        Writable = writable;
+        Shape = header.Shape.Select(e => (long)e).ToArray();
+    }
+
+    /// <summary>Opens the .npy file a spec names.</summary>
+    public static ISource Open(SourceSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Key is not null)
+        {
+            throw new ArgumentException($"{spec.Path} is a single array (.npy) and has no keys; got key '{spec.Key}'.", nameof(spec));
+        }
+
+        return new NpySource(spec.Path, NpyFile.ReadHeader(spec.Path), spec.Mode == "r+");
+    }
+
+    /// <summary>Creates (or replaces) a zero-filled .npy file of the given dtype and shape, opened for writing.</summary>
+    public static NpySource Create(string path, DType dtype, IReadOnlyList<long> shape)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(shape);
+        string fullPath = Path.GetFullPath(path);
+        NpyFile.CreateEmpty(fullPath, dtype, shape.Select(e => checked((int)e)).ToArray());
+        return new NpySource(fullPath, NpyFile.ReadHeader(fullPath), writable: true);
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<long> Shape { get; }
+
+    /// <inheritdoc />
+    public DType DType => _header.DType;
+
+    /// <inheritdoc />
+    public IReadOnlyList<long>? Chunks => null;
+
+    /// <inheritdoc />
+    public bool Writable { get; }
+
+    /// <inheritdoc />
+    public SourceSpec Spec => new("npy", _path, null, Writable ? "r+" : "r");
+
+    /// <inheritdoc />
+    public void Read<T>(Region region, Span3D<T> destination)
+        where T : unmanaged, INumber<T>
+    {
+        CheckAccess<T>(region, destination.Depth, destination.Height, destination.Width);
+        using var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var rows = new RowLayout(this, region);
+        for (int z = 0; z < destination.Depth; z++)
+        {
+            for (int y = 0; y < destination.Height; y++)
+            {
+                var bytes = MemoryMarshal.AsBytes(destination.GetRowSpan(z, y));
+                ReadExactly(file, bytes, rows.FileOffset(z, y));
+                SwapIfBigEndian(bytes);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public void Write<T>(Region region, ReadOnlySpan3D<T> source)
+        where T : unmanaged, INumber<T>
+    {
+        if (!Writable)
+        {
+            throw new InvalidOperationException($"{_path} was opened read-only; open it with mode \"r+\" to write.");
+        }
+
+        CheckAccess<T>(region, source.Depth, source.Height, source.Width);
+        using var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
+        var rows = new RowLayout(this, region);
+        for (int z = 0; z < source.Depth; z++)
+        {
+            for (int y = 0; y < source.Height; y++)
+            {
+                RandomAccess.Write(file, MemoryMarshal.AsBytes(source.GetRowSpan(z, y)), rows.FileOffset(z, y));
+            }
+        }
+    }
+
+    /// <summary>File offsets of the rows of a region, with the array padded to 3 axes.</summary>
+    private readonly struct RowLayout
+    {
+        private readonly long _dataOffset;
+        private readonly long _itemSize;
+        private readonly long _height;
+        private readonly long _width;
+        private readonly long _z0;
+        private readonly long _y0;
+        private readonly long _x0;
+
+        public RowLayout(NpySource source, Region region)
+        {
+            int pad = 3 - source.Shape.Count;
+            long Axis(IReadOnlyList<long> values, int axis, long missing) => axis < pad ? missing : values[axis - pad];
+            var begin = region.Begin.ToArray();
+            _dataOffset = source._header.DataOffset;
+            _itemSize = source.DType.ItemSize();
+            _height = Axis(source.Shape, 1, 1);
+            _width = Axis(source.Shape, 2, 1);
+            _z0 = Axis(begin, 0, 0);
+            _y0 = Axis(begin, 1, 0);
+            _x0 = Axis(begin, 2, 0);
+        }
+
+        /// <summary>Byte offset in the file of element (z, y, 0) of the region.</summary>
+        public long FileOffset(int z, int y) => _dataOffset + (((((_z0 + z) * _height) + _y0 + y) * _width) + _x0) * _itemSize;
+    }
+
+    private void CheckAccess<T>(Region region, int depth, int height, int width)
+    {
+        ArgumentNullException.ThrowIfNull(region);
+        bool sameType = typeof(T) == DType.ClrType() || (typeof(T) == typeof(byte) && DType == DType.Bool);
+        if (!sameType)
+        {
+            throw new ArgumentException($"{_path} holds {DType.NumpyName()}; it cannot be accessed as {typeof(T).Name}.", nameof(T));
+        }
+
+        if (!Region.FromShape(Shape.ToArray()).Contains(region) && region.Rank == Shape.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(region), $"Region {region} is outside {_path} of shape ({string.Join(", ", Shape)}).");
+        }
+
+        if (region.Rank != Shape.Count || (long)depth * height * width != region.VoxelCount)
+        {
+            throw new ArgumentException($"Region {region} does not match a buffer of ({depth}, {height}, {width}) for {_path} of shape ({string.Join(", ", Shape)}).", nameof(region));
+        }
+    }
+
+    private void ReadExactly(SafeFileHandle file, Span<byte> bytes, long offset)
+    {
+        while (!bytes.IsEmpty)
+        {
+            int read = RandomAccess.Read(file, bytes, offset);
+            if (read == 0)
+            {
+                throw new EndOfStreamException($"{_path} is truncated: no data at byte {offset}.");
+            }
+
+            bytes = bytes[read..];
+            offset += read;
+        }
+    }
+
+    private void SwapIfBigEndian(Span<byte> bytes) => Storage.Codecs.BytesCodec.CopyInByteOrder(bytes, bytes, DType.ItemSize(), _header.IsBigEndian);
+}
