@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs, idempotently, what the tests and the peer benchmarks need on a Debian machine:
 # the reference Python implementations used as oracles. Fast when everything is already there.
+# Extra Debian package names given as arguments are installed too (bench/compare.sh passes the peers' packages).
 set -euo pipefail
 
 # Debian packages the oracles and interop tests use; add to this list when a test needs more.
-APT_PACKAGES=(python3 python3-numpy python3-tifffile python3-h5py python3-nibabel python3-mrcfile libtiff-tools)
+APT_PACKAGES=(python3 python3-numpy python3-zarr python3-numcodecs python3-lz4 python3-xxhash python3-scipy python3-skimage python3-tifffile python3-h5py python3-nibabel python3-mrcfile libtiff-tools "$@")
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
@@ -20,3 +21,6 @@ if ((${#missing[@]} > 0)); then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+# The Zarr v3 oracle (npm zarrita), installed project-locally.
+tests/interop/node/install.sh

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: every test project once, then the kernel tests again under each SIMD
-# width (512-bit, 128-bit, scalar) so that every vector path is exercised. Ends with one line
-# "N passed, N failed" totalling all runs. Exit code 0 only when nothing failed.
+# width (512-bit, 128-bit, scalar) so that every vector path is exercised, then the performance
+# regression gate (bench/gate.sh: each kernel checked counts as one test, and so does the gate's
+# self-test on a deliberately slowed kernel). Ends with one line "N passed, N failed" totalling all
+# runs. Exit code 0 only when nothing failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,6 +50,36 @@ run all -- BioImage.Kernels.sln
 run kernels-512bit DOTNET_MaxVectorTBitWidth=512 -- tests/BioImage.Kernels.Tests
 run kernels-128bit DOTNET_EnableAVX=0 -- tests/BioImage.Kernels.Tests
 run kernels-scalar DOTNET_EnableHWIntrinsic=0 -- tests/BioImage.Kernels.Tests
+
+# The performance gate: one passed/failed per kernel line (PASS/FAIL), then its self-test: with one kernel
+# made 3x slower by the gate harness (--slow-kernel), the gate must exit non-zero and name that kernel.
+echo "== perf-gate"
+bench/gate.sh --no-build | tee "$results/gate.log"
+gate_status=${PIPESTATUS[0]}
+p=$(grep -c "^PASS " "$results/gate.log")
+f=$(grep -c "^FAIL " "$results/gate.log")
+if [[ $gate_status -ne 0 && $f -eq 0 ]]; then
+  echo "   perf-gate: exited $gate_status without a FAIL line (crash or bad baseline); counted as 1 failure"
+  f=1
+fi
+passed=$((passed + p))
+failed=$((failed + f))
+
+echo "== perf-gate-self-test"
+slowed=moments/float32
+if bench/gate.sh --no-build --only "$slowed" --slow-kernel "$slowed" >"$results/gate-self-test.log" 2>&1; then
+  echo "   perf-gate-self-test: the gate passed a kernel slowed 3x; FAILED"
+  cat "$results/gate-self-test.log"
+  failed=$((failed + 1))
+elif grep -q "^FAIL $slowed:" "$results/gate-self-test.log"; then
+  grep "^FAIL " "$results/gate-self-test.log"
+  echo "   perf-gate-self-test: the gate failed the slowed kernel, as it must; passed"
+  passed=$((passed + 1))
+else
+  echo "   perf-gate-self-test: the gate exited non-zero without failing $slowed; FAILED"
+  cat "$results/gate-self-test.log"
+  failed=$((failed + 1))
+fi
 
 rm -rf "$results"
 echo "$passed passed, $failed failed"

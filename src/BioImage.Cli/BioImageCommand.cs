@@ -20,6 +20,8 @@ internal static class BioImageCommand
         var root = new RootCommand("bioimage — fast block-wise processing of large 3D bio-images (Zarr, N5, TIFF, HDF5, MRC, NIfTI) on threads, worker processes or Slurm.")
         {
             DemoCommand.Create(),
+            InfoCommand.Create(),
+            CopyCommand.Create(),
             StatsCommand.Create(),
             ConfigCommand.Create(),
             ReattachCommand.Create(),

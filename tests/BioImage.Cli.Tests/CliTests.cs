@@ -6,7 +6,7 @@ namespace BioImage.Cli.Tests;
 /// <summary>The command line as a user meets it: help, version, exit codes, one-line errors, --json.</summary>
 public class CliTests
 {
-    private static (int ExitCode, string Output, string Error) Run(params string[] args)
+    internal static (int ExitCode, string Output, string Error) Run(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -107,7 +107,8 @@ public class CliTests
             var summary = JsonDocument.Parse(output).RootElement;
             Assert.Equal(new[] { 40, 40, 40 }, summary.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
             var steps = summary.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToArray();
-            Assert.Equal(new[] { "generate", "stats", "threshold" }, steps);
+            Assert.Equal(new[] { "generate", "stats", "threshold", "zarr write", "zarr read" }, steps);
+            Assert.Contains("identical", summary.GetProperty("steps")[4].GetProperty("result").GetString(), StringComparison.Ordinal);
 
             string check = Python.Run(
                 "import sys, numpy as np\n" +

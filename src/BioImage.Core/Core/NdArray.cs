@@ -69,6 +69,9 @@ public sealed class NdArray<T> : IDisposable
     /// <summary>All elements in C order.</summary>
     public Span<T> Span => Buffer.AsSpan(0, Length);
 
+    /// <summary>All elements in C order, as heap memory that parallel loops can share.</summary>
+    public Memory<T> Memory => Buffer.AsMemory(0, Length);
+
     /// <summary>The element at an n-dimensional index (one value per axis, bounds-checked).</summary>
     public ref T this[params ReadOnlySpan<int> index] => ref Span[OffsetOf(index)];
 

@@ -174,11 +174,5 @@ public sealed class NpySource : ISource
         }
     }
 
-    private void SwapIfBigEndian(Span<byte> bytes)
-    {
-        if (_header.IsBigEndian)
-        {
-            NpyFile.ReverseEndianness(bytes, DType.ItemSize());
-        }
-    }
+    private void SwapIfBigEndian(Span<byte> bytes) => Storage.Codecs.BytesCodec.CopyInByteOrder(bytes, bytes, DType.ItemSize(), _header.IsBigEndian);
 }

@@ -8,6 +8,8 @@ public static class Source
     private static readonly ConcurrentDictionary<string, Func<SourceSpec, ISource>> Openers = new(StringComparer.Ordinal)
     {
         ["npy"] = NpySource.Open,
+        ["zarr"] = ChunkedSource.Open,
+        ["n5"] = ChunkedSource.Open,
         ["mrc"] = Formats.MrcSource.Open,
         ["nifti"] = Formats.NiftiSource.Open,
         ["tiff"] = Formats.TiffSource.Open,
@@ -18,6 +20,8 @@ public static class Source
     private static readonly ConcurrentDictionary<string, string> FormatsByExtension = new(StringComparer.OrdinalIgnoreCase)
     {
         [".npy"] = "npy",
+        [".zarr"] = "zarr",
+        [".n5"] = "n5",
         [".mrc"] = "mrc",
         [".rec"] = "mrc",
         [".map"] = "mrc",

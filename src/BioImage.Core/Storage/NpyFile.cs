@@ -46,7 +46,7 @@ public static partial class NpyFile
         stream.ReadExactly(bytes);
         if (header.IsBigEndian)
         {
-            ReverseEndianness(bytes, header.DType.ItemSize());
+            Codecs.BytesCodec.CopyInByteOrder(bytes, bytes, header.DType.ItemSize(), swap: true);
         }
 
         return array;
@@ -146,21 +146,7 @@ public static partial class NpyFile
     {
         char order = descr[0];
         string code = order is '<' or '>' or '|' or '=' ? descr[1..] : descr;
-        DType? dtype = code switch
-        {
-            "b1" => DType.Bool,
-            "u1" => DType.UInt8,
-            "u2" => DType.UInt16,
-            "u4" => DType.UInt32,
-            "u8" => DType.UInt64,
-            "i1" => DType.Int8,
-            "i2" => DType.Int16,
-            "i4" => DType.Int32,
-            "i8" => DType.Int64,
-            "f4" => DType.Float32,
-            "f8" => DType.Float64,
-            _ => null,
-        };
+        DType? dtype = Metadata.DTypeCodes.FromCode(code);
         return dtype is { } known
             ? (known, order == '>' && known.ItemSize() > 1)
             : throw new InvalidDataException($"{path}: dtype '{descr}' is not supported; expected bool, (u)int8–64, float32 or float64.");
@@ -173,23 +159,6 @@ public static partial class NpyFile
         DType.Int8 => "|i1",
         _ => $"<{(dtype.IsFloatingPoint() ? 'f' : dtype.IsSigned() ? 'i' : 'u')}{dtype.ItemSize()}",
     };
-
-    /// <summary>Swaps the byte order of every <paramref name="itemSize"/>-byte element in place.</summary>
-    internal static void ReverseEndianness(Span<byte> bytes, int itemSize)
-    {
-        switch (itemSize)
-        {
-            case 2:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ushort>(bytes), MemoryMarshal.Cast<byte, ushort>(bytes));
-                break;
-            case 4:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, uint>(bytes), MemoryMarshal.Cast<byte, uint>(bytes));
-                break;
-            case 8:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, ulong>(bytes), MemoryMarshal.Cast<byte, ulong>(bytes));
-                break;
-        }
-    }
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']+)'")]
     private static partial Regex DescrPattern();

@@ -79,7 +79,7 @@ internal sealed class RawVolume
                     ReadAt(file, bytes, offset);
                     if (_elements.BigEndian)
                     {
-                        NpyFile.ReverseEndianness(bytes, storedSize);
+                        Storage.Codecs.BytesCodec.CopyInByteOrder(bytes, bytes, storedSize, swap: true);
                     }
 
                     if (scratch is not null)

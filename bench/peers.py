@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""The peers of the throughput harness, run by bench/compare.py (never by hand).
+
+For every op of bench/BioImage.Throughput (same name, see its Ops/OpRegistry.cs) the numpy / scipy /
+scikit-image code a user would write, timed the way ours is: warm-up, then the median of N single runs, with
+output buffers reused wherever the peer's API allows it. Each peer also reports its result in the same form as
+ours (numbers, or SHA-256 digests of output arrays) so that compare.py can check that both computed the same.
+
+To add an op: write `prepare_<op>(a, params, path)` returning `(run, result)` — `a` is the input array loaded
+from the .npy file `path`, `params` the op's parameters as ours reported them, `run()` does the work once and
+`result()` describes the last run's output — and register it in PEERS under the op's name with the peer's label
+(the library and the expression, as the table shows it). Import scipy/skimage inside the function.
+
+Usage: peers.py PLAN.json SAMPLES WARMUP_SECONDS, where PLAN.json is the output of `BioImage.Throughput measure`;
+prints {"versions": {...}, "results": [...]} as JSON.
+"""
+import hashlib
+import json
+import os
+import statistics
+import sys
+import time
+from collections import namedtuple
+
+import numpy as np
+
+Peer = namedtuple("Peer", "label prepare")
+
+
+def sha256(data):
+    return hashlib.sha256(np.ascontiguousarray(data).tobytes()).hexdigest()
+
+
+def prepare_minmax(a, params, path):
+    last = {}
+
+    def run():
+        last["min"], last["max"] = a.min(), a.max()
+
+    return run, lambda: {"min": float(last["min"]), "max": float(last["max"])}
+
+
+def prepare_moments(a, params, path):
+    last = {}
+
+    def run():
+        last.update(min=a.min(), max=a.max(), mean=a.mean(), std=a.std())
+
+    return run, lambda: {key: float(value) for key, value in last.items()}
+
+
+def prepare_threshold(a, params, path):
+    t = a.dtype.type(params["threshold"])
+    mask = np.empty(a.shape, dtype=bool)
+
+    def run():
+        np.greater(a, t, out=mask)
+
+    return run, lambda: {"count": int(np.count_nonzero(mask)), "mask_sha256": sha256(mask)}
+
+
+def prepare_copy_region(a, params, path):
+    roi = tuple(slice(b, e) for b, e in zip(params["begin"], params["end"]))
+    out = np.empty(a[roi].shape, dtype=a.dtype)
+
+    def run():
+        np.copyto(out, a[roi])
+
+    return run, lambda: {"region_sha256": sha256(out)}
+
+
+def prepare_npy_read(a, params, path):
+    last = {}
+
+    def run():
+        last["array"] = np.load(path)
+
+    return run, lambda: {"array_sha256": sha256(last["array"])}
+
+
+def prepare_npy_write(a, params, path):
+    written = os.path.join(os.path.dirname(path), f"written-by-numpy-{a.dtype.name}.npy")
+
+    def run():
+        np.save(written, a)
+
+    def result():
+        with open(written, "rb") as f:
+            f.seek(-a.nbytes, os.SEEK_END)
+            digest = hashlib.sha256(f.read()).hexdigest()
+        os.remove(written)
+        return {"data_sha256": digest}
+
+    return run, result
+
+
+PEERS = {
+    "minmax": Peer("numpy a.min(), a.max()", prepare_minmax),
+    "moments": Peer("numpy a.min(), .max(), .mean(), .std()", prepare_moments),
+    "threshold": Peer("numpy np.greater(a, t, out=m)", prepare_threshold),
+    "copy-region": Peer("numpy np.copyto(out, a[roi])", prepare_copy_region),
+    "npy-read": Peer("numpy np.load", prepare_npy_read),
+    "npy-write": Peer("numpy np.save", prepare_npy_write),
+}
+
+
+def median_seconds(run, samples, warmup_seconds):
+    start, runs = time.perf_counter(), 0
+    while runs < 2 or time.perf_counter() - start < warmup_seconds:
+        run()
+        runs += 1
+    times = []
+    for _ in range(samples):
+        t0 = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def measure(case, samples, warmup_seconds, volumes):
+    peer = PEERS.get(case["op"])
+    if peer is None:
+        raise SystemExit(f"peers.py: no peer for op '{case['op']}'; add one to PEERS (see the docstring).")
+    path = case["input"]
+    if path not in volumes:
+        volumes[path] = np.load(path)
+    a = volumes[path]
+    run, result = peer.prepare(a, case["parameters"], path)
+    seconds = median_seconds(run, samples, warmup_seconds)
+    print(f"peer {case['op']} {case['dtype']}: {case['voxels'] / seconds / 1e6:.0f} Mvox/s", file=sys.stderr)
+    return {"op": case["op"], "dtype": case["dtype"], "peer": peer.label,
+            "megavoxels_per_second": case["voxels"] / seconds / 1e6, "result": result()}
+
+
+def versions():
+    found = {"python": sys.version.split()[0], "numpy": np.__version__}
+    for module in ("scipy", "skimage"):
+        try:
+            found[module] = __import__(module).__version__
+        except ImportError:
+            pass
+    return found
+
+
+def main():
+    plan_path, samples, warmup_seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    with open(plan_path) as f:
+        plan = json.load(f)
+    volumes = {}
+    results = [measure(case, samples, warmup_seconds, volumes) for case in plan["results"]]
+    json.dump({"versions": versions(), "results": results}, sys.stdout, indent=1)
+
+
+if __name__ == "__main__":
+    main()

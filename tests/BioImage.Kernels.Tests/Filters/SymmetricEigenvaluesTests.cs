@@ -1,0 +1,91 @@
+using System.Numerics;
+using System.Text.Json;
+using BioImage.Kernels;
+
+namespace BioImage.Kernels.Tests.Filters;
+
+/// <summary>Closed-form eigenvalues against numpy.linalg.eigvalsh, including degenerate and extreme matrices.</summary>
+public class SymmetricEigenvaluesTests
+{
+    [Fact]
+    public void Eigenvalues_of_3x3_matrices_match_numpy()
+    {
+        var random = new Random(3);
+        var matrices = new List<double[]>
+        {
+            new double[] { 0, 0, 0, 0, 0, 0 },        // zero
+            new double[] { 2, 0, 0, 2, 0, 2 },        // multiple of the identity
+            new double[] { 3, 0, 0, -1, 0, 7 },       // diagonal
+            new double[] { 1, 1, 1, 1, 1, 1 },        // rank 1: 3, 0, 0 (two equal)
+            new double[] { 2, 1e-9, 0, 2, 0, 2 + 1e-8 }, // almost isotropic
+            new double[] { 1e6, 3, -2, -1e6, 5, 0.5 },   // wide range
+        };
+        for (int i = 0; i < 200; i++)
+        {
+            matrices.Add([.. Enumerable.Range(0, 6).Select(_ => (random.NextDouble() - 0.5) * Math.Pow(10, random.Next(-3, 4)))]);
+        }
+
+        string json = Python.Run("""
+            import json, sys, numpy as np
+            out = []
+            for a00, a01, a02, a11, a12, a22 in json.loads(sys.argv[1]):
+                m = np.array([[a00, a01, a02], [a01, a11, a12], [a02, a12, a22]])
+                out.append(np.linalg.eigvalsh(m)[::-1].tolist())
+            print(json.dumps(out))
+            """, JsonSerializer.Serialize(matrices));
+        var expected = JsonSerializer.Deserialize<double[][]>(json)!;
+        int lanes = Vector<double>.Count;
+        for (int start = 0; start < matrices.Count; start += lanes)
+        {
+            var entries = new Vector<double>[6];
+            for (int e = 0; e < 6; e++)
+            {
+                var lane = new double[lanes];
+                for (int l = 0; l < lanes && start + l < matrices.Count; l++)
+                {
+                    lane[l] = matrices[start + l][e];
+                }
+
+                entries[e] = new Vector<double>(lane);
+            }
+
+            var (large, middle, small) = SymmetricEigenvalues.Of3x3(entries[0], entries[1], entries[2], entries[3], entries[4], entries[5]);
+            for (int l = 0; l < lanes && start + l < matrices.Count; l++)
+            {
+                var e = expected[start + l];
+                double scale = Math.Max(1e-300, matrices[start + l].Max(Math.Abs));
+                Assert.True(Math.Abs(large[l] - e[0]) <= 1e-10 * scale && Math.Abs(middle[l] - e[1]) <= 1e-10 * scale && Math.Abs(small[l] - e[2]) <= 1e-10 * scale,
+                    $"matrix {start + l} [{string.Join(", ", matrices[start + l])}]: numpy {string.Join(", ", e)}, got {large[l]}, {middle[l]}, {small[l]}");
+                Assert.True(large[l] >= middle[l] && middle[l] >= small[l]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Eigenvalues_of_2x2_matrices_are_exact_for_simple_cases()
+    {
+        var (large, small) = SymmetricEigenvalues.Of2x2(new Vector<double>(2), new Vector<double>(1), new Vector<double>(2));
+        Assert.Equal(3, large[0], 15);
+        Assert.Equal(1, small[0], 15);
+    }
+
+    [Fact]
+    public void Acos_is_accurate_over_the_whole_domain()
+    {
+        int lanes = Vector<double>.Count;
+        for (int i = 0; i <= 4000; i += lanes)
+        {
+            var x = new double[lanes];
+            for (int l = 0; l < lanes; l++)
+            {
+                x[l] = Math.Clamp(-1 + ((i + l) / 2000.0), -1, 1);
+            }
+
+            var result = SymmetricEigenvalues.Acos(new Vector<double>(x));
+            for (int l = 0; l < lanes; l++)
+            {
+                Assert.True(Math.Abs(result[l] - Math.Acos(x[l])) < 1e-12, $"acos({x[l]:R}) = {Math.Acos(x[l]):R}, got {result[l]:R}");
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+using System.Numerics;
+using System.Text.Json;
+using BioImage;
+
+namespace BioImage.Kernels.Tests.Segmentation;
+
+public class WatershedTests
+{
+    public static TheoryData<string> WatershedCases => SegmentationFixtures.Names("watershed");
+
+    [Theory]
+    [MemberData(nameof(WatershedCases))]
+    public void Equals_skimage_watershed_on_the_fixtures_including_plateaus(string name)
+    {
+        var entry = SegmentationFixtures.Case("watershed", name);
+        var (input, header) = SegmentationFixtures.Input(entry);
+        using var seeds = SegmentationFixtures.Read<int>(entry.GetProperty("seeds").GetString()!);
+        var maskFile = entry.GetProperty("mask");
+        using var mask = maskFile.ValueKind == JsonValueKind.Null ? null : SegmentationFixtures.Read<byte>(maskFile.GetString()!);
+        var maskValues = mask?.ToArray().Select(b => b != 0).ToArray();
+        double compactness = entry.GetProperty("compactness").GetDouble();
+        int[] shape = header.Shape.Count == 3 ? [.. header.Shape] : [1, header.Shape[0], header.Shape[1]];
+        foreach (var output in entry.GetProperty("outputs").EnumerateObject())
+        {
+            int connectivity = int.Parse(output.Name, System.Globalization.CultureInfo.InvariantCulture);
+            using var expected = SegmentationFixtures.Read<int>(output.Value.GetString()!);
+            var run = new Run(seeds.ToArray(), maskValues, shape, header.Shape.Count == 2, connectivity, compactness);
+            int[] labels = header.DType switch
+            {
+                DType.Float64 => run.Flood<double>(input),
+                DType.Float32 => run.Flood<float>(input),
+                DType.UInt8 => run.Flood<byte>(input),
+                DType.UInt16 => run.Flood<ushort>(input),
+                _ => throw new InvalidDataException($"No test path for {header.DType}."),
+            };
+            Assert.True(expected.ToArray().SequenceEqual(labels), $"{name} connectivity {connectivity}: {Differences(expected.ToArray(), labels)} voxels differ from skimage.");
+        }
+    }
+
+    [Fact]
+    public void The_neighbour_order_equals_skimage_offsets_to_raveled_neighbors()
+    {
+        string output = Python.Run("""
+            import numpy as np
+            from skimage.morphology._util import _validate_connectivity, _offsets_to_raveled_neighbors
+            for rank in (2, 3):
+                for connectivity in range(1, rank + 1):
+                    footprint, centre = _validate_connectivity(rank, connectivity, None)
+                    shape = (7,) * rank
+                    offsets = _offsets_to_raveled_neighbors(shape, footprint, centre)
+                    origin = np.ravel_multi_index((3,) * rank, shape)
+                    deltas = [np.array(np.unravel_index(origin + o, shape)) - 3 for o in offsets]
+                    print(rank, connectivity, ";".join(",".join(str(v) for v in ([0] * (3 - rank) + list(d))) for d in deltas))
+            """);
+        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = line.Split(' ');
+            int rank = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+            int connectivity = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            string ours = string.Join(";", Neighbourhood.Of(rank, connectivity).Select(o => $"{o.Z},{o.Y},{o.X}"));
+            Assert.Equal(parts[2], ours);
+        }
+    }
+
+    [Fact]
+    public void Seeds_of_another_type_are_copied_and_checked()
+    {
+        var heights = new float[3 * 4 * 5];
+        long[] seeds = new long[heights.Length];
+        seeds[0] = 3_000_000_000L;
+        seeds[^1] = 7;
+        var labels = new uint[heights.Length];
+        Watershed.Seeded(new ReadOnlySpan3D<float>(heights, 3, 4, 5), new ReadOnlySpan3D<long>(seeds, 3, 4, 5), new Span3D<uint>(labels, 3, 4, 5));
+        Assert.Contains(3_000_000_000u, labels);
+        Assert.Contains(7u, labels);
+        Assert.DoesNotContain(0u, labels);
+
+        seeds[3] = -1;
+        Assert.Throws<OverflowException>(() => Watershed.Seeded(new ReadOnlySpan3D<float>(heights, 3, 4, 5), new ReadOnlySpan3D<long>(seeds, 3, 4, 5), new Span3D<uint>(labels, 3, 4, 5)));
+        Assert.Throws<ArgumentOutOfRangeException>("connectivity", () => Watershed.Seeded(new ReadOnlySpan2D<float>(heights, 4, 15), new Span2D<uint>(labels, 4, 15), 3));
+        Assert.Throws<ArgumentOutOfRangeException>("compactness", () => Watershed.Seeded(new ReadOnlySpan3D<float>(heights, 3, 4, 5), new Span3D<uint>(labels, 3, 4, 5), 1, default, -1));
+    }
+
+    private static int Differences(int[] expected, int[] actual) => expected.Where((v, i) => v != actual[i]).Count();
+
+    /// <summary>One fixture run: seeds copied into int32 labels for 3D, or through the seeds overload into uint64 for 2D.</summary>
+    private sealed class Run(int[] seeds, bool[]? mask, int[] shape, bool planar, int connectivity, double compactness)
+    {
+        public int[] Flood<T>(string file)
+            where T : unmanaged, INumber<T>
+        {
+            using var image = SegmentationFixtures.Read<T>(file);
+            var heights = image.ToArray();
+            if (planar)
+            {
+                var labels = new ulong[seeds.Length];
+                var maskView = mask is null ? default : new ReadOnlySpan2D<bool>(mask, shape[1], shape[2]);
+                Watershed.Seeded(new ReadOnlySpan2D<T>(heights, shape[1], shape[2]), new ReadOnlySpan2D<int>(seeds, shape[1], shape[2]), new Span2D<ulong>(labels, shape[1], shape[2]), connectivity, maskView, compactness);
+                return [.. labels.Select(v => (int)v)];
+            }
+
+            var result = (int[])seeds.Clone();
+            var mask3D = mask is null ? default : new ReadOnlySpan3D<bool>(mask, shape[0], shape[1], shape[2]);
+            Watershed.Seeded(new ReadOnlySpan3D<T>(heights, shape[0], shape[1], shape[2]), new Span3D<int>(result, shape[0], shape[1], shape[2]), connectivity, mask3D, compactness);
+            return result;
+        }
+    }
+}
