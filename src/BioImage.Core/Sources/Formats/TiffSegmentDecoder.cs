@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using BioImage.Storage;
 
 namespace BioImage.Sources.Formats;
 
@@ -70,7 +69,7 @@ internal sealed class TiffSegmentDecoder : ISegmentDecoder
 
         if (_bigEndian)
         {
-            NpyFile.ReverseEndianness(output, _dtype.ItemSize());
+            Storage.Codecs.BytesCodec.CopyInByteOrder(output, output, _dtype.ItemSize(), swap: true);
         }
 
         if (_page.Predictor == 2)
