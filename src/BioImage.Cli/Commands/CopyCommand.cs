@@ -64,7 +64,7 @@ internal static class CopyCommand
             var target = CreateOutput(outputPath, parse.GetValue(outputKey), source, outputDType, requestedChunks, requestedShards, compressor, codecGiven: parse.GetValue(codec) is not null, parse.GetValue(zarrFormat));
             var options = run.Read(parse, rank, cancellation);
             options = options with { BlockShape = options.BlockShape ?? target.Chunks };
-            BlockOperation step = outputDType == source.DType ? new CopyOperation() : new CastCopyOperation();
+            BlockOperation step = new CopyOperation();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             Runner.Run(step, [source], [target], options);
             var summary = new
