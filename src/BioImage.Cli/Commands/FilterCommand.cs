@@ -64,7 +64,7 @@ internal static class FilterCommand
             }
 
             bool channels = shape.Length > rank;
-            var dtype = source.DType == DType.Float64 ? DType.Float64 : DType.Float32;
+            var dtype = GaussianFilterOperation.OutputDType(source.DType);
             IReadOnlyList<long>? inputChunks = source.Chunks;
             var defaultChunks = channels && inputChunks is not null ? [1, .. inputChunks] : inputChunks;
             string outputPath = parse.GetRequiredValue(output);

@@ -60,6 +60,9 @@ public sealed class GaussianFilterOperation : BlockOperation
         return IsMultiChannel && ReturnChannel is null ? [inputShape.Count, .. inputShape] : [.. inputShape];
     }
 
+    /// <summary>The output element type for an input of <paramref name="input"/>: float64 stays float64, all else float32.</summary>
+    public static DType OutputDType(DType input) => BlockData.WorkingType(input);
+
     /// <summary>Throws unless the parameters fit data of <paramref name="rank"/> axes.</summary>
     public void Validate(int rank)
     {
