@@ -38,7 +38,7 @@ internal static class CopyCommand
             var target = outputSettings.Create(parse, outputPath, parse.GetValue(outputKey), source.Shape, outputDType, source.Chunks, (source as ChunkedSource)?.Array.Metadata.Attributes);
             var options = run.Read(parse, rank, cancellation);
             options = options with { BlockShape = options.BlockShape ?? target.Chunks };
-            BlockOperation step = outputDType == source.DType ? new CopyOperation() : new CastCopyOperation();
+            BlockOperation step = new CopyOperation();
             var clock = System.Diagnostics.Stopwatch.StartNew();
             Runner.Run(step, [source], [target], options);
             var summary = new
