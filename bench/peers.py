@@ -60,6 +60,29 @@ def prepare_threshold(a, params, path):
     return run, lambda: {"count": int(np.count_nonzero(mask)), "mask_sha256": sha256(mask)}
 
 
+def prepare_label(a, params, path):
+    import scipy.ndimage as ndi
+    mask = a > a.dtype.type(params["threshold"])
+    labels = np.empty(a.shape, dtype=np.int32)
+    last = {}
+
+    def run():
+        last["count"] = ndi.label(mask, output=labels)
+
+    return run, lambda: {"count": int(last["count"]), "labels_sha256": sha256(labels.astype(np.uint32))}
+
+
+def prepare_edt(a, params, path):
+    import scipy.ndimage as ndi
+    mask = a > a.dtype.type(params["threshold"])
+    last = {}
+
+    def run():
+        last["d"] = ndi.distance_transform_edt(mask)
+
+    return run, lambda: {"sum": float(last["d"].sum()), "max": float(last["d"].max())}
+
+
 def prepare_copy_region(a, params, path):
     roi = tuple(slice(b, e) for b, e in zip(params["begin"], params["end"]))
     out = np.empty(a[roi].shape, dtype=a.dtype)
@@ -134,6 +157,8 @@ PEERS = {
     "moments": Peer("numpy a.min(), .max(), .mean(), .std()", prepare_moments),
     "threshold": Peer("numpy np.greater(a, t, out=m)", prepare_threshold),
     "copy-region": Peer("numpy np.copyto(out, a[roi])", prepare_copy_region),
+    "label": Peer("scipy.ndimage.label(a > t)", prepare_label),
+    "edt": Peer("scipy.ndimage.distance_transform_edt(a > t)", prepare_edt),
     "npy-read": Peer("numpy np.load", prepare_npy_read),
     "npy-write": Peer("numpy np.save", prepare_npy_write),
     **{f"zarr-{mode}-{codec}": zarr_peer(mode == "write", codec)

@@ -9,6 +9,8 @@ internal static class OpRegistry
         new MomentsOp(),
         new ThresholdOp(),
         new CopyRegionOp(),
+        new LabelOp(),
+        new EdtOp(),
         new NpyReadOp(),
         new NpyWriteOp(),
         .. ZarrOp.All(),
