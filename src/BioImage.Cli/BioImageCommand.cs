@@ -22,6 +22,8 @@ internal static class BioImageCommand
             DemoCommand.Create(),
             InfoCommand.Create(),
             CopyCommand.Create(),
+            FilterCommand.Create(),
+            DownsampleCommand.Create(),
             StatsCommand.Create(),
             ConfigCommand.Create(),
             ReattachCommand.Create(),

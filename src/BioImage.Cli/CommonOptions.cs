@@ -95,7 +95,8 @@ internal static class CommonOptions
         }
     }
 
-    private static long[]? ParseList(ArgumentResult result, string name, long minimum)
+    /// <summary>Parses a comma-separated list of integers ≥ <paramref name="minimum"/>; null when the option is absent.</summary>
+    public static long[]? ParseList(ArgumentResult result, string name, long minimum)
     {
         if (result.Tokens.Count == 0)
         {

@@ -107,7 +107,7 @@ public class CliTests
             var summary = JsonDocument.Parse(output).RootElement;
             Assert.Equal(new[] { 40, 40, 40 }, summary.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
             var steps = summary.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToArray();
-            Assert.Equal(new[] { "generate", "stats", "threshold", "zarr write", "zarr read" }, steps);
+            Assert.Equal(new[] { "generate", "stats", "threshold", "zarr write", "zarr read", "smooth", "downsample" }, steps);
             Assert.Contains("identical", summary.GetProperty("steps")[4].GetProperty("result").GetString(), StringComparison.Ordinal);
 
             string check = Python.Run(
@@ -115,6 +115,10 @@ public class CliTests
                 "raw = np.load(sys.argv[1] + '/raw.npy'); fg = np.load(sys.argv[1] + '/foreground.npy')\n" +
                 "assert raw.dtype == np.float32 and raw.shape == (40, 40, 40)\n" +
                 "assert fg.dtype == bool and (fg == (raw > 70)).all()\n" +
+                "from scipy import ndimage as ndi\n" +
+                "smooth = np.load(sys.argv[1] + '/smoothed.npy'); down = np.load(sys.argv[1] + '/downsampled.npy')\n" +
+                "assert smooth.dtype == np.float32 and np.abs(smooth - ndi.gaussian_filter(raw.astype(np.float64), 2)).max() <= 1e-4 * np.abs(raw).max()\n" +
+                "assert down.shape == (20, 20, 20) and np.abs(down - raw.reshape(20, 2, 20, 2, 20, 2).mean(axis=(1, 3, 5))).max() <= 1e-4 * np.abs(raw).max()\n" +
                 "print(int(fg.sum()), float(raw.astype(np.float64).mean()))\n",
                 directory);
             var numpy = check.Split(' ');

@@ -5,7 +5,9 @@ using System.Numerics;
 using System.Text.Json.Serialization;
 using BioImage.Kernels;
 using BioImage.Operations;
+using BioImage.Runners;
 using BioImage.Samples;
+using BioImage.Sources;
 using BioImage.Storage;
 using BioImage.Storage.Codecs;
 using BioImage.Storage.Metadata;
@@ -113,6 +115,19 @@ internal static class DemoCommand
         {
             throw new InvalidOperationException($"{zarrPath} did not read back the volume that was written.");
         }
+
+        var runOptions = new RunOptions { BlockShape = [.. blockShape.Select(e => Math.Min(e, size))], Workers = workers };
+        var rawSource = Source.Open(rawPath);
+        var smoothing = new GaussianFilterOperation { Filter = GaussianFilter.GaussianSmoothing, Sigma = [2] };
+        string smoothPath = Path.Combine(outputDirectory, "smoothed.npy");
+        Runner.Run(smoothing, [rawSource], [NpySource.Create(smoothPath, GaussianFilterOperation.OutputDType(raw.DType), raw.Shape.ToArray().Select(e => (long)e).ToArray())], runOptions);
+        steps.Add(new Step("smooth", smoothPath, Lap(clock), $"gaussian σ=2 block-wise, halo ({string.Join(", ", smoothing.GetHalo(3))}) = the kernel radius"));
+
+        var downsample = DownsampleOperation.For(rawSource, [2], method: PoolingMethod.Mean);
+        var downShape = downsample.OutputShape(rawSource.Shape);
+        string downPath = Path.Combine(outputDirectory, "downsampled.npy");
+        Runner.Run(downsample, [], [NpySource.Create(downPath, raw.DType, downShape)], runOptions with { BlockShape = [.. runOptions.BlockShape!.Select((e, axis) => Math.Min(e, downShape[axis]))] });
+        steps.Add(new Step("downsample", downPath, Lap(clock), $"2× mean pooling block-wise to ({string.Join(", ", downShape)})"));
 
         return new Summary(Path.GetFullPath(outputDirectory), raw.Shape.ToArray(), raw.DType.NumpyName(), blockShape, workers, steps);
     }
