@@ -2,7 +2,8 @@ namespace BioImage.Kernels;
 
 /// <summary>
 /// Splits an output of <c>planes × rows</c> into at most <c>degreeOfParallelism</c> contiguous slabs — of planes, or
-/// of rows when there are fewer planes than threads — and runs them on the thread pool (inline for one slab).
+/// of rows when there are fewer planes than threads — and runs them with <see cref="ParallelChunks"/> (inline for one
+/// slab).
 /// </summary>
 /// <remarks>
 /// Kernels start no threads of their own beyond this: the caller's degree of parallelism is the exact number of
@@ -20,17 +21,8 @@ internal static class ParallelSlabs
         }
 
         bool splitPlanes = planes >= degreeOfParallelism || planes > rows;
-        int extent = splitPlanes ? planes : rows;
-        int parts = Math.Min(degreeOfParallelism, extent);
-        if (parts == 1)
+        ParallelChunks.For(splitPlanes ? planes : rows, degreeOfParallelism, (_, begin, end) =>
         {
-            slab(0, planes, 0, rows);
-            return;
-        }
-
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            int begin = (int)((long)extent * part / parts), end = (int)((long)extent * (part + 1) / parts);
             if (splitPlanes)
             {
                 slab(begin, end, 0, rows);
