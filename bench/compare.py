@@ -3,6 +3,8 @@
 
 1. `BioImage.Throughput measure` (ours) writes the seeded sample volume as .npy files, measures the memory
    bandwidth (STREAM copy) and every op on 1 and on all threads, and reports each op's parameters and result.
+   Single-threaded runs, ours and the peers', are timed on the thread's CPU clock (waiting for a core does not
+   count), the all-thread runs on the wall clock.
 2. bench/peers.py (numpy / scipy / scikit-image, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) runs the peer
    of every op on the same files with the same parameters.
 3. Every pair of results must agree (exact digests and integers, floats to a relative 1e-5); a disagreement is
@@ -125,8 +127,10 @@ def main():
           f"(Vector<T> {machine['vector_bits']} bits), commit {machine['commit']}; "
           + ", ".join(f"{name} {version}" for name, version in versions.items()))
     print(f"Memory bandwidth (STREAM copy, 2 × {args.bandwidth_mib} MiB reused arrays, read + write bytes): {bandwidth}")
-    print(f"Median of {args.samples} runs after ≥ {args.warmup_ms} ms warm-up; outputs reused on both sides "
-          f"where the API allows (np.load allocates); Mvox/s = million input voxels per second (region voxels for copy-region).")
+    print(f"Median of {args.samples} runs after ≥ {args.warmup_ms} ms warm-up; 1-thread figures (all peers, ours, "
+          f"bandwidth) on the thread's CPU clock, so a busy machine does not skew them; {ours['threads'][-1]}-thread "
+          f"figures on the wall clock. Outputs reused on both sides where the API allows (np.load allocates); "
+          f"Mvox/s = million input voxels per second (region voxels for copy-region).")
     print()
     print("\n".join(rows))
     if failures:

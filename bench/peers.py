@@ -2,7 +2,8 @@
 """The peers of the throughput harness, run by bench/compare.py (never by hand).
 
 For every op of bench/BioImage.Throughput (same name, see its Ops/OpRegistry.cs) the numpy / scipy /
-scikit-image code a user would write, timed the way ours is: warm-up, then the median of N single runs, with
+scikit-image code a user would write, timed the way ours is: warm-up, then the median of N single runs on the
+thread's CPU clock (all these peers are single-threaded), with
 output buffers reused wherever the peer's API allows it. Each peer also reports its result in the same form as
 ours (numbers, or SHA-256 digests of output arrays) so that compare.py can check that both computed the same.
 
@@ -94,6 +95,40 @@ def prepare_npy_write(a, params, path):
     return run, result
 
 
+def zarr_peer(write, codec_name):
+    """zarr-python 2.13 (Debian python3-zarr) with the numcodecs compressor of the same name, Zarr v2, 64³ chunks."""
+
+    def prepare(a, params, path):
+        import shutil
+        import numcodecs
+        import zarr
+        compressor = {"raw": lambda: None, "blosc-lz4-shuffle": lambda: numcodecs.Blosc("lz4", 5, numcodecs.Blosc.SHUFFLE),
+                      "zstd-1": lambda: numcodecs.Zstd(1), "gzip-1": lambda: numcodecs.GZip(1)}[codec_name]()
+        store = os.path.join(os.path.dirname(path), f"zarr-by-python-{codec_name}-{a.dtype.name}.zarr")
+        chunks = tuple(min(e, 64) for e in a.shape)
+
+        def create():
+            return zarr.open(store, mode="w", shape=a.shape, chunks=chunks, dtype=a.dtype, compressor=compressor)
+
+        create()[...] = a
+        out = np.empty_like(a)
+
+        def run():
+            if write:
+                create()[...] = a
+            else:
+                zarr.open(store, mode="r").get_basic_selection(Ellipsis, out=out)
+
+        def result():
+            digest = sha256(zarr.open(store, mode="r")[...])
+            shutil.rmtree(store)
+            return {"array_sha256": digest}
+
+        return run, result
+
+    return Peer(f"zarr-python {'z[...] = a' if write else 'z[...]'} ({codec_name})", prepare)
+
+
 PEERS = {
     "minmax": Peer("numpy a.min(), a.max()", prepare_minmax),
     "moments": Peer("numpy a.min(), .max(), .mean(), .std()", prepare_moments),
@@ -101,19 +136,23 @@ PEERS = {
     "copy-region": Peer("numpy np.copyto(out, a[roi])", prepare_copy_region),
     "npy-read": Peer("numpy np.load", prepare_npy_read),
     "npy-write": Peer("numpy np.save", prepare_npy_write),
+    **{f"zarr-{mode}-{codec}": zarr_peer(mode == "write", codec)
+       for codec in ("raw", "blosc-lz4-shuffle", "zstd-1", "gzip-1") for mode in ("read", "write")},
 }
 
 
 def median_seconds(run, samples, warmup_seconds):
+    """Median of single runs after the warm-up, on this thread's CPU clock (CLOCK_THREAD_CPUTIME_ID, as ours times
+    its single-threaded runs): time spent waiting for a core on a busy machine does not count."""
     start, runs = time.perf_counter(), 0
     while runs < 2 or time.perf_counter() - start < warmup_seconds:
         run()
         runs += 1
     times = []
     for _ in range(samples):
-        t0 = time.perf_counter()
+        t0 = time.thread_time()
         run()
-        times.append(time.perf_counter() - t0)
+        times.append(time.thread_time() - t0)
     return statistics.median(times)
 
 
@@ -134,7 +173,7 @@ def measure(case, samples, warmup_seconds, volumes):
 
 def versions():
     found = {"python": sys.version.split()[0], "numpy": np.__version__}
-    for module in ("scipy", "skimage"):
+    for module in ("scipy", "skimage", "zarr", "numcodecs"):
         try:
             found[module] = __import__(module).__version__
         except ImportError:

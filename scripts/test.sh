@@ -39,9 +39,11 @@ run() {
 }
 
 echo "== build"
-if ! dotnet build BioImage.Kernels.sln -c Release 2>&1 | tail -n 3; then :; fi
-if [[ ${PIPESTATUS[0]} -ne 0 ]]; then
-  dotnet build BioImage.Kernels.sln -c Release 2>&1 | grep -E "error" | sort -u | head -n 30
+dotnet build BioImage.Kernels.sln -c Release > "$results/build.log" 2>&1
+build_status=$?
+tail -n 3 "$results/build.log"
+if [[ $build_status -ne 0 ]]; then
+  grep -E " error " "$results/build.log" | sort -u | head -n 30
   echo "0 passed, 1 failed"
   exit 1
 fi

@@ -1,3 +1,4 @@
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Jobs;
@@ -5,7 +6,7 @@ using BenchmarkDotNet.Jobs;
 namespace BioImage.Benchmarks;
 
 /// <summary>
-/// The configuration every suite runs with: allocations are reported (MemoryDiagnoser), jobs come from the
+/// The configuration every suite runs with: medians and allocations are reported (MemoryDiagnoser), jobs come from the
 /// command line (<c>--job short</c> for quick runs: 1 launch, 3 warm-ups, 3 iterations), and
 /// <see cref="CompareIntrinsicsFlag"/> replaces them with a pair of short jobs — hardware intrinsics off
 /// (<c>DOTNET_EnableHWIntrinsic=0</c>, the scalar fallbacks, the baseline) versus the default SIMD paths —
@@ -29,6 +30,7 @@ public sealed class Config : ManualConfig
     public Config(bool compareIntrinsics)
     {
         Add(DefaultConfig.Instance);
+        AddColumn(StatisticColumn.Median);
         AddDiagnoser(MemoryDiagnoser.Default);
         if (compareIntrinsics)
         {

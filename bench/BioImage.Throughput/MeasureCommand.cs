@@ -6,7 +6,7 @@ namespace BioImage.Throughput;
 /// <summary>
 /// <c>measure</c>, what <c>bench/compare.py</c> runs for our side: writes the sample data, measures the memory
 /// bandwidth (STREAM copy of two reused arrays) and every requested op × dtype on 1 and on all threads (median of
-/// the samples after a warm-up, outputs reused), and prints one JSON document: the machine, the bandwidth, and
+/// the samples after a warm-up, outputs reused; 1 thread on the thread's CPU clock), and prints one JSON document: the machine, the bandwidth, and
 /// per op its Mvox/s, its parameters for the peer and its result for the agreement check.
 /// </summary>
 internal static class MeasureCommand
@@ -62,9 +62,13 @@ internal static class MeasureCommand
         };
     }
 
+    /// <summary>
+    /// Median seconds per run after the warm-up: single-threaded on the thread's CPU clock (as peers.py times the
+    /// peers), so that time spent waiting for a core on a busy machine does not count; multi-threaded on the wall clock.
+    /// </summary>
     private static double MedianSeconds(IPreparedOp op, int threads, Options options)
     {
         Timing.WarmUp(op, threads, options.WarmUp);
-        return Timing.Median(Enumerable.Range(0, options.Samples).Select(_ => Timing.Time(op, threads, 1)));
+        return Timing.Median(Enumerable.Range(0, options.Samples).Select(_ => threads == 1 ? Timing.CpuTime(op, 1) : Timing.Time(op, threads, 1)));
     }
 }

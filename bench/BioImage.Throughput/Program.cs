@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
-using System.Globalization;
 using BioImage;
 using BioImage.Throughput;
 using BioImage.Throughput.Gate;
@@ -8,8 +7,7 @@ using BioImage.Throughput.Ops;
 
 // The throughput harness: `measure` for bench/compare.sh, `gate` for bench/gate.sh. Exit codes: 0 success,
 // 1 the gate failed, 2 bad arguments or missing baseline (one line on stderr).
-var shape = new Option<int[]>("--shape") { Description = "Volume extents Z,Y,X.", HelpName = "Z,Y,X", CustomParser = ParseList(int.Parse) };
-
+var shape = new Option<int[]>("--shape") { Description = "Volume extents Z,Y,X (default 256,256,256).", HelpName = "Z,Y,X", CustomParser = ParseList(int.Parse) };
 var workDir = new Option<string>("--workdir") { Description = "Folder for the sample .npy files.", DefaultValueFactory = _ => Path.Combine(Path.GetTempPath(), "bioimage-compare") };
 var ops = new Option<string[]>("--ops") { Description = "Ops to run (default: all).", CustomParser = ParseList(s => s) };
 var dtypes = new Option<string[]>("--dtypes") { Description = "Element types (default: each op's own).", CustomParser = ParseList(s => s) };

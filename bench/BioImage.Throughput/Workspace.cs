@@ -1,14 +1,13 @@
 using System.Numerics;
 using BioImage.Benchmarks;
-using BioImage.Samples;
 using BioImage.Storage;
 using BioImage.Throughput.Ops;
 
 namespace BioImage.Throughput;
 
 /// <summary>
-/// The data of one harness run: the seeded sample volume (<see cref="SampleVolumes"/>) generated once, converted
-/// to each element type, kept in memory and written to <c>volume-ZxYxX-DTYPE.npy</c> in a folder, where the peers
+/// The data of one harness run: the seeded sample volume (<see cref="SampleVolumes"/>) generated once per element
+/// type, kept in memory and written to <c>volume-ZxYxX-DTYPE.npy</c> in a folder, where the peers
 /// load exactly the same voxels.
 /// </summary>
 internal sealed class Workspace : IDisposable
@@ -20,10 +19,9 @@ internal sealed class Workspace : IDisposable
     {
         Folder = Directory.CreateDirectory(folder).FullName;
         Shape = shape;
-        using var generated = SyntheticVolume.Generate<float>([.. shape], seed: SampleVolumes.Seed);
         foreach (var dtype in dtypes.Distinct())
         {
-            _volumes[dtype] = dtype.Dispatch(new Convert(this, generated));
+            _volumes[dtype] = dtype.Dispatch(new Generate(this));
         }
     }
 
@@ -45,12 +43,12 @@ internal sealed class Workspace : IDisposable
         }
     }
 
-    private sealed class Convert(Workspace workspace, NdArray<float> generated) : IDTypeFunc<IDisposable>
+    private sealed class Generate(Workspace workspace) : IDTypeFunc<IDisposable>
     {
         public IDisposable Invoke<T>()
             where T : unmanaged, INumber<T>
         {
-            var volume = SampleVolumes.Convert<T>(generated);
+            var volume = SampleVolumes.Create<T>([.. workspace.Shape]);
             NpyFile.Write(workspace.PathOf(volume.DType), volume);
             return volume;
         }

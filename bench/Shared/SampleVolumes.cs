@@ -5,15 +5,15 @@ namespace BioImage.Benchmarks;
 
 /// <summary>
 /// The seeded inputs every benchmark and the peer harness use: <see cref="SyntheticVolume"/> (Gaussian blobs of
-/// amplitude 100 on N(0, 10²) noise, bit-identical on every machine) converted to the element type by saturation,
-/// so uint8/uint16 hold 0…~140 and float32 the raw values.
+/// amplitude 100 on a background of 20 with N(0, 10²) noise, bit-identical on every machine; integer types rounded
+/// and clipped).
 /// </summary>
 internal static class SampleVolumes
 {
     /// <summary>Seed of every sample volume; changing it changes every benchmark's input.</summary>
     public const int Seed = 42;
 
-    /// <summary>The threshold of the threshold benchmarks: halfway up the blobs, well above the noise.</summary>
+    /// <summary>The threshold of the threshold benchmarks: 3 noise σ above the background of 20, inside the blobs.</summary>
     public const int Threshold = 50;
 
     /// <summary>
@@ -35,32 +35,5 @@ internal static class SampleVolumes
 
     /// <summary>The sample volume of <paramref name="shape"/> (z, y, x) as <typeparamref name="T"/>.</summary>
     public static NdArray<T> Create<T>(ReadOnlySpan<int> shape)
-        where T : unmanaged, INumber<T>
-    {
-        var source = SyntheticVolume.Generate<float>(shape, seed: Seed);
-        if (typeof(T) == typeof(float))
-        {
-            return (NdArray<T>)(object)source;
-        }
-
-        using (source)
-        {
-            return Convert<T>(source);
-        }
-    }
-
-    /// <summary>A new array holding <paramref name="source"/> converted to <typeparamref name="T"/> by saturation.</summary>
-    public static NdArray<T> Convert<T>(NdArray<float> source)
-        where T : unmanaged, INumber<T>
-    {
-        var result = NdArray<T>.Allocate(source.Shape, clear: false);
-        var from = source.Span;
-        var to = result.Span;
-        for (int i = 0; i < from.Length; i++)
-        {
-            to[i] = T.CreateSaturating(from[i]);
-        }
-
-        return result;
-    }
+        where T : unmanaged, INumber<T> => SyntheticVolume.Generate<T>(shape, seed: Seed);
 }

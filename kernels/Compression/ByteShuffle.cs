@@ -39,16 +39,7 @@ public static class ByteShuffle
             };
         }
 
-        for (int j = 0; j < typeSize; j++)
-        {
-            var stream = destination.Slice(j * elements, elements);
-            for (int i = done; i < elements; i++)
-            {
-                stream[i] = source[(i * typeSize) + j];
-            }
-        }
-
-        CopyTail(source, destination, elements * typeSize);
+        Scalar(source, destination, typeSize, elements, done, shuffle: true);
     }
 
     /// <summary>Undoes <see cref="Shuffle"/>: interleaves the byte streams back into whole elements.</summary>
@@ -67,16 +58,7 @@ public static class ByteShuffle
             };
         }
 
-        for (int j = 0; j < typeSize; j++)
-        {
-            var stream = source.Slice(j * elements, elements);
-            for (int i = done; i < elements; i++)
-            {
-                destination[(i * typeSize) + j] = stream[i];
-            }
-        }
-
-        CopyTail(source, destination, elements * typeSize);
+        Scalar(source, destination, typeSize, elements, done, shuffle: false);
     }
 
     private static int Check(ReadOnlySpan<byte> source, Span<byte> destination, int typeSize)
@@ -90,7 +72,22 @@ public static class ByteShuffle
         return source.Length / typeSize;
     }
 
-    private static void CopyTail(ReadOnlySpan<byte> source, Span<byte> destination, int start) => source[start..].CopyTo(destination[start..]);
+    /// <summary>Moves elements <paramref name="done"/>.. one byte at a time, then copies the bytes after the last whole element.</summary>
+    private static void Scalar(ReadOnlySpan<byte> source, Span<byte> destination, int typeSize, int elements, int done, bool shuffle)
+    {
+        for (int j = 0; j < typeSize; j++)
+        {
+            for (int i = done; i < elements; i++)
+            {
+                int interleaved = (i * typeSize) + j;
+                int grouped = (j * elements) + i;
+                destination[shuffle ? grouped : interleaved] = source[shuffle ? interleaved : grouped];
+            }
+        }
+
+        int tail = elements * typeSize;
+        source[tail..].CopyTo(destination[tail..]);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<byte> Load(ReadOnlySpan<byte> span, int offset) => Vector128.LoadUnsafe(ref MemoryMarshal.GetReference(span), (nuint)offset);

@@ -32,8 +32,11 @@ internal interface IRowCombiner<T>
 /// applied to those rows (again whole rows, vectorized across x) into one padded row buffer whose margins receive the
 /// border extension, and each term's x kernel runs along that row (vectorized along x with unaligned loads). The
 /// combiner turns the term rows into output rows. Terms that share a z kernel share its pass, and terms that share a
-/// (z, y) pair share the y pass too: the 6 Hessian entries cost 3 z + 6 y + 6 x passes instead of 18.
-/// Cost O(N · Σ taps) for N output voxels; memory traffic is one read of the input and one write of each output.</para>
+/// (z, y) pair share the y pass too: the 6 Hessian entries cost 3 z + 6 y + 6 x passes instead of 18. The z and y
+/// passes accumulate a few taps per sweep over the row (<see cref="WeightedRowSum.ApplyByTap{T}"/>): rows of
+/// power-of-two strides would otherwise collide in the same cache sets. Cost O(N · Σ taps) for N output voxels; the
+/// input streams from memory once (the 2r+1 planes a z pass reads stay in the last-level cache while the plane index
+/// advances), each output is written once, and every intermediate stays in a plane and a few row buffers.</para>
 /// <para><b>Borders.</b> Every tap index is mapped with <see cref="BorderIndex.Map"/> against the input view, so the
 /// intermediate rows are computed only where real input exists and the extension is applied per pass, as scipy does.
 /// Along z and y a <see cref="BorderMode.Constant"/> tap outside the input contributes <c>cval · w</c> through the

@@ -18,7 +18,7 @@ namespace BioImage.Kernels;
 /// </remarks>
 internal static class SymmetricEigenvalues
 {
-    /// <summary>Terms of the arcsine series used: the first one left out is below 2e-13 for |y| ≤ ½.</summary>
+    /// <summary>Terms of the arcsine series used (even, for Estrin's pairing): the first one left out is below 2e-13 for |y| ≤ ½.</summary>
     private const int SeriesTerms = 18;
 
     /// <summary>Coefficients c_k = (2k)! / (4^k (k!)² (2k + 1)) of asin(y) = Σ c_k y^(2k+1).</summary>
@@ -36,21 +36,22 @@ internal static class SymmetricEigenvalues
     }
 
     /// <summary>Eigenvalues of the symmetric matrices with upper triangles (a00, a01, a02, a11, a12, a22), largest first.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (Vector<double> Largest, Vector<double> Middle, Vector<double> Smallest) Of3x3(
         Vector<double> a00, Vector<double> a01, Vector<double> a02, Vector<double> a11, Vector<double> a12, Vector<double> a22)
     {
-        var q = (a00 + a11 + a22) / new Vector<double>(3);
+        var q = (a00 + a11 + a22) * new Vector<double>(1.0 / 3);
         var b00 = a00 - q;
         var b11 = a11 - q;
         var b22 = a22 - q;
         var offDiagonal = (a01 * a01) + (a02 * a02) + (a12 * a12);
         var p2 = (b00 * b00) + (b11 * b11) + (b22 * b22) + (offDiagonal + offDiagonal);
-        var p = Vector.SquareRoot(p2 / new Vector<double>(6));
+        var p = Vector.SquareRoot(p2 * new Vector<double>(1.0 / 6));
         var det = (b00 * ((b11 * b22) - (a12 * a12))) - (a01 * ((a01 * b22) - (a12 * a02))) + (a02 * ((a01 * a12) - (b11 * a02)));
         var isotropic = Vector.LessThanOrEqual(p2, Vector<double>.Zero); // q·I: avoid 0/0
         var safeP = Vector.ConditionalSelect(isotropic, Vector<double>.One, p);
         var r = Vector.Clamp(det / (new Vector<double>(2) * safeP * safeP * safeP), -Vector<double>.One, Vector<double>.One);
-        var phi = Acos(r) / new Vector<double>(3);
+        var phi = Acos(r) * new Vector<double>(1.0 / 3);
         var (sin, cos) = Vector.SinCos(phi);
         var twoP = p + p;
         var largest = q + (twoP * cos);
@@ -68,6 +69,7 @@ internal static class SymmetricEigenvalues
     /// acos on [−1, 1] from the arcsine series on [0, ½]: π/2 − asin(r) for |r| ≤ ½, 2·asin(sqrt((1 − |r|)/2)) for
     /// |r| &gt; ½ (mirrored to π − … for negative r). Absolute error below 1e-12.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<double> Acos(Vector<double> r)
     {
         var half = new Vector<double>(0.5);
@@ -80,18 +82,38 @@ internal static class SymmetricEigenvalues
         return Vector.ConditionalSelect(small, new Vector<double>(Math.PI / 2) - asin, large);
     }
 
-    /// <summary>asin(y) for |y| ≤ ½ by the series, evaluated with Horner's rule in y².</summary>
+    /// <summary>
+    /// asin(y) for |y| ≤ ½ by the series in z = y², evaluated with Estrin's scheme (pairs, then pairs of pairs, …):
+    /// the dependency chain is log₂ of the term count deep instead of Horner's one multiply-add per term, which is what
+    /// limits this code.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<double> Asin(Vector<double> y)
     {
+        var c = AsinSeries;
         var z = y * y;
-        var sum = new Vector<double>(AsinSeries[^1]);
-        for (int k = AsinSeries.Length - 2; k >= 0; k--)
-        {
-            sum = WeightedRowSum.Fma(sum, z, new Vector<double>(AsinSeries[k]));
-        }
-
+        var z2 = z * z;
+        var z4 = z2 * z2;
+        var z8 = z4 * z4;
+        var z16 = z8 * z8;
+        var q0 = Pair(Pair(c[0], c[1], z), Pair(c[2], c[3], z), z2);
+        var q1 = Pair(Pair(c[4], c[5], z), Pair(c[6], c[7], z), z2);
+        var q2 = Pair(Pair(c[8], c[9], z), Pair(c[10], c[11], z), z2);
+        var q3 = Pair(Pair(c[12], c[13], z), Pair(c[14], c[15], z), z2);
+        var q4 = Pair(c[16], c[17], z);
+        var sum = WeightedRowSum.Fma(q4, z16, WeightedRowSum.Fma(Pair(q2, q3, z4), z8, Pair(q0, q1, z4)));
         return y * sum;
     }
+
+    /// <summary>low + high · power for two coefficients.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> Pair(double low, double high, Vector<double> power) =>
+        WeightedRowSum.Fma(new Vector<double>(high), power, new Vector<double>(low));
+
+    /// <summary>low + high · power for two partial sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> Pair(Vector<double> low, Vector<double> high, Vector<double> power) =>
+        WeightedRowSum.Fma(high, power, low);
 
     private static double[] BuildAsinSeries()
     {

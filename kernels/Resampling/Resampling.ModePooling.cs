@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace BioImage.Kernels;
 
@@ -86,6 +87,13 @@ public static partial class Resampling
                 continue;
             }
 
+            if (AllDistinct(ref r0, ref r1, ref r2, ref r3, x))
+            {
+                // Every count is 1: the tie goes to the smallest (random labels, the slow case of majority pooling).
+                destination[ox] = T.Min(T.Min(T.Min(v0, v1), T.Min(v2, v3)), T.Min(T.Min(v4, v5), T.Min(v6, v7)));
+                continue;
+            }
+
             // Each count is a sum of independent comparisons: no memory round trips, plenty of parallelism.
             T best = v0;
             int bestCount = Count8(v0, v0, v1, v2, v3, v4, v5, v6, v7);
@@ -100,6 +108,53 @@ public static partial class Resampling
         }
 
         return outputs;
+    }
+
+    /// <summary>
+    /// True when the eight values of the 2×2×2 block at column x are pairwise different, tested with 256-bit vector
+    /// compares for 64-bit labels (two vectors: 4 cross compares against rotations of the other vector, 2 rotations
+    /// within each) and 32-bit labels (one vector: rotations by 1 to 4 cover all 28 pairs). False (so the caller counts)
+    /// for other element sizes or without 256-bit hardware.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool AllDistinct<T>(ref T r0, ref T r1, ref T r2, ref T r3, int x)
+        where T : unmanaged
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            return false;
+        }
+
+        if (Unsafe.SizeOf<T>() == 8)
+        {
+            var a = Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.As<T, ulong>(ref Unsafe.Add(ref r0, x))), Vector128.LoadUnsafe(ref Unsafe.As<T, ulong>(ref Unsafe.Add(ref r1, x))));
+            var b = Vector256.Create(Vector128.LoadUnsafe(ref Unsafe.As<T, ulong>(ref Unsafe.Add(ref r2, x))), Vector128.LoadUnsafe(ref Unsafe.As<T, ulong>(ref Unsafe.Add(ref r3, x))));
+            var rotate1 = Vector256.Create(1UL, 2, 3, 0);
+            var rotate2 = Vector256.Create(2UL, 3, 0, 1);
+            var equal = Vector256.Equals(a, b)
+                | Vector256.Equals(a, Vector256.Shuffle(b, rotate1))
+                | Vector256.Equals(a, Vector256.Shuffle(b, rotate2))
+                | Vector256.Equals(a, Vector256.Shuffle(b, Vector256.Create(3UL, 0, 1, 2)))
+                | Vector256.Equals(a, Vector256.Shuffle(a, rotate1))
+                | Vector256.Equals(a, Vector256.Shuffle(a, rotate2))
+                | Vector256.Equals(b, Vector256.Shuffle(b, rotate1))
+                | Vector256.Equals(b, Vector256.Shuffle(b, rotate2));
+            return equal == Vector256<ulong>.Zero;
+        }
+
+        if (Unsafe.SizeOf<T>() == 4)
+        {
+            var v = Vector256.Create(
+                Vector128.Create(Vector64.LoadUnsafe(ref Unsafe.As<T, uint>(ref Unsafe.Add(ref r0, x))), Vector64.LoadUnsafe(ref Unsafe.As<T, uint>(ref Unsafe.Add(ref r1, x)))),
+                Vector128.Create(Vector64.LoadUnsafe(ref Unsafe.As<T, uint>(ref Unsafe.Add(ref r2, x))), Vector64.LoadUnsafe(ref Unsafe.As<T, uint>(ref Unsafe.Add(ref r3, x)))));
+            var equal = Vector256.Equals(v, Vector256.Shuffle(v, Vector256.Create(1U, 2, 3, 4, 5, 6, 7, 0)))
+                | Vector256.Equals(v, Vector256.Shuffle(v, Vector256.Create(2U, 3, 4, 5, 6, 7, 0, 1)))
+                | Vector256.Equals(v, Vector256.Shuffle(v, Vector256.Create(3U, 4, 5, 6, 7, 0, 1, 2)))
+                | Vector256.Equals(v, Vector256.Shuffle(v, Vector256.Create(4U, 5, 6, 7, 0, 1, 2, 3)));
+            return equal == Vector256<uint>.Zero;
+        }
+
+        return false;
     }
 
     /// <summary>How many of the eight values equal <paramref name="v"/>.</summary>

@@ -426,10 +426,10 @@ public static class ConnectedComponents
 
         public void Dispose()
         {
-            Return(ref _runs);
-            Return(ref _rowFirstRun);
+            PooledArrays.Return(ref _runs);
+            PooledArrays.Return(ref _rowFirstRun);
             var components = ComponentOfRun;
-            Return(ref components);
+            PooledArrays.Return(ref components);
             ComponentOfRun = [];
         }
 
@@ -437,33 +437,15 @@ public static class ConnectedComponents
         {
             if (2 * runs > _runs.Length)
             {
-                Grow(ref _runs, Math.Max(2 * runs, 2 * _runs.Length), 2 * _runCount);
+                PooledArrays.Grow(ref _runs, 2 * _runCount, Math.Max(2 * runs, 2 * _runs.Length));
             }
 
             if (runs > ComponentOfRun.Length)
             {
                 var components = ComponentOfRun;
-                Grow(ref components, Math.Max(runs, 2 * components.Length), _runCount);
+                PooledArrays.Grow(ref components, _runCount, Math.Max(runs, 2 * components.Length));
                 ComponentOfRun = components;
             }
-        }
-
-        private static void Grow<TItem>(ref TItem[] array, int capacity, int used)
-        {
-            var grown = ArrayPool<TItem>.Shared.Rent(capacity);
-            array.AsSpan(0, used).CopyTo(grown);
-            Return(ref array);
-            array = grown;
-        }
-
-        private static void Return<TItem>(ref TItem[] array)
-        {
-            if (array.Length > 0)
-            {
-                ArrayPool<TItem>.Shared.Return(array);
-            }
-
-            array = [];
         }
     }
 }

@@ -131,12 +131,7 @@ public sealed class UnionFind<TLabel> : IDisposable
     /// <summary>Returns the rented memory to the pool.</summary>
     public void Dispose()
     {
-        if (_parent.Length > 0)
-        {
-            ArrayPool<TLabel>.Shared.Return(_parent);
-        }
-
-        _parent = [];
+        PooledArrays.Return(ref _parent);
         _count = 0;
     }
 
@@ -207,15 +202,7 @@ public sealed class UnionFind<TLabel> : IDisposable
             return;
         }
 
-        int capacity = (int)Math.Min(Math.Max(required, Math.Max(16L, _parent.Length * 2L)), Array.MaxLength);
-        var grown = ArrayPool<TLabel>.Shared.Rent(capacity);
-        _parent.AsSpan(0, _count).CopyTo(grown);
-        if (_parent.Length > 0)
-        {
-            ArrayPool<TLabel>.Shared.Return(_parent);
-        }
-
-        _parent = grown;
+        PooledArrays.Grow(ref _parent, _count, (int)Math.Min(Math.Max(required, Math.Max(16L, _parent.Length * 2L)), Array.MaxLength));
     }
 
     private static OverflowException LabelOverflow(long requested) =>

@@ -9,12 +9,18 @@ namespace BioImage.Kernels;
 /// <remarks>
 /// <para>
 /// Algorithm (Beucher and Meyer's flooding with a priority queue; Soille 1990 for ordering ties by entry time, as
-/// skimage documents): every seed voxel enters a <see cref="FloodQueue"/> keyed on (height, age 0) in raster order.
-/// The voxel popped next labels each unlabelled in-mask neighbour with its own label at once and pushes it with its
-/// own height and the next age, so on a plateau the voxels nearest a seed (in queue time) win. Neighbours are
-/// visited in skimage's order (<c>_offsets_to_raveled_neighbors</c>: sorted by distance with numpy 1.24's unstable
-/// quicksort, reproduced in <see cref="Neighbourhood"/>), and the heap has skimage's sift rules, so even seeds of
-/// equal height are popped in the same order. Heights are compared as float64 (skimage casts the image).
+/// skimage documents): every seed voxel enters the queue keyed on (height, age) in raster order. The voxel popped
+/// next labels each unlabelled in-mask neighbour with its own label at once and pushes it with its own height and
+/// the next age, so on a plateau the voxels nearest a seed (in queue time) win. Neighbours are visited in skimage's
+/// order (<see cref="Neighbourhood"/>). Heights are compared as float64 (skimage casts the image).
+/// </para>
+/// <para>
+/// The queue: skimage keys every seed on age 0, so seeds of equal height tie and its binary heap's sift rules decide
+/// between them. When no two seeds of equal height carry different labels, those ties cannot change the result and
+/// every key can be made distinct, so any priority queue pops in skimage's order; then a cache-friendly bucket queue
+/// is used (<see cref="FloodBuckets"/>, O(1) amortised per voxel plus small heaps). Otherwise — and for the compact
+/// watershed — a replica of skimage's heap is used (<see cref="FloodHeap"/>, O(log q) per voxel, with cache misses
+/// once the queue outgrows the cache). Either way the labels equal skimage's.
 /// </para>
 /// <para>
 /// Compact watershed (Neubert and Protzel, ICPR 2014), <c>compactness &gt; 0</c>: the priority is
@@ -23,7 +29,7 @@ namespace BioImage.Kernels;
 /// </para>
 /// <para>
 /// Seeds outside the mask are removed (set to 0) and voxels outside the mask stay 0, as in skimage
-/// (<c>markers * mask</c>); voxels no seed can reach stay 0. O(n log q) time for a queue of at most q voxels.
+/// (<c>markers * mask</c>); voxels no seed can reach stay 0.
 /// </para>
 /// </remarks>
 public static class Watershed
@@ -42,7 +48,7 @@ public static class Watershed
         where TLabel : unmanaged, IBinaryInteger<TLabel>
     {
         Check(heights.Layout, labels.Layout, mask, connectivity, 3, compactness);
-        Flood(heights, labels, Neighbourhood.Of(3, connectivity), mask, compactness);
+        Flood(heights, labels, Neighbourhood.Of(3, connectivity), mask, compactness, allowBuckets: true);
     }
 
     /// <summary>The same with the seeds given separately, in any integer type; they are copied into <paramref name="labels"/> first.</summary>
@@ -69,7 +75,7 @@ public static class Watershed
         where TLabel : unmanaged, IBinaryInteger<TLabel>
     {
         Check(heights.AsSpan3D().Layout, labels.AsSpan3D().Layout, mask.AsSpan3D(), connectivity, 2, compactness);
-        Flood(heights.AsSpan3D(), labels.AsSpan3D(), Neighbourhood.Of(2, connectivity), mask.AsSpan3D(), compactness);
+        Flood(heights.AsSpan3D(), labels.AsSpan3D(), Neighbourhood.Of(2, connectivity), mask.AsSpan3D(), compactness, allowBuckets: true);
     }
 
     /// <summary>2D with the seeds given separately.</summary>
@@ -83,6 +89,21 @@ public static class Watershed
         CopySeeds(seeds.AsSpan3D(), labels.AsSpan3D());
         Seeded(heights, labels, connectivity, mask, compactness);
     }
+
+    /// <summary>The 3D watershed always on the skimage heap replica: for tests that the bucket queue pops identically.</summary>
+    internal static void SeededOnHeap<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, int connectivity)
+        where THeight : unmanaged, INumber<THeight>
+        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    {
+        Check(heights.Layout, labels.Layout, default, connectivity, 3, 0);
+        Flood(heights, labels, Neighbourhood.Of(3, connectivity), default, 0, allowBuckets: false);
+    }
+
+    /// <summary>True when the bucket queue would be used for these seeds (see <see cref="FastQueueIsExact"/>).</summary>
+    internal static bool UsesBuckets<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels)
+        where THeight : unmanaged, INumber<THeight>
+        where TLabel : unmanaged, IBinaryInteger<TLabel> =>
+        FastQueueIsExact(CollectSeeds(heights, labels, default), compact: false);
 
     private static void Check(ViewLayout heights, ViewLayout labels, ReadOnlySpan3D<bool> mask, int connectivity, int rank, double compactness)
     {
@@ -123,7 +144,7 @@ public static class Watershed
         }
     }
 
-    private static void Flood<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, (int Z, int Y, int X)[] offsets, ReadOnlySpan3D<bool> mask, double compactness)
+    private static void Flood<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, (int Z, int Y, int X)[] offsets, ReadOnlySpan3D<bool> mask, double compactness, bool allowBuckets)
         where THeight : unmanaged, INumber<THeight>
         where TLabel : unmanaged, IBinaryInteger<TLabel>
     {
@@ -131,46 +152,33 @@ public static class Watershed
         int plane = height * width;
         bool masked = !mask.IsEmpty;
         bool compact = compactness > 0;
-        using var queue = new FloodQueue();
-
-        // Seeds in raster order, age 0; seeds outside the mask are removed.
-        for (int z = 0; z < depth; z++)
+        var seeds = CollectSeeds(heights, labels, mask);
+        int seedCount = seeds.Indices.Count;
+        using var queue = allowBuckets && FastQueueIsExact(seeds, compact)
+            ? new FloodBuckets(seeds.Low, seeds.High, Math.Clamp(depth * plane / 64, 256, 1 << 20))
+            : (IFloodQueue)new FloodHeap();
+        bool distinctSeedAges = queue is FloodBuckets;
+        for (int i = 0; i < seedCount; i++)
         {
-            for (int y = 0; y < height; y++)
-            {
-                var row = labels.GetRowSpan(z, y);
-                var heightRow = heights.GetRowSpan(z, y);
-                var maskRow = masked ? mask.GetRowSpan(z, y) : default;
-                for (int x = 0; x < width; x++)
-                {
-                    if (row[x] == TLabel.Zero)
-                    {
-                        continue;
-                    }
-
-                    if (masked && !maskRow[x])
-                    {
-                        row[x] = TLabel.Zero;
-                        continue;
-                    }
-
-                    int index = (z * plane) + (y * width) + x;
-                    queue.Push(new FloodItem(double.CreateTruncating(heightRow[x]), 0, index, index));
-                }
-            }
+            int index = seeds.Indices[i];
+            queue.Push(new FloodItem(seeds.Heights[i], distinctSeedAges ? i : 0, index));
         }
 
-        int age = 1;
+        // Ages of pushed voxels follow the seeds' (skimage: seeds 0, then 2, 3, …; only their order matters).
+        int age = seedCount;
+        var sources = compact ? new List<int>() : null;
         while (queue.Count > 0)
         {
             var item = queue.Pop();
             var (z, y, x) = Coordinates(item.Index, plane, width);
             ref TLabel here = ref labels.DangerousGetReferenceAt(z, y, x);
             (int Z, int Y, int X) source = default;
+            int sourceIndex = item.Index;
             if (compact)
             {
-                source = Coordinates(item.Source, plane, width);
-                if (here != TLabel.Zero && item.Index != item.Source)
+                sourceIndex = item.Age <= seedCount ? item.Index : sources![item.Age - seedCount - 1];
+                source = Coordinates(sourceIndex, plane, width);
+                if (here != TLabel.Zero && item.Index != sourceIndex)
                 {
                     continue;
                 }
@@ -193,21 +201,108 @@ public static class Watershed
                     continue;
                 }
 
-                age++;
+                age = checked(age + 1);
                 double priority = double.CreateTruncating(heights.DangerousGetReferenceAt(nz, ny, nx));
                 if (compact)
                 {
                     double distanceZ = nz - source.Z, distanceY = ny - source.Y, distanceX = nx - source.X;
                     priority += compactness * Math.Sqrt((distanceZ * distanceZ) + (distanceY * distanceY) + (distanceX * distanceX));
+                    sources!.Add(sourceIndex);
                 }
                 else
                 {
                     neighbour = label;
                 }
 
-                queue.Push(new FloodItem(priority, age, (nz * plane) + (ny * width) + nx, item.Source));
+                queue.Push(new FloodItem(priority, age, (nz * plane) + (ny * width) + nx));
             }
         }
+    }
+
+    /// <summary>
+    /// True when the bucket queue pops exactly as skimage's heap: every key is distinct once seeds are aged in raster
+    /// order, and the only keys skimage leaves tied — seeds of equal height — are harmless when such seeds carry the
+    /// same label (whichever floods first, the same voxels get the same label, and all other keys keep their order).
+    /// Compact flooding keeps the heap (its priorities have no known range).
+    /// </summary>
+    private static bool FastQueueIsExact(Seeds seeds, bool compact)
+    {
+        if (compact)
+        {
+            return false;
+        }
+
+        var order = Enumerable.Range(0, seeds.Indices.Count).ToArray();
+        var keys = seeds.Heights.ToArray();
+        Array.Sort(keys, order);
+        for (int i = 1; i < order.Length; i++)
+        {
+            if (keys[i] == keys[i - 1] && seeds.Labels[order[i]] != seeds.Labels[order[i - 1]])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The seeds in raster order (those outside the mask are removed from <paramref name="labels"/>) and the height range.</summary>
+    private static Seeds CollectSeeds<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, ReadOnlySpan3D<bool> mask)
+        where THeight : unmanaged, INumber<THeight>
+        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    {
+        var seeds = new Seeds();
+        bool masked = !mask.IsEmpty;
+        int plane = heights.Height * heights.Width;
+        for (int z = 0; z < heights.Depth; z++)
+        {
+            for (int y = 0; y < heights.Height; y++)
+            {
+                var row = labels.GetRowSpan(z, y);
+                var heightRow = heights.GetRowSpan(z, y);
+                var maskRow = masked ? mask.GetRowSpan(z, y) : default;
+                if (heightRow.Length > 0)
+                {
+                    var (low, high) = Moments.MinMax(heightRow);
+                    seeds.Low = Math.Min(seeds.Low, double.CreateTruncating(low));
+                    seeds.High = Math.Max(seeds.High, double.CreateTruncating(high));
+                }
+
+                for (int x = 0; x < row.Length; x++)
+                {
+                    if (row[x] == TLabel.Zero)
+                    {
+                        continue;
+                    }
+
+                    if (masked && !maskRow[x])
+                    {
+                        row[x] = TLabel.Zero;
+                        continue;
+                    }
+
+                    seeds.Indices.Add((z * plane) + (y * heights.Width) + x);
+                    seeds.Heights.Add(double.CreateTruncating(heightRow[x]));
+                    seeds.Labels.Add(ulong.CreateTruncating(row[x]));
+                }
+            }
+        }
+
+        return seeds;
+    }
+
+    /// <summary>Seed voxels in raster order with their heights and labels, and the range of all heights.</summary>
+    private sealed class Seeds
+    {
+        public List<int> Indices { get; } = [];
+
+        public List<double> Heights { get; } = [];
+
+        public List<ulong> Labels { get; } = [];
+
+        public double Low { get; set; } = double.PositiveInfinity;
+
+        public double High { get; set; } = double.NegativeInfinity;
     }
 
     private static (int Z, int Y, int X) Coordinates(int index, int plane, int width)

@@ -27,7 +27,7 @@ internal sealed record BaselineFigure(double Figure, Reference Reference);
 /// <param name="Machine">Where the baseline was measured.</param>
 /// <param name="InputMiB">Size of each kernel's input.</param>
 /// <param name="Kernels">Figure per kernel id.</param>
-internal sealed record Baseline(Machine Machine, int InputMiB, SortedDictionary<string, BaselineFigure> Kernels)
+internal sealed record Baseline(Machine Machine, [property: JsonPropertyName("input_mib")] int InputMiB, SortedDictionary<string, BaselineFigure> Kernels)
 {
     public static Baseline Load(string path)
     {

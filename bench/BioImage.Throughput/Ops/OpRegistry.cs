@@ -11,6 +11,7 @@ internal static class OpRegistry
         new CopyRegionOp(),
         new NpyReadOp(),
         new NpyWriteOp(),
+        .. ZarrOp.All(),
     ];
 
     /// <summary>Every (op, dtype) case the harness runs, with its id <c>op/dtype</c> (the gate's kernel ids), in table order.</summary>

@@ -75,14 +75,15 @@ public sealed class ChunkedArray
     {
         ArgumentNullException.ThrowIfNull(store);
         string path = StoreKey.Validate(key?.Trim('/') ?? string.Empty, allowEmpty: true);
-        var metadata = ZarrV3Format.Read(store, path) ?? ZarrV2Format.Read(store, path) ?? N5Format.Read(store, path);
+        bool v3Group = ZarrV3Format.ReadNode(store, path)?["node_type"]?.ToString() == "group";
+        var metadata = v3Group ? null : ZarrV3Format.Read(store, path) ?? ZarrV2Format.Read(store, path) ?? N5Format.Read(store, path);
         if (metadata is not null)
         {
             return new ChunkedArray(store, path, metadata);
         }
 
         string where = JsonDocuments.Where(store, path);
-        bool group = store.Contains(StoreKey.Join(path, ZarrV2Format.GroupKey)) || store.Contains(StoreKey.Join(path, N5Format.AttributesKey));
+        bool group = v3Group || store.Contains(StoreKey.Join(path, ZarrV2Format.GroupKey)) || store.Contains(StoreKey.Join(path, N5Format.AttributesKey));
         var arrays = group ? ListArrays(store, path).Take(5).ToList() : [];
         throw new FileNotFoundException(group
             ? $"{where} is a group, not an array; give the key of an array inside it{(arrays.Count > 0 ? $" (e.g. {string.Join(", ", arrays)})" : string.Empty)}."
@@ -122,14 +123,23 @@ public sealed class ChunkedArray
             }
         }
 
-        switch (metadata.Format)
-        {
-            case StorageFormat.ZarrV2: ZarrV2Format.Write(store, path, metadata); break;
-            case StorageFormat.N5: N5Format.Write(store, path, metadata); break;
-            default: ZarrV3Format.Write(store, path, metadata); break;
-        }
+        var array = new ChunkedArray(store, path, metadata);
+        array.SaveMetadata();
+        return array;
+    }
 
-        return new ChunkedArray(store, path, metadata);
+    /// <summary>
+    /// Writes the metadata documents again, e.g. after changing <see cref="ArrayMetadata.Attributes"/>
+    /// (<c>array.Metadata.Attributes["resolution"] = …; array.SaveMetadata();</c>).
+    /// </summary>
+    public void SaveMetadata()
+    {
+        switch (Metadata.Format)
+        {
+            case StorageFormat.ZarrV2: ZarrV2Format.Write(Store, Path, Metadata); break;
+            case StorageFormat.N5: N5Format.Write(Store, Path, Metadata); break;
+            default: ZarrV3Format.Write(Store, Path, Metadata); break;
+        }
     }
 
     /// <summary>The keys of every array below <paramref name="prefix"/> (any format).</summary>

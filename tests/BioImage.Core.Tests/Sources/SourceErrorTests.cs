@@ -42,7 +42,7 @@ public sealed class SourceErrorTests
     [Theory]
     [InlineData("rgb.tif", "3 samples per pixel")]
     [InlineData("mixed_pages.tif", "page 1 is 11×12 uint8, page 0 is 10×12 uint8")]
-    [InlineData("big_endian_bigtiff.tif", "big-endian BigTIFF")]
+    [InlineData("big_endian_bigtiff_packbits.tif", "big-endian BigTIFF with compression 32773")]
     [InlineData("truncated_header.mrc", "not a TIFF file")]
     public void Unsupported_tiff_layouts_are_named(string name, string expected)
     {

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using BioImage.Sources;
 using BioImage.Sources.Formats;
+using BioImage.Sources.Wrappers;
 using BioImage.Storage;
 using BioImage.Testing;
 
@@ -40,6 +41,9 @@ public sealed class SourceFixtureTests
         { "tiff/uint16_lzw_predictor.tif", null, "tiff/uint16_lzw_predictor.tif" },
         { "tiff/uint16_deflate_predictor_big_endian.tif", null, "tiff/uint16_deflate_predictor_big_endian.tif" },
         { "tiff/uint16_lzw_tiled_big_endian.tif", null, "tiff/uint16_lzw_tiled_big_endian.tif" },
+        { "tiff/uint16_big_endian_bigtiff.tif", null, "tiff/uint16_big_endian_bigtiff.tif" },
+        { "tiff/uint16_big_endian_bigtiff_lzw_predictor.tif", null, "tiff/uint16_big_endian_bigtiff_lzw_predictor.tif" },
+        { "tiff/float32_big_endian_bigtiff_tiled_deflate.tif", null, "tiff/float32_big_endian_bigtiff_tiled_deflate.tif" },
         { "slices", "*.tif", "slices" },
         { "hdf5/volumes.h5", "raw", "hdf5/raw" },
         { "hdf5/volumes.h5", "group/labels", "hdf5/group_labels" },
@@ -75,6 +79,21 @@ public sealed class SourceFixtureTests
     }
 
     [Fact]
+    public void Info_describes_formats_and_wrappers()
+    {
+        var nifti = SourceInfo.Describe(Source.Open(RepoPaths.TestData("sources", "nifti", "int16_scaled.nii")).Roi(new Region([0, 0, 0], [2, 2, 2])));
+        Assert.Equal("nifti", nifti["format"]!.GetValue<string>());
+        Assert.Equal("float64", nifti["dtype"]!.GetValue<string>());
+        Assert.Equal("int16", nifti["storedDType"]!.GetValue<string>());
+        Assert.Equal("[2,2,2]", nifti["shape"]!.ToJsonString());
+        Assert.Equal("[{\"name\":\"roi\",\"parameters\":{\"begin\":[0,0,0],\"end\":[2,2,2]}}]", nifti["wrappers"]!.ToJsonString());
+        var tiff = SourceInfo.Describe(Source.Open(RepoPaths.TestData("sources", "tiff", "uint16_deflate_predictor_big_endian.tif")));
+        Assert.Equal("big", tiff["byteOrder"]!.GetValue<string>());
+        Assert.Equal(5, tiff["pages"]!.GetValue<long>());
+        Assert.Equal(0, SourceInfo.Describe(Source.Open(RepoPaths.TestData("sources", "mrc", "int8_mode0.mrc")))["mrcMode"]!.GetValue<int>());
+    }
+
+    [Fact]
     public void Hdf5_write_is_read_back_by_h5py()
     {
         string path = Path.Combine(Path.GetTempPath(), $"bioimage-h5-{Guid.NewGuid():N}.h5");
@@ -91,6 +110,28 @@ public sealed class SourceFixtureTests
             Assert.Equal($"int16 (3, 5, 7) {data.Span.ToArray().Sum(v => (long)v)} {data[2, 4, 6]}", sum.Trim());
             var source = Source.Open(path, "a/b/data");
             source.DType.Dispatch(new CompareToArray<short>(source, data));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void Tiff_pages_beyond_libtiff_nets_32767_directory_limit_are_read()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"bioimage-pages-{Guid.NewGuid():N}.tif");
+        try
+        {
+            Python.Run("import sys, numpy as np, tifffile; tifffile.imwrite(sys.argv[1], (np.arange(33000 * 6) % 251).astype(np.uint8).reshape(33000, 2, 3), photometric='minisblack')", path);
+            var source = Source.Open(path);
+            Assert.Equal([33000L, 2, 3], source.Shape);
+            var region = new Region([32760, 0, 0], [33000, 2, 3]);
+            using var pages = SourceReads.Read<byte>(source, region);
+            for (int i = 0; i < pages.Length; i++)
+            {
+                Assert.Equal((byte)(((32760 * 6) + i) % 251), pages.Span[i]);
+            }
         }
         finally
         {

@@ -100,6 +100,9 @@ public class ChunkedArrayFixtureTests
     public void Opening_a_group_or_nothing_says_what_is_there()
     {
         Assert.Contains("is a group", Assert.Throws<FileNotFoundException>(() => ChunkedArray.Open(RepoPaths.TestData("zarr", "valid", "n5_java_style.n5"))).Message, StringComparison.Ordinal);
+        var store = new MemoryStore();
+        ChunkedArray.Create(store, "root/child", new() { Shape = [4], DType = DType.UInt8, Chunks = [2] });
+        Assert.Contains("is a group, not an array; give the key of an array inside it (e.g. root/child)", Assert.Throws<FileNotFoundException>(() => ChunkedArray.Open(store, "root")).Message, StringComparison.Ordinal);
         Assert.Contains("No zarr or N5 array", Assert.Throws<FileNotFoundException>(() => ChunkedArray.Open(RepoPaths.TestData("zarr", "valid"))).Message, StringComparison.Ordinal);
     }
 }

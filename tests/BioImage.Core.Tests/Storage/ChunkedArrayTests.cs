@@ -128,6 +128,22 @@ public class ChunkedArrayTests
         Assert.Equal(writeEmptyChunks ? 4 : 0, store.List(string.Empty).Count(k => k.StartsWith("c/", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData(StorageFormat.ZarrV2)]
+    [InlineData(StorageFormat.ZarrV3)]
+    [InlineData(StorageFormat.N5)]
+    public void Attributes_survive_saving_and_reopening(StorageFormat format)
+    {
+        var store = new MemoryStore();
+        var array = ChunkedArray.Create(store, "g/a", new ArrayOptions { Shape = [4, 5], DType = DType.UInt16, Chunks = [2, 2], Format = format, Attributes = new() { ["unit"] = "nm" } });
+        array.Metadata.Attributes["resolution"] = new System.Text.Json.Nodes.JsonArray(4.0, 8.0);
+        array.SaveMetadata();
+        var reopened = ChunkedArray.Open(store, "g/a");
+        Assert.Equal("nm", reopened.Metadata.Attributes["unit"]!.GetValue<string>());
+        Assert.Equal("[4,8]", reopened.Metadata.Attributes["resolution"]!.ToJsonString());
+        Assert.Equal(format, reopened.Metadata.Format);
+    }
+
     [Fact]
     public void Parallel_and_sequential_chunk_processing_give_the_same_bytes()
     {

@@ -2,7 +2,7 @@ using BioImage.Kernels;
 
 namespace BioImage.Kernels.Tests.Filters;
 
-/// <summary>Conversion rules: exact widening to float, scipy.ndimage's round-half-away-and-clamp back to integers.</summary>
+/// <summary>Conversion rules: exact widening to float (SIMD paths equal to the scalar one), scipy.ndimage's round-half-away-and-clamp back to integers.</summary>
 public class VoxelConversionTests
 {
     [Fact]
@@ -40,5 +40,34 @@ public class VoxelConversionTests
         VoxelConversion.Convert(view, new Span3D<float>(target, 2, 3, 3));
         Assert.Equal(view[1, 2, 2], (byte)target[17]);
         Assert.Throws<ArgumentException>(() => VoxelConversion.Convert(new ReadOnlySpan3D<byte>(source, 4, 5, 6), new Span3D<float>(target, 2, 3, 3)));
+    }
+
+    [Fact]
+    public void Simd_widening_equals_scalar_conversion()
+    {
+        var random = new Random(11);
+        for (int length = 0; length < 300; length += 7)
+        {
+            Check(Enumerable.Range(0, length).Select(_ => (byte)random.Next(256)).ToArray());
+            Check(Enumerable.Range(0, length).Select(_ => (ushort)random.Next(65536)).ToArray());
+            Check(Enumerable.Range(0, length).Select(_ => (short)random.Next(-32768, 32768)).ToArray());
+            Check(Enumerable.Range(0, length).Select(_ => random.Next(int.MinValue, int.MaxValue)).ToArray());
+        }
+
+        Check(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray());
+        Check(Enumerable.Range(0, 65536).Select(i => (ushort)i).ToArray());
+        Check(Enumerable.Range(0, 65536).Select(i => (short)(i - 32768)).ToArray());
+        Check([16777217, -16777217, int.MaxValue, int.MinValue, 33554435, 0, 1, -1]);
+    }
+
+    private static void Check<T>(T[] values)
+        where T : unmanaged, System.Numerics.INumber<T>
+    {
+        var converted = new float[values.Length];
+        VoxelConversion.Convert<T, float>(values, converted);
+        for (int i = 0; i < values.Length; i++)
+        {
+            Assert.Equal(float.CreateTruncating(values[i]), converted[i]);
+        }
     }
 }

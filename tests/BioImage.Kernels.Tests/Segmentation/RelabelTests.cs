@@ -51,18 +51,13 @@ public class RelabelTests
     [Fact]
     public void Consecutive_with_start_0_equals_skimage_relabel_sequential_and_keeps_the_documented_edge_cases()
     {
-        var random = new Random(12);
-        var labels = UniqueTests.Labels(random, N, v => (ulong)(v * 977), 40);
-        labels[0] = 0;
-        using var exchange = new NumpyExchange();
-        exchange.Put("labels", labels, Shape);
-        exchange.Run("""
-            from skimage.segmentation import relabel_sequential
-            save('out', relabel_sequential(load('labels'))[0].astype(np.uint32))
-            """);
+        var fixture = SegmentationFixtures.Root.GetProperty("relabel_sequential");
+        using var input = SegmentationFixtures.Read<ulong>(fixture.GetProperty("input").GetString()!);
+        using var expected = SegmentationFixtures.Read<uint>(fixture.GetProperty("output").GetString()!);
+        var labels = input.ToArray();
         var output = new uint[N];
         var (maxLabel, oldLabels, newLabels) = Relabel.Consecutive(View(labels), Out(output), 0u, degreeOfParallelism: 2);
-        Assert.Equal(exchange.Get<uint>("out"), output);
+        Assert.Equal(expected.ToArray(), output);
         Assert.Equal((uint)(labels.Distinct().Count() - 1), maxLabel);
         Assert.Equal(labels.Distinct().Order(), oldLabels);
         Assert.Equal(0u, newLabels[0]);

@@ -10,6 +10,9 @@ internal static class SegmentationFixtures
     private static readonly Lazy<JsonDocument> Cases = new(() =>
         JsonDocument.Parse(File.ReadAllText(RepoPaths.TestData("segmentation", "cases.json"))));
 
+    /// <summary>The whole cases.json document.</summary>
+    public static JsonElement Root => Cases.Value.RootElement;
+
     /// <summary>The cases of one kind ("label", …) as JSON objects.</summary>
     public static IEnumerable<JsonElement> Of(string kind) => Cases.Value.RootElement.GetProperty(kind).EnumerateArray();
 

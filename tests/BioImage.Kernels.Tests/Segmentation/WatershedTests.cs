@@ -37,28 +37,70 @@ public class WatershedTests
         }
     }
 
+    [Theory]
+    [InlineData("smooth_minima_3d")]
+    [InlineData("terraces_seed_blocks_3d")]
+    public void Fixtures_with_distinct_seed_heights_per_label_take_the_bucket_queue(string name)
+    {
+        var entry = SegmentationFixtures.Case("watershed", name);
+        var (input, header) = SegmentationFixtures.Input(entry);
+        using var seeds = SegmentationFixtures.Read<int>(entry.GetProperty("seeds").GetString()!);
+        var labels = seeds.ToArray();
+        var shape = header.Shape;
+        bool buckets = header.DType == DType.Float64
+            ? Watershed.UsesBuckets(new ReadOnlySpan3D<double>(SegmentationFixtures.Read<double>(input).ToArray(), shape[0], shape[1], shape[2]), new Span3D<int>(labels, shape[0], shape[1], shape[2]))
+            : Watershed.UsesBuckets(new ReadOnlySpan3D<float>(SegmentationFixtures.Read<float>(input).ToArray(), shape[0], shape[1], shape[2]), new Span3D<int>(labels, shape[0], shape[1], shape[2]));
+        Assert.True(buckets);
+    }
+
+    [Fact]
+    public void The_bucket_queue_floods_exactly_like_the_skimage_heap_on_plateaus()
+    {
+        var random = new Random(40);
+        foreach (int levels in new[] { 3, 12, 1000 })
+        {
+            int[] shape = [9, 23, 31];
+            int n = shape[0] * shape[1] * shape[2];
+            var heights = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                heights[i] = random.Next(levels);
+            }
+
+            // Seeds: single voxels and 2×2 blocks, each label at its own height (equal within a label).
+            var seeds = new uint[n];
+            for (uint label = 1; label <= 40; label++)
+            {
+                int start = random.Next(n - 40);
+                foreach (int index in label % 2 == 0 ? [start] : new[] { start, start + 1, start + 31, start + 32 })
+                {
+                    seeds[index] = label;
+                    heights[index] = -1 - (label * 0.01f);
+                }
+            }
+
+            var heightView = new ReadOnlySpan3D<float>(heights, shape[0], shape[1], shape[2]);
+            Assert.True(Watershed.UsesBuckets(heightView, new Span3D<uint>((uint[])seeds.Clone(), shape[0], shape[1], shape[2])));
+            for (int connectivity = 1; connectivity <= 3; connectivity++)
+            {
+                var fast = (uint[])seeds.Clone();
+                var exact = (uint[])seeds.Clone();
+                Watershed.Seeded(heightView, new Span3D<uint>(fast, shape[0], shape[1], shape[2]), connectivity);
+                Watershed.SeededOnHeap(heightView, new Span3D<uint>(exact, shape[0], shape[1], shape[2]), connectivity);
+                Assert.Equal(exact, fast);
+            }
+        }
+    }
+
     [Fact]
     public void The_neighbour_order_equals_skimage_offsets_to_raveled_neighbors()
     {
-        string output = Python.Run("""
-            import numpy as np
-            from skimage.morphology._util import _validate_connectivity, _offsets_to_raveled_neighbors
-            for rank in (2, 3):
-                for connectivity in range(1, rank + 1):
-                    footprint, centre = _validate_connectivity(rank, connectivity, None)
-                    shape = (7,) * rank
-                    offsets = _offsets_to_raveled_neighbors(shape, footprint, centre)
-                    origin = np.ravel_multi_index((3,) * rank, shape)
-                    deltas = [np.array(np.unravel_index(origin + o, shape)) - 3 for o in offsets]
-                    print(rank, connectivity, ";".join(",".join(str(v) for v in ([0] * (3 - rank) + list(d))) for d in deltas))
-            """);
-        foreach (var line in output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var table in SegmentationFixtures.Root.GetProperty("neighbour_order").EnumerateObject())
         {
-            var parts = line.Split(' ');
-            int rank = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
-            int connectivity = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
-            string ours = string.Join(";", Neighbourhood.Of(rank, connectivity).Select(o => $"{o.Z},{o.Y},{o.X}"));
-            Assert.Equal(parts[2], ours);
+            var parts = table.Name.Split('/');
+            var ours = Neighbourhood.Of(int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+            var theirs = table.Value.EnumerateArray().Select(d => d.EnumerateArray().Select(v => v.GetInt32()).ToArray()).Select(d => (d[0], d[1], d[2])).ToArray();
+            Assert.Equal(theirs, ours);
         }
     }
 

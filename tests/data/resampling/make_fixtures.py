@@ -144,6 +144,17 @@ np.save(HERE / "pool_labels_mode_uint64_222.npy", pool(x, (2, 2, 2), mode))
 cases.append({"name": "pool_labels_mode_uint64_222", "kind": "pool", "input": "pool_labels_uint64", "dtype": "uint64",
               "method": "mode", "factors": [2, 2, 2]})
 
+# Random labels: blocks of eight different values (the tie among all goes to the smallest), with a few blocks given
+# one repeated value so that a single duplicate decides the majority.
+for dtype in ["uint32", "uint64"]:
+    x = rng.integers(0, np.iinfo(dtype).max, size=(4, 6, 21), dtype=dtype, endpoint=True)
+    x[1, 1, ::3] = x[0, 0, ::3]
+    np.save(HERE / f"pool_random_{dtype}.npy", x)
+    name = f"pool_random_mode_{dtype}_222"
+    np.save(HERE / f"{name}.npy", pool(x, (2, 2, 2), mode))
+    cases.append({"name": name, "kind": "pool", "input": f"pool_random_{dtype}", "dtype": dtype,
+                  "method": "mode", "factors": [2, 2, 2]})
+
 (HERE / "cases.json").write_text(json.dumps({
     "generator": f"scipy {scipy.__version__}, numpy {np.__version__}", "cases": cases}, indent=1) + "\n")
 print(f"wrote {len(cases)} cases to {HERE}")

@@ -196,5 +196,42 @@ watershed_case("smooth_2d_blob_seeds", smooth_2d, ndi.label(smooth_2d < -0.25)[0
 watershed_case("uint16_2d_compact", (ndi.gaussian_filter(rng.random((40, 45)), 2) * 60000).astype(np.uint16), scattered_seeds((40, 45), 9), compactness=0.01)
 watershed_case("flat_3d_compact", np.zeros((8, 9, 10)), scattered_seeds((8, 9, 10), 5), compactness=1.0, connectivities=[1, 3])
 
+
+def seed_blocks(heights, count, size):
+    """`count` cubic seeds of `size` voxels per side; all voxels of seed k get height -10 + 0.37 k (equal within a seed,
+    distinct between seeds), so plateaus stay everywhere else."""
+    heights = heights.copy()
+    markers = np.zeros(heights.shape, np.int32)
+    for k in range(1, count + 1):
+        corner = [rng.integers(0, extent - size + 1) for extent in heights.shape]
+        box = tuple(slice(c, c + size) for c in corner)
+        markers[box] = k
+    for k in range(1, count + 1):
+        heights[markers == k] = -10 + 0.37 * k
+    return heights, markers
+
+
+watershed_case("terraces_seed_blocks_3d", *seed_blocks(steps, 10, 2))
+watershed_case("flat_seed_blocks_2d", *seed_blocks(np.zeros((31, 37)), 7, 3))
+
+
+# skimage's neighbour visiting order (it decides plateau ties) and relabel_sequential.
+from skimage.morphology._util import _offsets_to_raveled_neighbors, _validate_connectivity
+from skimage.segmentation import relabel_sequential
+
+cases["neighbour_order"] = {}
+for rank in (2, 3):
+    for connectivity in range(1, rank + 1):
+        footprint, centre = _validate_connectivity(rank, connectivity, None)
+        shape = (7,) * rank
+        origin = np.ravel_multi_index((3,) * rank, shape)
+        deltas = [np.array(np.unravel_index(origin + o, shape)) - 3 for o in _offsets_to_raveled_neighbors(shape, footprint, centre)]
+        cases["neighbour_order"][f"{rank}/{connectivity}"] = [[0] * (3 - rank) + [int(v) for v in d] for d in deltas]
+
+sparse_labels = (rng.integers(0, 40, (4, 11, 29)) * 977).astype(np.uint64)
+sparse_labels.flat[0] = 0
+cases["relabel_sequential"] = {"input": save("relabel_sequential_input", sparse_labels),
+                               "output": save("relabel_sequential_output", relabel_sequential(sparse_labels)[0].astype(np.uint32))}
+
 (HERE / "cases.json").write_text(json.dumps(cases, indent=1) + "\n")
-print("wrote", sum(len(v) for v in cases.values()), "cases to", HERE)
+print("wrote", sum(len(v) for v in cases.values() if isinstance(v, list)), "cases to", HERE)

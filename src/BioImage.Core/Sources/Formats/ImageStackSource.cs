@@ -11,6 +11,7 @@ namespace BioImage.Sources.Formats;
 /// </summary>
 public sealed class ImageStackSource : ISource
 {
+    private static readonly string[] ContainerMarkers = [".zarray", ".zgroup", "zarr.json", "attributes.json"];
     private readonly string[] _files;
 
     private ImageStackSource(SourceSpec spec, string[] files, TiffImage first)
@@ -37,6 +38,11 @@ public sealed class ImageStackSource : ISource
         if (!System.IO.Directory.Exists(spec.Path))
         {
             throw new DirectoryNotFoundException($"Image stack folder {spec.Path} does not exist.");
+        }
+
+        if (ContainerMarkers.FirstOrDefault(name => File.Exists(System.IO.Path.Combine(spec.Path, name))) is { } marker)
+        {
+            throw new ArgumentException($"{spec.Path} holds {marker}: it is a {(marker == "attributes.json" ? "N5" : "Zarr")} container, not a folder of slices; pass the format ({(marker == "attributes.json" ? "n5" : "zarr")}) explicitly or name it with its extension.", nameof(spec));
         }
 
         string pattern = spec.Key is { Length: > 0 } key ? key : throw new ArgumentException($"{spec.Path} is a folder: pass a glob pattern over its slice files as key (e.g. \"*.tif\").", nameof(spec));

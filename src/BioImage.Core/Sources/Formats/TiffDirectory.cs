@@ -11,7 +11,36 @@ namespace BioImage.Sources.Formats;
 /// <param name="SamplesPerPixel">SamplesPerPixel.</param>
 /// <param name="Compression">Compression code (1 none, 5 LZW, 8/32946 deflate, …).</param>
 /// <param name="Tiled">True when the page is stored in tiles rather than strips.</param>
-internal sealed record TiffPage(long Offset, long Width, long Height, int BitsPerSample, int SampleFormat, int SamplesPerPixel, int Compression, bool Tiled);
+/// <param name="SegmentHeight">Rows per strip (clipped to the height), or the tile height.</param>
+/// <param name="SegmentWidth">The width for strips, or the tile width.</param>
+/// <param name="Predictor">Predictor: 1 none, 2 horizontal differencing, 3 floating point.</param>
+/// <param name="SegmentOffsets">Where the StripOffsets / TileOffsets values are.</param>
+/// <param name="SegmentByteCounts">Where the StripByteCounts / TileByteCounts values are.</param>
+internal sealed record TiffPage(
+    long Offset,
+    long Width,
+    long Height,
+    int BitsPerSample,
+    int SampleFormat,
+    int SamplesPerPixel,
+    int Compression,
+    bool Tiled,
+    long SegmentHeight,
+    long SegmentWidth,
+    int Predictor,
+    TiffArrayField SegmentOffsets,
+    TiffArrayField SegmentByteCounts);
+
+/// <summary>An integer array of a directory entry: <paramref name="Count"/> values of TIFF type <paramref name="Type"/>, inline (<paramref name="Inline"/>) or at <paramref name="Offset"/>.</summary>
+/// <param name="Type">TIFF field type (3 SHORT, 4 LONG, 16 LONG8).</param>
+/// <param name="Count">Number of values.</param>
+/// <param name="Offset">File offset of the values when they are not inline.</param>
+/// <param name="Inline">The entry's value field when the values fit in it.</param>
+internal sealed record TiffArrayField(int Type, long Count, long Offset, byte[]? Inline)
+{
+    /// <summary>No values.</summary>
+    public static TiffArrayField Empty { get; } = new(4, 0, 0, null);
+}
 
 /// <summary>
 /// Our own walker of a TIFF's chain of image file directories (classic TIFF and BigTIFF, either byte order). It finds
@@ -26,7 +55,14 @@ internal sealed class TiffDirectory
     private const ushort BitsPerSampleTag = 258;
     private const ushort CompressionTag = 259;
     private const ushort SamplesPerPixelTag = 277;
-    private const ushort TileWidth = 322;
+    private const ushort StripOffsetsTag = 273;
+    private const ushort RowsPerStripTag = 278;
+    private const ushort StripByteCountsTag = 279;
+    private const ushort PredictorTag = 317;
+    private const ushort TileWidthTag = 322;
+    private const ushort TileLengthTag = 323;
+    private const ushort TileOffsetsTag = 324;
+    private const ushort TileByteCountsTag = 325;
     private const ushort SampleFormatTag = 339;
 
     private TiffDirectory(bool bigEndian, bool bigTiff, IReadOnlyList<TiffPage> pages)
@@ -96,9 +132,10 @@ internal sealed class TiffDirectory
         reader.Read(entries, offset + countSize);
         next = bigTiff ? (long)reader.UInt64(entries.AsSpan((int)(count * entrySize))) : reader.UInt32(entries.AsSpan((int)(count * entrySize)));
 
-        long width = 0, height = 0;
-        int bits = 1, sampleFormat = 1, samples = 1, compression = 1;
-        bool tiled = false;
+        long width = 0, height = 0, rowsPerStrip = long.MaxValue, tileWidth = 0, tileHeight = 0;
+        int bits = 1, sampleFormat = 1, samples = 1, compression = 1, predictor = 1;
+        var offsets = TiffArrayField.Empty;
+        var byteCounts = TiffArrayField.Empty;
         for (int i = 0; i < count; i++)
         {
             var entry = entries.AsSpan(i * entrySize, entrySize);
@@ -111,13 +148,59 @@ internal sealed class TiffDirectory
                 case BitsPerSampleTag: bits = (int)value; break;
                 case CompressionTag: compression = (int)value; break;
                 case SamplesPerPixelTag: samples = (int)value; break;
-                case TileWidth: tiled = true; break;
                 case SampleFormatTag: sampleFormat = (int)value; break;
+                case RowsPerStripTag: rowsPerStrip = value; break;
+                case PredictorTag: predictor = (int)value; break;
+                case TileWidthTag: tileWidth = value; break;
+                case TileLengthTag: tileHeight = value; break;
+                case StripOffsetsTag or TileOffsetsTag: offsets = ArrayField(reader, entry, bigTiff); break;
+                case StripByteCountsTag or TileByteCountsTag: byteCounts = ArrayField(reader, entry, bigTiff); break;
                 default: break;
             }
         }
 
-        return new TiffPage(offset, width, height, bits, sampleFormat, samples, compression, tiled);
+        bool tiled = tileWidth > 0;
+        return new TiffPage(
+            offset, width, height, bits, sampleFormat, samples, compression, tiled,
+            tiled ? tileHeight : Math.Min(rowsPerStrip, height),
+            tiled ? tileWidth : width,
+            predictor,
+            offsets,
+            byteCounts);
+    }
+
+    /// <summary>The values of an array field (see <see cref="TiffArrayField"/>), read from <paramref name="path"/>.</summary>
+    public static long[] ReadArray(string path, bool bigEndian, TiffArrayField field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        int size = field.Type switch { 3 => 2, 4 => 4, 16 => 8, _ => throw new InvalidDataException($"{path}: strip/tile offsets of TIFF type {field.Type}; expected SHORT, LONG or LONG8.") };
+        byte[] bytes = field.Inline ?? new byte[checked((int)(field.Count * size))];
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var reader = new Reader(file, path, RandomAccess.GetLength(file)) { BigEndian = bigEndian };
+        if (field.Inline is null)
+        {
+            reader.Read(bytes, field.Offset);
+        }
+
+        var values = new long[field.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            var value = bytes.AsSpan(i * size);
+            values[i] = size switch { 2 => reader.UInt16(value), 4 => reader.UInt32(value), _ => (long)reader.UInt64(value) };
+        }
+
+        return values;
+    }
+
+    private static TiffArrayField ArrayField(Reader reader, ReadOnlySpan<byte> entry, bool bigTiff)
+    {
+        int type = reader.UInt16(entry[2..]);
+        long count = bigTiff ? (long)reader.UInt64(entry[4..]) : reader.UInt32(entry[4..]);
+        int size = type switch { 3 => 2, 4 => 4, 16 => 8, _ => 0 };
+        var field = entry[(bigTiff ? 12 : 8)..];
+        return count * size <= field.Length
+            ? new TiffArrayField(type, count, 0, field.ToArray())
+            : new TiffArrayField(type, count, bigTiff ? (long)reader.UInt64(field) : reader.UInt32(field), null);
     }
 
     /// <summary>The first value of an entry, read inline or from where the entry points (integer types only; 0 for others).</summary>

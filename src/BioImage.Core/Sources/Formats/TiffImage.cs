@@ -11,8 +11,8 @@ namespace BioImage.Sources.Formats;
 /// The pages of one TIFF file as planes of equal shape and dtype: our <see cref="TiffDirectory"/> walker finds and checks
 /// the pages, LibTiff.NET decodes the strips or tiles a region touches (any compression it supports: none, LZW,
 /// deflate, PackBits, …, with predictors; either byte order). Each read opens its own LibTiff handle, so reads are
-/// thread-safe. Gaps of LibTiff.NET are closed or named: pages beyond 32,767 are reached by IFD offset; big-endian
-/// BigTIFF, which it cannot open, is refused with a message saying how to convert.
+/// thread-safe. Gaps of LibTiff.NET are closed: pages beyond 32,767 are reached by IFD offset, and big-endian BigTIFF,
+/// which it cannot open, is decoded by our own <see cref="TiffSegmentDecoder"/> (none/LZW/deflate, predictor 2).
 /// </summary>
 internal sealed class TiffImage
 {
@@ -50,10 +50,6 @@ internal sealed class TiffImage
     public static TiffImage Open(string path)
     {
         var directory = TiffDirectory.Read(path);
-        if (directory.BigEndian && directory.BigTiff)
-        {
-            throw new InvalidDataException($"Unsupported TIFF layout in {path}: big-endian BigTIFF, which LibTiff.NET cannot open. Convert it to little-endian BigTIFF first (tiffcp -8 -L in.tif out.tif), or to Zarr with tifffile.");
-        }
 
         var first = directory.Pages[0];
         var dtype = DTypeOf(path, 0, first);
@@ -63,6 +59,11 @@ internal sealed class TiffImage
             if (page.SamplesPerPixel != 1)
             {
                 throw new InvalidDataException($"Unsupported TIFF layout in {path}: page {index} has {page.SamplesPerPixel} samples per pixel (RGB or multi-channel); only single-sample (grayscale) pages are read.");
+            }
+
+            if (directory.BigEndian && directory.BigTiff)
+            {
+                TiffSegmentDecoder.CheckSupported(path, page);
             }
 
             var pageType = DTypeOf(path, index, page);
@@ -79,72 +80,37 @@ internal sealed class TiffImage
     public void Read<T>(Box3 box, Span3D<T> destination)
         where T : unmanaged, INumber<T>
     {
-        using var tiff = Tiff.Open(Path, "r") ?? throw new InvalidDataException($"LibTiff.NET could not open {Path}.");
+        // LibTiff.NET cannot open big-endian BigTIFF: those pages go through our own segment decoder.
+        using var tiff = Directory.BigEndian && Directory.BigTiff ? null : Tiff.Open(Path, "r") ?? throw new InvalidDataException($"LibTiff.NET could not open {Path}.");
         for (int z = 0; z < box.Depth; z++)
         {
             var page = Directory.Pages[checked((int)(box.Z + z))];
-            if (!tiff.SetSubDirectory(page.Offset))
-            {
-                throw new InvalidDataException($"{Path}: LibTiff.NET could not read the directory of page {box.Z + z} at byte {page.Offset}.");
-            }
-
-            if (page.Tiled)
-            {
-                ReadTiles(tiff, box, destination, z);
-            }
-            else
-            {
-                ReadStrips(tiff, box, destination, z);
-            }
+            ISegmentDecoder decoder = tiff is null ? new TiffSegmentDecoder(Path, Directory.BigEndian, page, DType) : new LibTiffDecoder(tiff, page, Path, box.Z + z);
+            ReadSegments(page, decoder, box, destination, z);
         }
     }
 
-    private void ReadStrips<T>(Tiff tiff, Box3 box, Span3D<T> destination, int z)
+    /// <summary>Decodes the strips or tiles of one page that the box touches and copies their overlap into plane <paramref name="z"/>.</summary>
+    private void ReadSegments<T>(TiffPage page, ISegmentDecoder decoder, Box3 box, Span3D<T> destination, int z)
         where T : unmanaged
     {
-        long rowsPerStrip = Math.Min(Height, tiff.GetField(TiffTag.ROWSPERSTRIP)?[0].ToLong() ?? Height);
         int itemSize = DType.ItemSize();
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(tiff.StripSize());
+        long segmentHeight = page.SegmentHeight;
+        long segmentWidth = page.SegmentWidth;
+        long across = (Width + segmentWidth - 1) / segmentWidth;
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(decoder.SegmentBytes);
         try
         {
-            for (long strip = box.Y / rowsPerStrip; strip <= (box.Y + box.Height - 1) / rowsPerStrip; strip++)
+            for (long top = box.Y / segmentHeight * segmentHeight; top < box.Y + box.Height; top += segmentHeight)
             {
-                Decode(tiff.ReadEncodedStrip((int)strip, buffer, 0, -1), "strip", strip);
-                long first = Math.Max(box.Y, strip * rowsPerStrip);
-                long end = Math.Min(box.Y + box.Height, (strip + 1) * rowsPerStrip);
-                for (long row = first; row < end; row++)
+                for (long left = box.X / segmentWidth * segmentWidth; left < box.X + box.Width; left += segmentWidth)
                 {
-                    int offset = checked((int)((((row - (strip * rowsPerStrip)) * Width) + box.X) * itemSize));
-                    Copy(buffer.AsSpan(offset, box.Width * itemSize), destination.GetRowSpan(z, (int)(row - box.Y)));
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private void ReadTiles<T>(Tiff tiff, Box3 box, Span3D<T> destination, int z)
-        where T : unmanaged
-    {
-        int tileWidth = tiff.GetField(TiffTag.TILEWIDTH)[0].ToInt();
-        int tileHeight = tiff.GetField(TiffTag.TILELENGTH)[0].ToInt();
-        int itemSize = DType.ItemSize();
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(tiff.TileSize());
-        try
-        {
-            for (long tileY = box.Y / tileHeight * tileHeight; tileY < box.Y + box.Height; tileY += tileHeight)
-            {
-                for (long tileX = box.X / tileWidth * tileWidth; tileX < box.X + box.Width; tileX += tileWidth)
-                {
-                    int tile = tiff.ComputeTile((int)tileX, (int)tileY, 0, 0);
-                    Decode(tiff.ReadEncodedTile(tile, buffer, 0, -1), "tile", tile);
-                    long firstX = Math.Max(box.X, tileX);
-                    int columns = (int)(Math.Min(box.X + box.Width, tileX + tileWidth) - firstX);
-                    for (long row = Math.Max(box.Y, tileY); row < Math.Min(box.Y + box.Height, tileY + tileHeight); row++)
+                    decoder.Decode(checked((int)((top / segmentHeight * across) + (left / segmentWidth))), buffer);
+                    long firstX = Math.Max(box.X, left);
+                    int columns = (int)(Math.Min(box.X + box.Width, left + segmentWidth) - firstX);
+                    for (long row = Math.Max(box.Y, top); row < Math.Min(box.Y + box.Height, top + segmentHeight); row++)
                     {
-                        int offset = checked((int)((((row - tileY) * tileWidth) + (firstX - tileX)) * itemSize));
+                        int offset = checked((int)((((row - top) * segmentWidth) + (firstX - left)) * itemSize));
                         Copy(buffer.AsSpan(offset, columns * itemSize), destination.GetRowSpan(z, (int)(row - box.Y)).Slice((int)(firstX - box.X), columns));
                     }
                 }
@@ -153,14 +119,6 @@ internal sealed class TiffImage
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    private void Decode(int bytes, string unit, long index)
-    {
-        if (bytes < 0)
-        {
-            throw new InvalidDataException($"{Path}: LibTiff.NET could not decode {unit} {index}.");
         }
     }
 
@@ -181,6 +139,38 @@ internal sealed class TiffImage
         (64, 3) => DType.Float64,
         _ => throw new InvalidDataException($"Unsupported TIFF layout in {path}: page {index} has {page.BitsPerSample}-bit samples of SampleFormat {page.SampleFormat}; expected 8/16/32/64-bit integers or 32/64-bit floats."),
     };
+
+    /// <summary>LibTiff.NET decoding the strips or tiles of one page.</summary>
+    private sealed class LibTiffDecoder : ISegmentDecoder
+    {
+        private readonly Tiff _tiff;
+        private readonly bool _tiled;
+        private readonly string _path;
+
+        public LibTiffDecoder(Tiff tiff, TiffPage page, string path, long pageIndex)
+        {
+            if (!tiff.SetSubDirectory(page.Offset))
+            {
+                throw new InvalidDataException($"{path}: LibTiff.NET could not read the directory of page {pageIndex} at byte {page.Offset}.");
+            }
+
+            _tiff = tiff;
+            _tiled = page.Tiled;
+            _path = path;
+            SegmentBytes = _tiled ? tiff.TileSize() : tiff.StripSize();
+        }
+
+        public int SegmentBytes { get; }
+
+        public void Decode(int index, byte[] buffer)
+        {
+            int bytes = _tiled ? _tiff.ReadEncodedTile(index, buffer, 0, -1) : _tiff.ReadEncodedStrip(index, buffer, 0, -1);
+            if (bytes < 0)
+            {
+                throw new InvalidDataException($"{_path}: LibTiff.NET could not decode {(_tiled ? "tile" : "strip")} {index}.");
+            }
+        }
+    }
 
     /// <summary>Turns LibTiff.NET errors into exceptions (instead of console output) and drops its warnings (unknown private tags).</summary>
     private sealed class ThrowingErrorHandler : TiffErrorHandler

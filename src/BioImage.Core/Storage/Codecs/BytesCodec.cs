@@ -32,11 +32,25 @@ public sealed record BytesCodec(bool BigEndian = false) : IArrayToBytesCodec
     {
         if (encoded.Length != chunk.Length)
         {
-            throw new InvalidDataException($"the chunk holds {encoded.Length} bytes; a {spec.DType.NumpyName()} chunk of shape ({string.Join(", ", spec.Shape)}) has {chunk.Length} (truncated or corrupted).");
+            throw Truncated(encoded.Length, chunk.Length, spec);
         }
 
         CopyInByteOrder(encoded, chunk, spec.ItemSize, BigEndian);
     }
+
+    /// <summary>Like <see cref="Decode"/> for bytes already in <paramref name="chunk"/> (<paramref name="decoded"/> is its prefix): checks the length and fixes the byte order in place.</summary>
+    internal void DecodeInPlace(ReadOnlySpan<byte> decoded, Span<byte> chunk, ChunkSpec spec)
+    {
+        if (decoded.Length != chunk.Length)
+        {
+            throw Truncated(decoded.Length, chunk.Length, spec);
+        }
+
+        CopyInByteOrder(chunk, chunk, spec.ItemSize, BigEndian);
+    }
+
+    private static InvalidDataException Truncated(int stored, int expected, ChunkSpec spec) =>
+        new($"the chunk holds {stored} bytes; a {spec.DType.NumpyName()} chunk of shape ({string.Join(", ", spec.Shape)}) has {expected} (truncated or corrupted).");
 
     /// <summary>Copies elements of <paramref name="itemSize"/> bytes, reversing each element's bytes when <paramref name="swap"/> (in place when the spans overlap exactly).</summary>
     internal static void CopyInByteOrder(ReadOnlySpan<byte> source, Span<byte> destination, int itemSize, bool swap)

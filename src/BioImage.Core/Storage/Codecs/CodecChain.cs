@@ -118,6 +118,14 @@ public sealed class CodecChain
             var input = encoded;
             for (int i = _bytesToBytes.Length - 1; i >= 0; i--)
             {
+                if (i == 0 && _arrayToArray.Length == 0 && ArrayToBytes is BytesCodec bytes)
+                {
+                    // The last bytes→bytes stage yields the chunk's bytes: decode them in place, saving a copy.
+                    int decoded = _bytesToBytes[0].Decode(input, chunk, bytesSpec);
+                    bytes.DecodeInPlace(chunk[..decoded], chunk, bytesSpec);
+                    return;
+                }
+
                 int capacity = (int)Math.Min(bounds[i], Array.MaxLength);
                 var output = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 1));
                 int written;

@@ -42,6 +42,9 @@ public sealed record ArrayOptions
     /// <summary>zarr v3 only: use the "v2" chunk key encoding (<c>1.2.3</c>) instead of "default" (<c>c/1/2/3</c>).</summary>
     public bool V2ChunkKeyEncoding { get; init; }
 
+    /// <summary>zarr v2 only: store each chunk in Fortran order (<c>order: "F"</c>).</summary>
+    public bool FortranOrder { get; init; }
+
     /// <summary>zarr v2 only: store elements big-endian.</summary>
     public bool BigEndian { get; init; }
 }

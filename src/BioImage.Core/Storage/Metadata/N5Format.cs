@@ -78,9 +78,9 @@ internal static class N5Format
     /// <summary>The metadata of a new dataset (numcodecs lz4 becomes N5's LZ4Block lz4).</summary>
     public static ArrayMetadata Create(ArrayOptions options)
     {
-        if (options.Shards is not null || options.Codecs is not null)
+        if (options.Shards is not null || options.Codecs is not null || options.FortranOrder)
         {
-            throw new NotSupportedException("N5 has no sharding and no codec lists; give a single compressor.");
+            throw new NotSupportedException("N5 has no sharding, codec lists or Fortran order; give a single compressor.");
         }
 
         if (options.DType == DType.Bool)

@@ -112,7 +112,8 @@ internal static class ZarrV2Format
             throw new NotSupportedException("zarr v2 has no sharding and no codec lists; use zarr v3 (--zarr-format 3).");
         }
 
-        List<ICodec> codecs = [new BytesCodec(options.BigEndian)];
+        List<ICodec> codecs = options.FortranOrder ? [TransposeCodec.FortranOrder(options.Shape.Length)] : [];
+        codecs.Add(new BytesCodec(options.BigEndian));
         if (options.Compressor is not null)
         {
             _ = CodecJson.ToNumcodecs(options.Compressor);
@@ -129,6 +130,7 @@ internal static class ZarrV2Format
             FillValue = FillValue.FromDouble(options.FillValue, options.DType),
             Codecs = CodecChain.Create(codecs),
             Separator = options.Separator ?? '.',
+            FortranOrder = options.FortranOrder,
             Attributes = options.Attributes?.DeepClone().AsObject() ?? [],
         };
     }

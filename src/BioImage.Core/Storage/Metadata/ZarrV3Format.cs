@@ -134,6 +134,11 @@ internal static class ZarrV3Format
     /// <summary>The metadata of a new array: bytes (little-endian) + compressor, inside sharding_indexed when shards are given.</summary>
     public static ArrayMetadata Create(ArrayOptions options)
     {
+        if (options.FortranOrder || options.BigEndian)
+        {
+            throw new NotSupportedException("For zarr v3, give the order and byte order as codecs (transpose, bytes endian) in ArrayOptions.Codecs.");
+        }
+
         List<ICodec> inner = [new BytesCodec()];
         if (options.Compressor is not null)
         {

@@ -70,7 +70,7 @@ internal sealed record InteropCase(string Name, string Format, string Typestr, l
                 }
 
                 string? compressor = compressors[i % compressors.Length];
-                bool fortran = format == "zarr" && theyWrite && i % 3 == 2;
+                bool fortran = format == "zarr" && i % 3 == (theyWrite ? 2 : 1);
                 string name = $"{format}-{typestr[0] switch { '<' => "le", '>' => "be", _ => "na" }}-{dtype.NumpyName()}-{variant}";
                 cases.Add(new InteropCase(name, format, typestr, shape, chunks, compressor is null ? null : JsonNode.Parse(compressor)!.AsObject(), fill, i % 2 == 0 ? "." : "/", fortran ? "F" : "C", region));
             }
@@ -145,6 +145,7 @@ internal sealed record InteropCase(string Name, string Format, string Typestr, l
         Chunks = Chunks,
         Format = format,
         BigEndian = Type.BigEndian,
+        FortranOrder = Order == "F",
         Compressor = Compressor is null ? null : CodecJson.FromNumcodecs(Compressor, Name),
         FillValue = Fill is null ? 0 : Fill.GetValueKind() == JsonValueKind.String ? double.Parse(Fill.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) : Fill.GetValueKind() is JsonValueKind.True ? 1 : double.Parse(Fill.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture),
         Separator = Separator[0],
