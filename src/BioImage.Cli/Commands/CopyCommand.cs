@@ -3,6 +3,7 @@ using System.Globalization;
 using BioImage.Operations;
 using BioImage.Runners;
 using BioImage.Sources;
+using BioImage.Sources.Wrappers;
 
 namespace BioImage.Cli.Commands;
 
@@ -22,16 +23,22 @@ internal static class CopyCommand
         var dtype = CommonOptions.DType("Element type of OUT (default: the input's); values convert as numpy's astype, saturating.");
         var outputSettings = new OutputSettings();
         var run = new RunSettings();
+        var threshold = new Option<double?>("--threshold") { Description = "Write INPUT > T as a bool array instead of the values (bioimage-py's threshold wrapper).", HelpName = "T" };
         var json = CommonOptions.Json();
-        var command = new Command("copy", "Copy an array between .npy, Zarr v2/v3 and N5 block-wise, rechunking, recompressing or converting its dtype.")
+        var command = new Command("copy", "Copy an array between .npy, Zarr v2/v3, N5, TIFF, HDF5, MRC and NIfTI block-wise, rechunking, recompressing, thresholding or converting its dtype.")
         {
-            input, output, inputKey, outputKey, dtype, json,
+            input, output, inputKey, outputKey, dtype, threshold, json,
         };
         outputSettings.AddTo(command);
         run.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
             var source = Source.Open(parse.GetRequiredValue(input), parse.GetValue(inputKey));
+            if (parse.GetValue(threshold) is { } level)
+            {
+                source = source.Threshold(level);
+            }
+
             int rank = source.Shape.Count;
             var outputDType = parse.GetResult(dtype) is null ? source.DType : parse.GetValue(dtype);
             string outputPath = parse.GetRequiredValue(output);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using BioImage.Sources;
 using BioImage.Storage;
 using BioImage.Storage.Metadata;
 using BioImage.Storage.Stores;
@@ -52,9 +53,15 @@ internal static class InfoCommand
             };
         }
 
-        if (!Directory.Exists(path))
+        if (!Directory.Exists(path) && !File.Exists(path))
         {
             throw new FileNotFoundException($"{path} does not exist.");
+        }
+
+        string extension = Path.GetExtension(path.TrimEnd('/'));
+        if (File.Exists(path) || !(extension.Equals(".zarr", StringComparison.OrdinalIgnoreCase) || extension.Equals(".n5", StringComparison.OrdinalIgnoreCase)))
+        {
+            return SourceInfo.Describe(Source.Open(path, key)); // TIFF, HDF5, MRC, NIfTI, slice folders
         }
 
         var store = new FileSystemStore(path);

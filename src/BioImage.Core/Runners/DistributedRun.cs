@@ -15,16 +15,19 @@ internal interface ITaskLauncher
 /// </summary>
 internal static class DistributedRun
 {
-    /// <summary>Contiguous, near-equal task partition: min(workers, blocks) tasks, the first ones one block larger.</summary>
-    public static List<long[]> Partition(IReadOnlyList<long> blockIds, int workers)
+    /// <summary>
+    /// Contiguous, near-equal task partition of the block groups (single blocks, or the blocks of one shard, which must
+    /// stay in one task): min(workers, groups) tasks, the first ones one group larger.
+    /// </summary>
+    public static List<long[]> Partition(IReadOnlyList<long[]> groups, int workers)
     {
-        int tasks = Math.Max(1, Math.Min(workers, blockIds.Count));
+        int tasks = Math.Max(1, Math.Min(workers, groups.Count));
         var partition = new List<long[]>(tasks);
         int start = 0;
         for (int task = 0; task < tasks; task++)
         {
-            int size = (blockIds.Count / tasks) + (task < blockIds.Count % tasks ? 1 : 0);
-            partition.Add(blockIds.Skip(start).Take(size).ToArray());
+            int size = (groups.Count / tasks) + (task < groups.Count % tasks ? 1 : 0);
+            partition.Add(groups.Skip(start).Take(size).SelectMany(group => group).ToArray());
             start += size;
         }
 

@@ -3,20 +3,23 @@ using BioImage.Sources;
 
 namespace BioImage.Runners;
 
-/// <summary>Runs blocks on threads of this process. Every block runs; failures are collected and reported together.</summary>
+/// <summary>
+/// Runs blocks on threads of this process. Groups (the blocks of one shard) run in parallel, the blocks of a group one
+/// after another. Every block runs; failures are collected and reported together.
+/// </summary>
 internal static class LocalBackend
 {
-    public static Dictionary<long, object?> Run(BlockStep step, Blocking blocking, long[] halo, IReadOnlyList<long> blockIds, IReadOnlyList<ISource> inputs, IReadOnlyList<ISource> outputs, ISource? mask, RunOptions options)
+    public static Dictionary<long, object?> Run(BlockStep step, Blocking blocking, long[] halo, IReadOnlyList<long[]> groups, IReadOnlyList<ISource> inputs, IReadOnlyList<ISource> outputs, ISource? mask, RunOptions options)
     {
+        long total = groups.Sum(group => (long)group.Length);
         var results = new ConcurrentDictionary<long, object?>();
         var failures = new ConcurrentDictionary<long, Exception>();
         long done = 0;
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Workers, CancellationToken = options.Cancellation };
-        Parallel.ForEach(Partitioner.Create(0, blockIds.Count, Math.Max(1, blockIds.Count / (options.Workers * 8))), parallel, range =>
+        Parallel.ForEach(Partitioner.Create(0, groups.Count, Math.Max(1, groups.Count / (options.Workers * 8))), parallel, range =>
         {
-            for (int i = range.Item1; i < range.Item2; i++)
+            foreach (long id in groups.Skip(range.Item1).Take(range.Item2 - range.Item1).SelectMany(group => group))
             {
-                long id = blockIds[i];
                 try
                 {
                     if (BlockExecutor.TryRun(step, blocking, id, halo, inputs, outputs, mask, out var result))
@@ -31,7 +34,7 @@ internal static class LocalBackend
                     failures[id] = exception;
                 }
 
-                options.Progress?.Report(new RunProgress(Interlocked.Increment(ref done), blockIds.Count));
+                options.Progress?.Report(new RunProgress(Interlocked.Increment(ref done), total));
             }
         });
 

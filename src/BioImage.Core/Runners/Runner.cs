@@ -79,9 +79,11 @@ public static class Runner
             throw new ArgumentException("The Slurm backend needs a tmp_root on a file system shared by this machine and the compute nodes: pass --tmp-root, or set tmp_root in the [slurm] table of the config file (bioimage config slurm --tmp-root DIR).", nameof(options));
         }
 
+        var shardShapes = outputs.Select(o => o.Shards).OfType<IReadOnlyList<long>>().Select(shards => (IReadOnlyList<long>)shards.Skip(shards.Count - shape.Length).ToArray()).ToList();
+        var groups = ShardGroups.Of(blocking, blockIds, shardShapes);
         if (options.JobType == JobType.Local)
         {
-            return LocalBackend.Run(step, blocking, halo, blockIds, inputs, outputs, options.Mask, options);
+            return LocalBackend.Run(step, blocking, halo, groups, inputs, outputs, options.Mask, options);
         }
 
         var manifest = new Manifest(
@@ -98,7 +100,7 @@ public static class Runner
             TaskCount: 0,
             options.JobType.ToString().ToLowerInvariant());
         var launcher = Launcher(options);
-        return Box(DistributedRun.Start(manifest, DistributedRun.Partition(blockIds, options.Workers), launcher, options));
+        return Box(DistributedRun.Start(manifest, DistributedRun.Partition(groups, options.Workers), launcher, options));
     }
 
     private static ITaskLauncher Launcher(RunOptions options) => options.JobType switch

@@ -6,8 +6,9 @@ using BioImage.Storage.Metadata;
 namespace BioImage.Sources;
 
 /// <summary>
-/// A Zarr (v2 or v3) or N5 array as a source: reads and writes go through <see cref="ChunkedArray"/>, its chunks are
-/// the source's chunks (the shards for sharded arrays), so the runner only lets whole chunks be written per block.
+/// A Zarr (v2 or v3) or N5 array as a source: reads and writes go through <see cref="ChunkedArray"/>. Its chunks (the
+/// inner chunks of a sharded array) are the source's chunks, so the runner only lets whole chunks be written per
+/// block; for sharded arrays the shards are <see cref="Shards"/>, and the runner serializes blocks within a shard.
 /// </summary>
 public sealed class ChunkedSource : ISource
 {
@@ -20,7 +21,9 @@ public sealed class ChunkedSource : ISource
         Path = path;
         Writable = writable;
         Shape = array.Shape.ToArray();
-        Chunks = array.ChunkShape.ToArray().Select(e => (long)e).ToArray();
+        var metadata = array.Metadata;
+        Chunks = (metadata.InnerChunkShape ?? metadata.ChunkShape).Select(e => (long)e).ToArray();
+        Shards = metadata.InnerChunkShape is null ? null : metadata.ChunkShape.Select(e => (long)e).ToArray();
     }
 
     /// <summary>The underlying array.</summary>
@@ -53,6 +56,9 @@ public sealed class ChunkedSource : ISource
 
     /// <inheritdoc />
     public IReadOnlyList<long>? Chunks { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyList<long>? Shards { get; }
 
     /// <inheritdoc />
     public bool Writable { get; }

@@ -20,6 +20,12 @@ public interface ISource
     /// <summary>Chunk shape of chunked storage (one per axis); null when the data is not chunked.</summary>
     IReadOnlyList<long>? Chunks { get; }
 
+    /// <summary>
+    /// Shard shape of sharded storage (Zarr v3 <c>sharding_indexed</c>): a write unit larger than <see cref="Chunks"/>.
+    /// Blocks that share a shard must not be written concurrently, so the runner runs them one after another.
+    /// </summary>
+    IReadOnlyList<long>? Shards => null;
+
     /// <summary>True when <see cref="Write{T}"/> is allowed.</summary>
     bool Writable { get; }
 

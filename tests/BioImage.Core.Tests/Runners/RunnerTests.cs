@@ -174,6 +174,36 @@ public sealed class RunnerTests : IDisposable
         Assert.Empty(Directory.GetDirectories(_directory));
     }
 
+    [Theory]
+    [InlineData(JobType.Local, 4)]
+    [InlineData(JobType.Subprocess, 3)]
+    public void Blocks_smaller_than_a_shard_are_grouped_per_shard_and_the_copy_is_exact(JobType jobType, int workers)
+    {
+        // Shards (8, 10, 12) of inner chunks (4, 5, 6): the (4, 5, 6) blocks come 8 to a shard and must not race.
+        var options = new global::BioImage.Storage.Metadata.ArrayOptions { Shape = Shape, DType = DType.Float32, Chunks = [4, 5, 6], Shards = [8, 10, 12] };
+        var output = ChunkedSource.Create(Path.Combine(_directory, "sharded.zarr"), null, options);
+        Assert.Equal(new long[] { 4, 5, 6 }, output.Chunks);
+        Assert.Equal(new long[] { 8, 10, 12 }, output.Shards);
+        Runner.Run(new CopyOperation(), [Source.Open(_input)], [output], Options(jobType, workers));
+        using var expected = NpyFile.Read<float>(_input);
+        using var actual = NdArray<float>.Allocate(expected.Shape);
+        Source.Open(Path.Combine(_directory, "sharded.zarr")).Read(Region.FromShape(Shape), actual.AsSpan3D());
+        Assert.Equal(expected.ToArray(), actual.ToArray());
+    }
+
+    [Fact]
+    public void Shard_groups_keep_every_shard_in_one_group_and_merge_blocks_spanning_shards()
+    {
+        var blocking = new global::BioImage.Blocking([12, 12], [4, 4]);
+        var ids = Enumerable.Range(0, (int)blocking.BlockCount).Select(i => (long)i).ToArray();
+        var aligned = ShardGroups.Of(blocking, ids, [new long[] { 8, 8 }]);
+        Assert.Equal(new[] { new long[] { 0, 1, 3, 4 }, [2, 5], [6, 7], [8] }, aligned);
+        var straddling = ShardGroups.Of(blocking, ids, [new long[] { 6, 12 }]);
+        Assert.Equal(new[] { Enumerable.Range(0, 9).Select(i => (long)i).ToArray() }, straddling);
+        Assert.Equal(ids.Select(id => new[] { id }), ShardGroups.Of(blocking, ids, []));
+        Assert.Equal(new[] { new long[] { 0, 1, 3, 4, 2, 5 }, [6, 7, 8] }, DistributedRun.Partition(aligned, 2));
+    }
+
     [Fact]
     public void Block_shapes_that_are_not_chunk_multiples_are_refused_with_a_proposal()
     {
