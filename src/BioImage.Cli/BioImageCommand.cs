@@ -24,6 +24,7 @@ internal static class BioImageCommand
             CopyCommand.Create(),
             FilterCommand.Create(),
             DownsampleCommand.Create(),
+            PyramidCommand.Create(),
             StatsCommand.Create(),
             ConfigCommand.Create(),
             ReattachCommand.Create(),

@@ -107,7 +107,7 @@ public class CliTests
             var summary = JsonDocument.Parse(output).RootElement;
             Assert.Equal(new[] { 40, 40, 40 }, summary.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
             var steps = summary.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToArray();
-            Assert.Equal(new[] { "generate", "stats", "threshold", "zarr write", "zarr read", "smooth", "downsample" }, steps);
+            Assert.Equal(new[] { "generate", "stats", "threshold", "zarr write", "zarr read", "smooth", "downsample", "pyramid" }, steps);
             Assert.Contains("identical", summary.GetProperty("steps")[4].GetProperty("result").GetString(), StringComparison.Ordinal);
 
             string check = Python.Run(
