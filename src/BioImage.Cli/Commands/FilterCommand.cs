@@ -23,7 +23,7 @@ internal static class FilterCommand
 
     public static Command Create()
     {
-        var name = new Argument<string>("NAME") { Description = "The filter: " + string.Join(", ", Names) + "." };
+        var name = new Argument<string>("NAME") { Description = "The filter: " + string.Join(", ", Names) + ".", HelpName = "NAME" };
         name.AcceptOnlyFromAmong(Names);
         var input = CommonOptions.Input();
         var output = CommonOptions.Output();
