@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -13,4 +14,18 @@ internal static class CliJson
     };
 
     public static void Write(TextWriter writer, object value) => writer.WriteLine(JsonSerializer.Serialize(value, Options));
+
+    /// <summary>Reports a verb's result: <paramref name="summary"/> as JSON with <c>--json</c>, else the human line.</summary>
+    public static void Report(ParseResult parse, Option<bool> json, object summary, string line)
+    {
+        var writer = parse.InvocationConfiguration.Output;
+        if (parse.GetValue(json))
+        {
+            Write(writer, summary);
+        }
+        else
+        {
+            writer.WriteLine(line);
+        }
+    }
 }

@@ -58,15 +58,7 @@ internal static class CopyCommand
                 chunks = target.Chunks,
                 seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
-            var writer = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json))
-            {
-                CliJson.Write(writer, summary);
-            }
-            else
-            {
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"copied {summary.input} → {summary.output}: {summary.dtype} ({string.Join(", ", summary.shape)}), chunks ({string.Join(", ", summary.chunks ?? [])}) in {summary.seconds} s"));
-            }
+            CliJson.Report(parse, json, summary, string.Create(CultureInfo.InvariantCulture, $"copied {summary.input} → {summary.output}: {summary.dtype} ({string.Join(", ", summary.shape)}), chunks ({string.Join(", ", summary.chunks ?? [])}) in {summary.seconds} s"));
 
             return Task.FromResult(BioImageCommand.Success);
         });

@@ -88,15 +88,7 @@ internal static class DownsampleCommand
                 method = parse.GetValue(method) ?? $"order {parse.GetValue(order)}" + (parse.GetValue(antiAliasing) ? " anti-aliased" : string.Empty),
                 seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
-            var writer = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json))
-            {
-                CliJson.Write(writer, summary);
-            }
-            else
-            {
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"downsampled {summary.input} ({string.Join(", ", summary.inputShape)}) → {summary.output} ({string.Join(", ", shape)}) by {summary.method}, {summary.dtype} in {summary.seconds} s"));
-            }
+            CliJson.Report(parse, json, summary, string.Create(CultureInfo.InvariantCulture, $"downsampled {summary.input} ({string.Join(", ", summary.inputShape)}) → {summary.output} ({string.Join(", ", shape)}) by {summary.method}, {summary.dtype} in {summary.seconds} s"));
 
             return Task.FromResult(BioImageCommand.Success);
         });

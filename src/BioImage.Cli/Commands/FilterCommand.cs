@@ -84,15 +84,7 @@ internal static class FilterCommand
                 halo = operation.GetHalo(rank),
                 seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
-            var writer = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json))
-            {
-                CliJson.Write(writer, summary);
-            }
-            else
-            {
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{summary.filter} {summary.input} → {summary.output}: {summary.dtype} ({string.Join(", ", shape)}), halo ({string.Join(", ", summary.halo)}) in {summary.seconds} s"));
-            }
+            CliJson.Report(parse, json, summary, string.Create(CultureInfo.InvariantCulture, $"{summary.filter} {summary.input} → {summary.output}: {summary.dtype} ({string.Join(", ", shape)}), halo ({string.Join(", ", summary.halo)}) in {summary.seconds} s"));
 
             return Task.FromResult(BioImageCommand.Success);
         });

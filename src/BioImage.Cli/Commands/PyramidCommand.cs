@@ -58,15 +58,7 @@ internal static class PyramidCommand
                 levels = shapes,
                 seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
             };
-            var writer = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json))
-            {
-                CliJson.Write(writer, summary);
-            }
-            else
-            {
-                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"pyramid {summary.input} → {summary.output} (OME-NGFF {summary.ngff}, {summary.method}): {string.Join(" → ", shapes.Select(s => "(" + string.Join(", ", s) + ")"))} in {summary.seconds} s"));
-            }
+            CliJson.Report(parse, json, summary, string.Create(CultureInfo.InvariantCulture, $"pyramid {summary.input} → {summary.output} (OME-NGFF {summary.ngff}, {summary.method}): {string.Join(" → ", shapes.Select(s => "(" + string.Join(", ", s) + ")"))} in {summary.seconds} s"));
 
             return Task.FromResult(BioImageCommand.Success);
         });

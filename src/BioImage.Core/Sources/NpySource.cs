@@ -75,9 +75,9 @@ public sealed class NpySource : ISource
     public void Read<T>(Region region, Span3D<T> destination)
         where T : unmanaged, INumber<T>
     {
-        CheckAccess<T>(region, destination.Depth, destination.Height, destination.Width);
+        var box = SourceAccess.Check<T>(_path, Shape, DType, region, destination.Depth, destination.Height, destination.Width);
         using var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var rows = new RowLayout(this, region);
+        var rows = new RowLayout(this, box);
         for (int z = 0; z < destination.Depth; z++)
         {
             for (int y = 0; y < destination.Height; y++)
@@ -98,9 +98,9 @@ public sealed class NpySource : ISource
             throw new InvalidOperationException($"{_path} was opened read-only; open it with mode \"r+\" to write.");
         }
 
-        CheckAccess<T>(region, source.Depth, source.Height, source.Width);
+        var box = SourceAccess.Check<T>(_path, Shape, DType, region, source.Depth, source.Height, source.Width);
         using var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
-        var rows = new RowLayout(this, region);
+        var rows = new RowLayout(this, box);
         for (int z = 0; z < source.Depth; z++)
         {
             for (int y = 0; y < source.Height; y++)
@@ -110,53 +110,15 @@ public sealed class NpySource : ISource
         }
     }
 
-    /// <summary>File offsets of the rows of a region, with the array padded to 3 axes.</summary>
-    private readonly struct RowLayout
+    /// <summary>File offsets of the rows of a region (padded to three axes).</summary>
+    private readonly struct RowLayout(NpySource source, Box3 box)
     {
-        private readonly long _dataOffset;
-        private readonly long _itemSize;
-        private readonly long _height;
-        private readonly long _width;
-        private readonly long _z0;
-        private readonly long _y0;
-        private readonly long _x0;
-
-        public RowLayout(NpySource source, Region region)
-        {
-            int pad = 3 - source.Shape.Count;
-            long Axis(IReadOnlyList<long> values, int axis, long missing) => axis < pad ? missing : values[axis - pad];
-            var begin = region.Begin.ToArray();
-            _dataOffset = source._header.DataOffset;
-            _itemSize = source.DType.ItemSize();
-            _height = Axis(source.Shape, 1, 1);
-            _width = Axis(source.Shape, 2, 1);
-            _z0 = Axis(begin, 0, 0);
-            _y0 = Axis(begin, 1, 0);
-            _x0 = Axis(begin, 2, 0);
-        }
+        private readonly long _itemSize = source.DType.ItemSize();
+        private readonly (long Depth, long Height, long Width) _shape = Box3.ShapeOf(source.Shape);
 
         /// <summary>Byte offset in the file of element (z, y, 0) of the region.</summary>
-        public long FileOffset(int z, int y) => _dataOffset + (((((_z0 + z) * _height) + _y0 + y) * _width) + _x0) * _itemSize;
-    }
-
-    private void CheckAccess<T>(Region region, int depth, int height, int width)
-    {
-        ArgumentNullException.ThrowIfNull(region);
-        bool sameType = typeof(T) == DType.ClrType() || (typeof(T) == typeof(byte) && DType == DType.Bool);
-        if (!sameType)
-        {
-            throw new ArgumentException($"{_path} holds {DType.NumpyName()}; it cannot be accessed as {typeof(T).Name}.", nameof(T));
-        }
-
-        if (!Region.FromShape(Shape.ToArray()).Contains(region) && region.Rank == Shape.Count)
-        {
-            throw new ArgumentOutOfRangeException(nameof(region), $"Region {region} is outside {_path} of shape ({string.Join(", ", Shape)}).");
-        }
-
-        if (region.Rank != Shape.Count || (long)depth * height * width != region.VoxelCount)
-        {
-            throw new ArgumentException($"Region {region} does not match a buffer of ({depth}, {height}, {width}) for {_path} of shape ({string.Join(", ", Shape)}).", nameof(region));
-        }
+        public long FileOffset(int z, int y) =>
+            source._header.DataOffset + (((((box.Z + z) * _shape.Height) + box.Y + y) * _shape.Width) + box.X) * _itemSize;
     }
 
     private void ReadExactly(SafeFileHandle file, Span<byte> bytes, long offset)

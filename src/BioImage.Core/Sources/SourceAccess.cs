@@ -64,6 +64,21 @@ internal static class SourceAccess
             : throw new ArgumentException($"Region {region} does not match a view of ({depth}, {height}, {width}) for {name}.", nameof(region));
     }
 
+    /// <summary>Checks the spec of a single-volume, read-only format: no key (or "data") and mode "r".</summary>
+    public static void RequireSingleReadOnlyVolume(SourceSpec spec, string format)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Key is not (null or "" or "data"))
+        {
+            throw new ArgumentException($"{spec.Path} is a single {format} volume; its only key is \"data\" (got '{spec.Key}').", nameof(spec));
+        }
+
+        if (spec.Mode != "r")
+        {
+            throw ReadOnly(spec.Path, format);
+        }
+    }
+
     /// <summary>The exception for writing to a read-only source.</summary>
     public static NotSupportedException ReadOnly(string name, string format) =>
         new($"{name} is a read-only {format} source; write the result to Zarr, N5 or npy instead (bioimage copy converts).");

@@ -8,19 +8,9 @@ using BioImage.Storage;
 namespace BioImage.Core.Tests.Runners;
 
 /// <summary>Backends agree bit for bit; failures name exactly the blocks that did not complete; resume finishes the run.</summary>
-public sealed class RunnerTests : IDisposable
+public sealed class RunnerTests() : RunnerFixture("runner-")
 {
-    private static readonly long[] Shape = [13, 17, 19];
     private static readonly long[] BlockShape = [4, 5, 6];
-    private readonly string _directory = Directory.CreateTempSubdirectory("runner-").FullName;
-    private readonly string _input;
-
-    public RunnerTests()
-    {
-        _input = Path.Combine(_directory, "input.npy");
-        using var volume = SyntheticVolume.Generate<float>([13, 17, 19], blobCount: 6, seed: 3);
-        NpyFile.Write(_input, volume);
-    }
 
     public static TheoryData<JobType, int> Backends => new()
     {
@@ -30,27 +20,25 @@ public sealed class RunnerTests : IDisposable
         { JobType.Subprocess, 3 },
     };
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
-
     [Theory]
     [MemberData(nameof(Backends))]
     public void Copy_equals_the_input(JobType jobType, int workers)
     {
-        var output = NpySource.Create(Path.Combine(_directory, "copy.npy"), DType.Float32, Shape);
-        Runner.Run(new CopyOperation(), [Source.Open(_input)], [output], Options(jobType, workers));
-        Assert.Equal(File.ReadAllBytes(_input), File.ReadAllBytes(output.Spec.Path));
+        var output = NpySource.Create(Path.Combine(Folder, "copy.npy"), DType.Float32, Shape);
+        Runner.Run(new CopyOperation(), [Source.Open(Input)], [output], Options(jobType, workers));
+        Assert.Equal(File.ReadAllBytes(Input), File.ReadAllBytes(output.Spec.Path));
     }
 
     [Theory]
     [MemberData(nameof(Backends))]
     public void Halo_operation_equals_the_whole_volume_result(JobType jobType, int workers)
     {
-        using var whole = NpyFile.Read<float>(_input);
+        using var whole = NpyFile.Read<float>(Input);
         using var expected = NdArray<float>.Allocate(whole.Shape);
         MaxFilter.Apply(whole, Region.FromShape(Shape), expected);
 
-        var output = NpySource.Create(Path.Combine(_directory, "max.npy"), DType.Float32, Shape);
-        Runner.Run(new MaxFilterOperation(), [Source.Open(_input)], [output], Options(jobType, workers));
+        var output = NpySource.Create(Path.Combine(Folder, "max.npy"), DType.Float32, Shape);
+        Runner.Run(new MaxFilterOperation(), [Source.Open(Input)], [output], Options(jobType, workers));
         using var actual = NpyFile.Read<float>(output.Spec.Path);
         Assert.Equal(expected.ToArray(), actual.ToArray());
     }
@@ -59,9 +47,9 @@ public sealed class RunnerTests : IDisposable
     [MemberData(nameof(Backends))]
     public void Reduce_equals_the_whole_volume_moments_bit_for_bit(JobType jobType, int workers)
     {
-        using var whole = NpyFile.Read<float>(_input);
+        using var whole = NpyFile.Read<float>(Input);
         var expected = Stats.Compute(whole, BlockShape, workers: 1);
-        var actual = Stats.Compute(Source.Open(_input), Options(jobType, workers));
+        var actual = Stats.Compute(Source.Open(Input), Options(jobType, workers));
         Assert.Equal(expected, actual);
         Assert.Equal(Moments.Of<float>(whole.Span).Count, actual.Count);
     }
@@ -73,13 +61,13 @@ public sealed class RunnerTests : IDisposable
     public void Subprocess_failure_names_the_blocks_keeps_the_folder_and_resume_finishes(string mode)
     {
         // 4·4·4 = 64 blocks over 3 tasks: task 0 = blocks 0..21, task 1 = 22..42, task 2 = 43..63.
-        string marker = Path.Combine(_directory, "fail-now");
+        string marker = Path.Combine(Folder, "fail-now");
         File.WriteAllText(marker, string.Empty);
-        var output = NpySource.Create(Path.Combine(_directory, "faulty.npy"), DType.Float32, Shape);
+        var output = NpySource.Create(Path.Combine(Folder, "faulty.npy"), DType.Float32, Shape);
         var operation = new FaultyCopyOperation { FailOnBlock = 30, FailWhileExists = marker, Mode = mode };
         var options = Options(JobType.Subprocess, 3);
 
-        var error = Assert.Throws<RunnerException>(() => Runner.Run(operation, [Source.Open(_input)], [output], options));
+        var error = Assert.Throws<RunnerException>(() => Runner.Run(operation, [Source.Open(Input)], [output], options));
         Assert.Equal(Enumerable.Range(30, 13).Select(i => (long)i), error.FailedBlockIds);
         Assert.NotNull(error.TmpFolder);
         Assert.True(Directory.Exists(error.TmpFolder));
@@ -87,24 +75,24 @@ public sealed class RunnerTests : IDisposable
         Assert.Contains(mode == "throw" ? "injected failure on block 30" : "exited with code", error.Message, StringComparison.Ordinal);
 
         File.Delete(marker);
-        Runner.Run(operation, [Source.Open(_input)], [output], options with { ResumeFrom = error.TmpFolder });
+        Runner.Run(operation, [Source.Open(Input)], [output], options with { ResumeFrom = error.TmpFolder });
         Assert.False(Directory.Exists(error.TmpFolder));
-        Assert.Equal(File.ReadAllBytes(_input), File.ReadAllBytes(output.Spec.Path));
+        Assert.Equal(File.ReadAllBytes(Input), File.ReadAllBytes(output.Spec.Path));
     }
 
     [Fact]
     public void Local_failures_are_collected_and_every_other_block_runs()
     {
-        string marker = Path.Combine(_directory, "fail-now");
+        string marker = Path.Combine(Folder, "fail-now");
         File.WriteAllText(marker, string.Empty);
-        var output = NpySource.Create(Path.Combine(_directory, "local-faulty.npy"), DType.Float32, Shape);
-        var error = Assert.Throws<RunnerException>(() => Runner.Run(new FaultyCopyOperation { FailOnBlock = 7, FailWhileExists = marker }, [Source.Open(_input)], [output], Options(JobType.Local, 2)));
+        var output = NpySource.Create(Path.Combine(Folder, "local-faulty.npy"), DType.Float32, Shape);
+        var error = Assert.Throws<RunnerException>(() => Runner.Run(new FaultyCopyOperation { FailOnBlock = 7, FailWhileExists = marker }, [Source.Open(Input)], [output], Options(JobType.Local, 2)));
         Assert.Equal(new long[] { 7 }, error.FailedBlockIds);
         Assert.Null(error.TmpFolder);
 
         File.Delete(marker);
-        Runner.Run(new CopyOperation(), [Source.Open(_input)], [output], Options(JobType.Local, 2) with { BlockIds = error.FailedBlockIds });
-        Assert.Equal(File.ReadAllBytes(_input), File.ReadAllBytes(output.Spec.Path));
+        Runner.Run(new CopyOperation(), [Source.Open(Input)], [output], Options(JobType.Local, 2) with { BlockIds = error.FailedBlockIds });
+        Assert.Equal(File.ReadAllBytes(Input), File.ReadAllBytes(output.Spec.Path));
     }
 
     [Theory]
@@ -112,10 +100,10 @@ public sealed class RunnerTests : IDisposable
     [InlineData(JobType.Subprocess)]
     public void Block_ids_run_only_those_blocks(JobType jobType)
     {
-        var output = NpySource.Create(Path.Combine(_directory, "subset.npy"), DType.Float32, Shape);
-        Runner.Run(new CopyOperation(), [Source.Open(_input)], [output], Options(jobType, 2) with { BlockIds = [0, 63] });
+        var output = NpySource.Create(Path.Combine(Folder, "subset.npy"), DType.Float32, Shape);
+        Runner.Run(new CopyOperation(), [Source.Open(Input)], [output], Options(jobType, 2) with { BlockIds = [0, 63] });
         using var copied = NpyFile.Read<float>(output.Spec.Path);
-        using var original = NpyFile.Read<float>(_input);
+        using var original = NpyFile.Read<float>(Input);
         var blocking = new global::BioImage.Blocking(Shape, BlockShape);
         long written = copied.Span.ToArray().Count(v => v != 0);
         Assert.Equal(blocking.GetBlock(0).VoxelCount + blocking.GetBlock(63).VoxelCount, written);
@@ -130,13 +118,13 @@ public sealed class RunnerTests : IDisposable
     {
         using var maskArray = NdArray<byte>.Allocate([13, 17, 19]);
         maskArray.AsSpan3D().Slice(2, 3, 4, 5, 6, 7).Fill(1);
-        string maskPath = Path.Combine(_directory, "mask.npy");
+        string maskPath = Path.Combine(Folder, "mask.npy");
         NpyFile.Write(maskPath, maskArray);
         var options = Options(jobType, 2) with { Mask = Source.Open(maskPath) };
 
-        var output = NpySource.Create(Path.Combine(_directory, "masked.npy"), DType.Float32, Shape);
-        Runner.Run(new CopyOperation(), [Source.Open(_input)], [output], options);
-        using var original = NpyFile.Read<float>(_input);
+        var output = NpySource.Create(Path.Combine(Folder, "masked.npy"), DType.Float32, Shape);
+        Runner.Run(new CopyOperation(), [Source.Open(Input)], [output], options);
+        using var original = NpyFile.Read<float>(Input);
         using var copied = NpyFile.Read<float>(output.Spec.Path);
         var expectedValues = new List<float>();
         for (int i = 0; i < original.Length; i++)
@@ -149,7 +137,7 @@ public sealed class RunnerTests : IDisposable
             }
         }
 
-        var moments = Stats.Compute(Source.Open(_input), options);
+        var moments = Stats.Compute(Source.Open(Input), options);
         Assert.Equal(expectedValues.Count, moments.Count);
         Assert.Equal(expectedValues.Max(), moments.Max);
         Assert.Equal(expectedValues.Average(v => (double)v), moments.Mean, 1e-9);
@@ -158,20 +146,20 @@ public sealed class RunnerTests : IDisposable
     [Fact]
     public void Bad_run_arguments_are_refused_before_anything_runs()
     {
-        var input = Source.Open(_input);
-        var output = NpySource.Create(Path.Combine(_directory, "bad.npy"), DType.Float32, Shape);
+        var input = Source.Open(Input);
+        var output = NpySource.Create(Path.Combine(Folder, "bad.npy"), DType.Float32, Shape);
         using var memory = NdArray<float>.Allocate([13, 17, 19]);
         var inMemory = new ArraySource<float>(memory);
 
-        Assert.Contains("not both", Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [input], [output], Options(JobType.Subprocess, 1) with { ResumeFrom = _directory, BlockIds = [1] })).Message, StringComparison.Ordinal);
-        Assert.Contains("local runs keep no temp folder", Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [input], [output], Options(JobType.Local, 1) with { ResumeFrom = _directory })).Message, StringComparison.Ordinal);
+        Assert.Contains("not both", Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [input], [output], Options(JobType.Subprocess, 1) with { ResumeFrom = Folder, BlockIds = [1] })).Message, StringComparison.Ordinal);
+        Assert.Contains("local runs keep no temp folder", Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [input], [output], Options(JobType.Local, 1) with { ResumeFrom = Folder })).Message, StringComparison.Ordinal);
         Assert.Contains("file-backed output", Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [input], [inMemory], Options(JobType.Subprocess, 1))).Message, StringComparison.Ordinal);
-        Assert.Contains("read-only", Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [input], [Source.Open(_input)], Options(JobType.Subprocess, 1))).Message, StringComparison.Ordinal);
+        Assert.Contains("read-only", Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [input], [Source.Open(Input)], Options(JobType.Subprocess, 1))).Message, StringComparison.Ordinal);
         Assert.Contains("block_shape has 2 values", Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [input], [output], new RunOptions { BlockShape = [4, 4] })).Message, StringComparison.Ordinal);
         Assert.Contains("does not exist", Assert.Throws<ArgumentOutOfRangeException>(() => Runner.Run(new CopyOperation(), [input], [output], Options(JobType.Local, 1) with { BlockIds = [64] })).Message, StringComparison.Ordinal);
-        var wrongShape = NpySource.Create(Path.Combine(_directory, "wrong.npy"), DType.Float32, [13, 17, 18]);
+        var wrongShape = NpySource.Create(Path.Combine(Folder, "wrong.npy"), DType.Float32, [13, 17, 18]);
         Assert.Contains("must end with the domain shape", Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [input], [wrongShape], Options(JobType.Local, 1))).Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetDirectories(_directory));
+        Assert.Empty(Directory.GetDirectories(Folder));
     }
 
     [Theory]
@@ -181,13 +169,13 @@ public sealed class RunnerTests : IDisposable
     {
         // Shards (8, 10, 12) of inner chunks (4, 5, 6): the (4, 5, 6) blocks come 8 to a shard and must not race.
         var options = new global::BioImage.Storage.Metadata.ArrayOptions { Shape = Shape, DType = DType.Float32, Chunks = [4, 5, 6], Shards = [8, 10, 12] };
-        var output = ChunkedSource.Create(Path.Combine(_directory, "sharded.zarr"), null, options);
+        var output = ChunkedSource.Create(Path.Combine(Folder, "sharded.zarr"), null, options);
         Assert.Equal(new long[] { 4, 5, 6 }, output.Chunks);
         Assert.Equal(new long[] { 8, 10, 12 }, output.Shards);
-        Runner.Run(new CopyOperation(), [Source.Open(_input)], [output], Options(jobType, workers));
-        using var expected = NpyFile.Read<float>(_input);
+        Runner.Run(new CopyOperation(), [Source.Open(Input)], [output], Options(jobType, workers));
+        using var expected = NpyFile.Read<float>(Input);
         using var actual = NdArray<float>.Allocate(expected.Shape);
-        Source.Open(Path.Combine(_directory, "sharded.zarr")).Read(Region.FromShape(Shape), actual.AsSpan3D());
+        Source.Open(Path.Combine(Folder, "sharded.zarr")).Read(Region.FromShape(Shape), actual.AsSpan3D());
         Assert.Equal(expected.ToArray(), actual.ToArray());
     }
 
@@ -226,7 +214,7 @@ public sealed class RunnerTests : IDisposable
         Assert.Equal(Enumerable.Range(0, 25).Select(i => (long)i), results.Select(r => r.BlockId));
         Assert.Empty(Runner.Map(new SquareOperation(), 0, options));
 
-        string marker = Path.Combine(_directory, "fail-item");
+        string marker = Path.Combine(Folder, "fail-item");
         File.WriteAllText(marker, string.Empty);
         var error = Assert.Throws<RunnerException>(() => Runner.Map(new SquareOperation { FailOnItem = 20, FailWhileExists = marker }, 25, options));
         // Distributed tasks stop at their first failure: items 17..24 form the last of 3 tasks.
@@ -236,7 +224,7 @@ public sealed class RunnerTests : IDisposable
     [Fact]
     public void Hdf5_outputs_are_refused_for_distributed_runs()
     {
-        var input = Source.Open(_input);
+        var input = Source.Open(Input);
         var hdf5 = new DisguisedSource(input, spec: new SourceSpec("hdf5", "/data/out.h5", "raw", "r+"));
         var error = Assert.Throws<ArgumentException>(() => Runner.Run(new CopyOperation(), [input], [hdf5], Options(JobType.Subprocess, 2)));
         Assert.Contains("HDF5", error.Message, StringComparison.Ordinal);
@@ -267,7 +255,7 @@ public sealed class RunnerTests : IDisposable
     [Fact]
     public void In_memory_sources_run_locally()
     {
-        using var data = NpyFile.Read<float>(_input);
+        using var data = NpyFile.Read<float>(Input);
         using var copy = NdArray<float>.Allocate(data.Shape);
         Runner.Run(new CopyOperation(), [new ArraySource<float>(data)], [new ArraySource<float>(copy)], Options(JobType.Local, 3));
         Assert.Equal(data.ToArray(), copy.ToArray());
@@ -278,6 +266,6 @@ public sealed class RunnerTests : IDisposable
         JobType = jobType,
         Workers = workers,
         BlockShape = BlockShape,
-        TmpRoot = Path.Combine(_directory, "tmp"),
+        TmpRoot = Path.Combine(Folder, "tmp"),
     };
 }

@@ -39,16 +39,7 @@ public sealed class MrcSource : ISource
     /// <summary>Opens the .mrc file a spec names (key: none or "data").</summary>
     public static ISource Open(SourceSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Key is not (null or "" or "data"))
-        {
-            throw new ArgumentException($"{spec.Path} is a single MRC volume; its only key is \"data\" (got '{spec.Key}').", nameof(spec));
-        }
-
-        if (spec.Mode != "r")
-        {
-            throw SourceAccess.ReadOnly(spec.Path, "MRC");
-        }
+        SourceAccess.RequireSingleReadOnlyVolume(spec, "MRC");
 
         byte[] header = ReadHeader(spec.Path);
         bool bigEndian = header[212] == 0x11;

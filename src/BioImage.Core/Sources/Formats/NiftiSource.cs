@@ -39,16 +39,7 @@ public sealed class NiftiSource : ISource
     /// <summary>Opens the .nii / .nii.gz file a spec names (key: none or "data").</summary>
     public static ISource Open(SourceSpec spec)
     {
-        ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Key is not (null or "" or "data"))
-        {
-            throw new ArgumentException($"{spec.Path} is a single NIfTI image; its only key is \"data\" (got '{spec.Key}').", nameof(spec));
-        }
-
-        if (spec.Mode != "r")
-        {
-            throw SourceAccess.ReadOnly(spec.Path, "NIfTI");
-        }
+        SourceAccess.RequireSingleReadOnlyVolume(spec, "NIfTI");
 
         byte[]? memory = IsGzip(spec.Path) ? Decompress(spec.Path) : null;
         byte[] header = memory ?? ReadPrefix(spec.Path, 544);
