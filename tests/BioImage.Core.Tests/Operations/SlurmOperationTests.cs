@@ -19,8 +19,8 @@ public sealed class SlurmOperationTests : IDisposable
     public void Smoothing_and_Hessian_eigenvalues_equal_the_whole_volume_kernel()
     {
         var options = _fixture.Options(JobType.Slurm, 3, [4, 5, 6]);
-        GaussianFilterOperationTests.AssertBlockWiseExact(_fixture, new GaussianFilterOperation { Filter = GaussianFilter.GaussianSmoothing, Sigma = [1.5, 1.0, 2.0] }, options);
-        GaussianFilterOperationTests.AssertBlockWiseExact(_fixture, new GaussianFilterOperation { Filter = GaussianFilter.HessianOfGaussianEigenvalues, Sigma = [1.5, 1.0, 2.0] }, options);
+        GaussianFilterOperationTests.AssertBlockWiseExact<float>(_fixture, new GaussianFilterOperation { Filter = GaussianFilter.GaussianSmoothing, Sigma = [1.5, 1.0, 2.0] }, options);
+        GaussianFilterOperationTests.AssertBlockWiseExact<float>(_fixture, new GaussianFilterOperation { Filter = GaussianFilter.HessianOfGaussianEigenvalues, Sigma = [1.5, 1.0, 2.0] }, options);
     }
 
     [Fact]

@@ -62,6 +62,60 @@ public class SymmetricEigenvaluesTests
     }
 
     [Fact]
+    public void A_matrix_has_the_same_eigenvalues_in_every_lane_whatever_its_neighbours()
+    {
+        var random = new Random(11);
+        int lanes = Vector<double>.Count;
+        for (int trial = 0; trial < 2000; trial++)
+        {
+            double[] matrix = [.. Enumerable.Range(0, 6).Select(_ => random.NextDouble() - 0.5)];
+            (double, double, double)? first = null;
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                foreach (bool zeroNeighbours in new[] { true, false })
+                {
+                    var entries = new Vector<double>[6];
+                    for (int e = 0; e < 6; e++)
+                    {
+                        var values = new double[lanes];
+                        for (int l = 0; l < lanes; l++)
+                        {
+                            values[l] = l == lane ? matrix[e] : zeroNeighbours ? 0 : random.NextDouble() - 0.5;
+                        }
+
+                        entries[e] = new Vector<double>(values);
+                    }
+
+                    var (large, middle, small) = SymmetricEigenvalues.Of3x3(entries[0], entries[1], entries[2], entries[3], entries[4], entries[5]);
+                    var result = (large[lane], middle[lane], small[lane]);
+                    first ??= result;
+                    Assert.True(first.Value.Equals(result), $"trial {trial}, lane {lane}: {first} vs {result}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void SinCos_is_accurate_on_the_angles_the_eigenvalues_need()
+    {
+        int lanes = Vector<double>.Count;
+        for (int i = 0; i <= 4000; i += lanes)
+        {
+            var phi = new double[lanes];
+            for (int l = 0; l < lanes; l++)
+            {
+                phi[l] = Math.Min(i + l, 4000) * (Math.PI / 3) / 4000;
+            }
+
+            var (sin, cos) = SymmetricEigenvalues.SinCos(new Vector<double>(phi));
+            for (int l = 0; l < lanes; l++)
+            {
+                Assert.True(Math.Abs(sin[l] - Math.Sin(phi[l])) <= 4e-16 && Math.Abs(cos[l] - Math.Cos(phi[l])) <= 4e-16, $"φ = {phi[l]:R}: {sin[l]:R}, {cos[l]:R}");
+            }
+        }
+    }
+
+    [Fact]
     public void Eigenvalues_of_2x2_matrices_are_exact_for_simple_cases()
     {
         var (large, small) = SymmetricEigenvalues.Of2x2(new Vector<double>(2), new Vector<double>(1), new Vector<double>(2));
