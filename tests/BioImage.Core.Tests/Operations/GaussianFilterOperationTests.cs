@@ -2,6 +2,7 @@ using BioImage.Kernels;
 using BioImage.Operations;
 using BioImage.Runners;
 using BioImage.Sources;
+using BioImage.Storage;
 
 namespace BioImage.Core.Tests.Operations;
 
@@ -87,6 +88,57 @@ public sealed class GaussianFilterOperationTests : IDisposable
             var output = _fixture.Output("channel", shape, DType.Float32, [4, 5, 6]);
             Runner.Run(one, [Source.Open(path)], [output], _fixture.Options(JobType.Local, 2, BlockShape));
             Assert.Equal(expected.AsSpan(channel * voxels, voxels).ToArray(), OperationFixture.ReadAll<float>(output));
+        }
+    }
+
+    [Theory]
+    [InlineData(GaussianFilter.GaussianSmoothing, JobType.Local)]
+    [InlineData(GaussianFilter.GaussianSmoothing, JobType.Subprocess)]
+    [InlineData(GaussianFilter.HessianOfGaussianEigenvalues, JobType.Local)]
+    [InlineData(GaussianFilter.HessianOfGaussianEigenvalues, JobType.Subprocess)]
+    public void With_a_mask_only_in_mask_voxels_are_written(GaussianFilter filter, JobType jobType)
+    {
+        const float Untouched = -7.25f;
+        var (path, data) = _fixture.Input<float>("masked-input", v => v);
+        using (data)
+        {
+            var operation = new GaussianFilterOperation { Filter = filter, Sigma = [1.5, 1.0, 2.0] };
+            var expected = WholeVolume(operation, data);
+            using var mask = NdArray<byte>.Allocate(OperationFixture.Shape);
+            var maskView = mask.AsSpan3D();
+            for (int z = 2; z < 9; z++)
+            {
+                for (int y = 3; y < 12; y++)
+                {
+                    for (int x = 4; x < 15; x++)
+                    {
+                        maskView[z, y, x] = (byte)((z + y + x) % 3 == 0 ? 0 : 1 + (x % 2)); // any non-zero counts
+                    }
+                }
+            }
+
+            string maskPath = Path.Combine(_fixture.Directory, "mask.npy");
+            NpyFile.Write(maskPath, mask);
+            var shape = operation.OutputShape([.. OperationFixture.Shape.Select(e => (long)e)]);
+            int[] chunks = shape.Length == 4 ? [1, 4, 5, 6] : [4, 5, 6];
+            var output = _fixture.Output("masked-" + jobType, shape, DType.Float32, chunks);
+            using (var filled = NdArray<float>.Allocate([.. shape.Select(e => (int)e)]))
+            {
+                filled.Span.Fill(Untouched);
+                BlockData.Write(output, Region.FromShape(shape), filled);
+            }
+
+            Runner.Run(operation, [Source.Open(path)], [output], _fixture.Options(jobType, 2, BlockShape) with { Mask = Source.Open(maskPath) });
+            var actual = OperationFixture.ReadAll<float>(output);
+            int voxels = mask.Length, inside = 0;
+            for (int i = 0; i < actual.Length; i++)
+            {
+                bool masked = mask.Span[i % voxels] != 0;
+                inside += masked ? 1 : 0;
+                Assert.True(masked ? actual[i] == expected[i] : actual[i] == Untouched, $"voxel {i} (inside the mask: {masked}): {actual[i]}, expected {(masked ? expected[i] : Untouched)}");
+            }
+
+            Assert.InRange(inside, 1, actual.Length - 1);
         }
     }
 
