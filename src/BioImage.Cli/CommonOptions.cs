@@ -95,6 +95,33 @@ internal static class CommonOptions
         }
     }
 
+    /// <summary>An option holding one non-negative number or a comma-separated list of them (σ, voxel sizes).</summary>
+    public static Option<double[]?> NumberList(string optionName, string description) => new(optionName)
+    {
+        Description = description,
+        HelpName = "S|Z,Y,X",
+        CustomParser = result =>
+        {
+            if (result.Tokens.Count == 0)
+            {
+                return null;
+            }
+
+            var parts = string.Join(',', result.Tokens.Select(t => t.Value)).Split(',', StringSplitOptions.TrimEntries);
+            var values = new double[parts.Length];
+            for (int i = 0; i < parts.Length; i++)
+            {
+                if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]) || values[i] < 0)
+                {
+                    result.AddError($"{optionName}: '{string.Join(',', parts)}' is not a non-negative number or a comma-separated list of them like 2 or 1,2,2.");
+                    return null;
+                }
+            }
+
+            return values;
+        },
+    };
+
     /// <summary>Parses a comma-separated list of integers ≥ <paramref name="minimum"/>; null when the option is absent.</summary>
     public static long[]? ParseList(ArgumentResult result, string name, long minimum)
     {

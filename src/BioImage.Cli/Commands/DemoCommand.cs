@@ -130,7 +130,7 @@ internal static class DemoCommand
         steps.Add(new Step("downsample", downPath, Lap(clock), $"2× mean pooling block-wise to ({string.Join(", ", downShape)})"));
 
         string pyramidPath = Path.Combine(outputDirectory, "raw.ome.zarr");
-        var levels = Pyramid.Write(rawSource, pyramidPath, levels: 3, labels: false, StorageFormat.ZarrV3, runOptions with { BlockShape = null });
+        var levels = Pyramid.Write(rawSource, pyramidPath, new PyramidOptions { Levels = 3 }, runOptions with { BlockShape = null });
         steps.Add(new Step("pyramid", pyramidPath, Lap(clock), $"OME-NGFF 0.5, mean: {string.Join(" → ", levels.Select(l => "(" + string.Join(", ", l) + ")"))}"));
 
         return new Summary(Path.GetFullPath(outputDirectory), raw.Shape.ToArray(), raw.DType.NumpyName(), blockShape, workers, steps);
