@@ -136,26 +136,7 @@ internal sealed class OutputSettings
     {
         Description = description,
         HelpName = "Z,Y,X",
-        CustomParser = result =>
-        {
-            if (result.Tokens.Count == 0)
-            {
-                return null;
-            }
-
-            var parts = string.Join(',', result.Tokens.Select(t => t.Value)).Split(',', StringSplitOptions.TrimEntries);
-            var values = new int[parts.Length];
-            for (int i = 0; i < parts.Length; i++)
-            {
-                if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) || values[i] < 1)
-                {
-                    result.AddError($"{name}: '{string.Join(',', parts)}' is not a list of positive integers like 64,64,64.");
-                    return null;
-                }
-            }
-
-            return values;
-        },
+        CustomParser = result => CommonOptions.ParseNumbers<int>(result, NumberStyles.None, value => value >= 1, list => $"{name}: '{list}' is not a list of positive integers like 64,64,64."),
     };
 
     private static void CheckRank(string name, int[]? values, int rank, string axesOf)
