@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Numerics;
 using System.Text.Json.Serialization;
 using BioImage.Kernels;
@@ -5,6 +6,7 @@ using BioImage.Runners;
 using BioImage.Sources;
 using BioImage.Storage;
 using BioImage.Storage.Metadata;
+using BioImage.Storage.Stores;
 
 namespace BioImage.Operations;
 
@@ -15,28 +17,31 @@ namespace BioImage.Operations;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Foreground is every non-zero input voxel (wrap the input in a <see cref="Sources.Wrappers.ThresholdSource"/> for <c>&gt; t</c>)
-/// inside the mask, when one is given. Three runner passes share one blocking, and the output holds the state between
-/// them, as in bioimage-py:
+/// Foreground is every non-zero input voxel (wrap the input in a <see cref="Sources.Wrappers.ThresholdSource"/> for
+/// <c>&gt; t</c>) inside the mask, when one is given. Three runner passes share one blocking:
 /// </para>
 /// <list type="number">
 /// <item><b>blocks</b> (<see cref="LabelBlocksStep"/>): each block labels its foreground with
-/// <see cref="ConnectedComponents"/> — local labels 1..n in block raster order — writes them to the output and
-/// returns n and the block-local index of each label's first voxel.</item>
-/// <item><b>seams</b> (<see cref="LabelSeamsStep"/>): each block reads its labels with a one-voxel halo and pairs the
-/// label of every foreground voxel on its border with the labels of its foreground neighbours (per the connectivity)
-/// that lie in a block with a larger id; this covers faces, edges and corners, each contact once.</item>
+/// <see cref="ConnectedComponents"/> — local labels 1..n in block raster order — stores its boundary planes
+/// (<see cref="BlockShell"/>) in a scratch folder and returns n and the block-local index of each label's first
+/// voxel.</item>
+/// <item><b>seams</b> (<see cref="LabelSeamsStep"/>, one item per block): from its own shell and the shells of the
+/// neighbours with larger ids (faces, edges and corners, as far as the connectivity reaches) a block lists which of
+/// its labels touch which of theirs. Only boundary planes are read: O(border voxels).</item>
 /// <item>in process: provisional labels get global numbers (block offsets are prefix sums of n), a union-find over
-/// the labels that occur in seam pairs only — memory O(labels touching block borders), not O(voxels) as upstream —
+/// the labels that occur in seam contacts only — O(labels touching block borders), not O(voxels) as upstream —
 /// joins components across blocks, and each component's key is the smallest raster index of its members' first
 /// voxels. Within a block, block raster order is volume raster order, so a local label's first voxel is its first
-/// voxel in the volume; sorting the keys therefore yields the whole-volume numbering.</item>
-/// <item><b>relabel</b> (<see cref="LabelRelabelStep"/>): each block maps its local labels through its slice of
-/// that table (in memory for local runs; a Zarr array under the run's temp root for worker processes).</item>
+/// voxel in the volume; sorting the keys yields the whole-volume numbering.</item>
+/// <item><b>relabel</b> (<see cref="LabelRelabelStep"/>): each block labels its foreground again (the kernel is
+/// deterministic), maps the local labels through its slice of that table (in memory for local runs; a Zarr array in
+/// the scratch folder for worker processes) and writes the output once — recomputing is cheaper than storing and
+/// re-reading provisional 32/64-bit labels.</item>
 /// </list>
 /// <para>
 /// Cost: passes 1 and 4 are O(voxels), pass 2 O(border voxels × neighbours), pass 3 O(N log N) time and 32 bytes per
-/// provisional label N (first-voxel keys, sort buffers and the label table) in the calling process.
+/// provisional label N (first-voxel keys, sort buffers and the label table) in the calling process. The scratch
+/// folder lives under the run's temp root (shared with Slurm nodes) and is deleted after success.
 /// </para>
 /// </remarks>
 public static class Label
@@ -57,8 +62,10 @@ public static class Label
         long[] blockShape = [.. options.BlockShape ?? output.Chunks ?? input.Chunks ?? shape.Select(e => Math.Max(e, 1))];
         var blocking = new Blocking(shape, blockShape);
         var passOptions = options with { BlockShape = blockShape };
+        string scratch = Path.Combine(options.EffectiveTmpRoot, $"bioimage-label-{Guid.NewGuid():N}");
+        string shells = Path.Combine(scratch, "shells");
 
-        var blocks = Runner.Run(new LabelBlocksStep { Connectivity = connectivity }, [input], [output], passOptions);
+        var blocks = Runner.Run(new LabelBlocksStep { Connectivity = connectivity, Shells = shells }, [input], passOptions);
         var summaries = new LabelBlockSummary?[blocking.BlockCount];
         foreach (var block in blocks)
         {
@@ -67,20 +74,21 @@ public static class Label
 
         long[] offsets = Offsets(summaries);
         long[] labelled = [.. Enumerable.Range(0, summaries.Length).Where(b => summaries[b] is { Count: > 0 }).Select(b => (long)b)];
-        if (labelled.Length == 0)
-        {
-            return 0;
-        }
-
-        var labelledOptions = passOptions with { BlockIds = labelled, Mask = null };
-        var seams = Runner.Run(new LabelSeamsStep { Connectivity = connectivity, BlockShape = blockShape }, [output], labelledOptions);
+        var seams = labelled.Length == 0
+            ? []
+            : Runner.Map(new LabelSeamsStep { Connectivity = connectivity, Shape = shape, BlockShape = blockShape, Shells = shells }, blocking.BlockCount, options with { BlockIds = labelled });
         var (table, count) = FinalLabels(blocking, offsets, summaries, seams);
         if (output.DType == DType.UInt32 && count > uint.MaxValue)
         {
             throw new OverflowException($"The volume has {count} components, more than a uint32 output can number; use a uint64 output.");
         }
 
-        RelabelBlocks(table, offsets, output, labelledOptions);
+        RelabelBlocks(input, output, new LabelRelabelStep { Connectivity = connectivity, Offsets = offsets }, table, scratch, passOptions);
+        if (Directory.Exists(scratch))
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+
         return count;
     }
 
@@ -228,28 +236,26 @@ public static class Label
         return keys;
     }
 
-    private static void RelabelBlocks(ulong[] table, long[] offsets, ISource output, RunOptions options)
+    private static void RelabelBlocks(ISource input, ISource output, LabelRelabelStep step, ulong[] table, string scratch, RunOptions options)
     {
-        var step = new LabelRelabelStep { Offsets = offsets };
         if (options.JobType == JobType.Local)
         {
             step.TableSource = new ArraySource<ulong>(NdArray<ulong>.Wrap(table, [table.Length]));
-            Runner.Run(step, [], [output], options);
-            return;
         }
-
-        // Worker processes read their slice of the table from a Zarr array under the temp root shared with them.
-        string folder = Path.Combine(options.EffectiveTmpRoot, $"bioimage-label-{Guid.NewGuid():N}");
-        var tableSource = ChunkedSource.Create(folder, null, new ArrayOptions { Shape = [table.Length], DType = DType.UInt64, Chunks = [LabelRelabelStep.TableChunk], Format = StorageFormat.ZarrV2 });
-        for (int begin = 0; begin < table.Length; begin += LabelRelabelStep.TableChunk)
+        else if (table.Length > 0)
         {
-            int length = Math.Min(LabelRelabelStep.TableChunk, table.Length - begin);
-            tableSource.Write<ulong>(new Region([begin], [begin + length]), new ReadOnlySpan3D<ulong>(table.AsSpan(begin, length), 1, 1, length));
+            // Worker processes read their slice of the table from a Zarr array in the scratch folder shared with them.
+            var tableSource = ChunkedSource.Create(Path.Combine(scratch, "table.zarr"), null, new ArrayOptions { Shape = [table.Length], DType = DType.UInt64, Chunks = [LabelRelabelStep.TableChunk], Format = StorageFormat.ZarrV2 });
+            for (int begin = 0; begin < table.Length; begin += LabelRelabelStep.TableChunk)
+            {
+                int length = Math.Min(LabelRelabelStep.TableChunk, table.Length - begin);
+                tableSource.Write<ulong>(new Region([begin], [begin + length]), new ReadOnlySpan3D<ulong>(table.AsSpan(begin, length), 1, 1, length));
+            }
+
+            step.Table = tableSource.Spec;
         }
 
-        step.Table = tableSource.Spec;
-        Runner.Run(step, [], [output], options);
-        Directory.Delete(folder, recursive: true);
+        Runner.Run(step, [input], [output], options);
     }
 }
 
@@ -258,165 +264,160 @@ public static class Label
 /// <param name="FirstVoxels">Block-local raster index of the first voxel of labels 1..n.</param>
 public sealed record LabelBlockSummary(long Count, int[] FirstVoxels);
 
-/// <summary>Pass 1 of <see cref="Label"/>: labels the block's foreground (local labels 1..n) into the output.</summary>
+/// <summary>Pass 1 of <see cref="Label"/>: labels the block's foreground (local labels 1..n) and stores its boundary planes.</summary>
 public sealed class LabelBlocksStep : ReduceOperation<LabelBlockSummary>
 {
     /// <summary>1..rank, as scipy's <c>generate_binary_structure</c>.</summary>
     public int Connectivity { get; set; } = 1;
 
+    /// <summary>The scratch folder of the block shells (one object per labelled block, keyed by block id).</summary>
+    public string Shells { get; set; } = string.Empty;
+
     /// <inheritdoc />
     public override LabelBlockSummary Run(BlockContext block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        return block.Inputs[0].DType.Dispatch(new LabelBlock(block, Connectivity));
-    }
-
-    private sealed class LabelBlock(BlockContext block, int connectivity) : IDTypeFunc<LabelBlockSummary>
-    {
-        public LabelBlockSummary Invoke<T>()
-            where T : unmanaged, INumber<T>
+        using var labels = LocalLabels.Of(block, Connectivity, out long count);
+        if (count == 0)
         {
-            var region = block.Block.Inner;
-            using var data = BlockData.Read<T>(block.Inputs[0], region);
-            using var foreground = NdArray<bool>.Allocate(region.GetShapeAsInt32(), clear: false);
-            var inside = block.Mask is null ? null : MaskFlags.Read(block.Mask, region);
-            for (int i = 0; i < data.Length; i++)
-            {
-                foreground.Span[i] = data.Span[i] != T.Zero && (inside is null || inside[i]);
-            }
-
-            var output = block.Outputs[0];
-            return output.DType == DType.UInt32 ? Write<uint>(foreground, output, region) : Write<ulong>(foreground, output, region);
+            return new LabelBlockSummary(0, []);
         }
 
-        private LabelBlockSummary Write<TLabel>(NdArray<bool> foreground, ISource output, Region region)
-            where TLabel : unmanaged, IBinaryInteger<TLabel>, IUnsignedNumber<TLabel>
+        BlockShell.Save(new FileSystemStore(Shells), block.Block.BlockId.ToString(CultureInfo.InvariantCulture), BlockData.Folded(labels).Span, block.Block.Inner.Rank);
+        var firstVoxels = new int[count];
+        uint next = 1;
+        for (int i = 0, found = 0; found < count; i++)
         {
-            using var labels = NdArray<TLabel>.Allocate(region.GetShapeAsInt32(), clear: false);
-            long count = ConnectedComponents.Label(BlockData.Folded(foreground).Span, BlockData.Folded(labels).Span, connectivity);
-            BlockData.Write(output, region, labels);
-            var firstVoxels = new int[count];
-            var next = TLabel.One;
-            for (int i = 0, found = 0; found < count; i++)
+            // Labels are numbered in raster order of first appearance, so label k first appears after label k − 1 does.
+            if (labels.Span[i] == next)
             {
-                // Labels are numbered in raster order of first appearance, so label k first appears after label k − 1 does.
-                if (labels.Span[i] == next)
-                {
-                    firstVoxels[found++] = i;
-                    next++;
-                }
+                firstVoxels[found++] = i;
+                next++;
             }
-
-            return new LabelBlockSummary(count, firstVoxels);
         }
+
+        return new LabelBlockSummary(count, firstVoxels);
     }
 }
 
 /// <summary>
-/// Pass 2 of <see cref="Label"/>: the contacts between this block's labels and those of blocks with larger ids, as
-/// triples (other block id, this block's local label, the other block's local label).
+/// Pass 2 of <see cref="Label"/>, one item per labelled block: the contacts between this block's labels and those of
+/// the neighbouring blocks with larger ids, as triples (other block id, this block's local label, the other block's
+/// local label), found on the blocks' stored shells.
 /// </summary>
-public sealed class LabelSeamsStep : ReduceOperation<long[]>
+public sealed class LabelSeamsStep : MapOperation<long[]>
 {
+    private static readonly int[] FreeSteps = [-1, 0, 1];
+    private static readonly int[] NoStep = [0];
+
     private Blocking? _blocking;
 
     /// <summary>1..rank, as scipy's <c>generate_binary_structure</c>.</summary>
     public int Connectivity { get; set; } = 1;
 
-    /// <summary>The block shape of all passes (locates the block of a halo voxel).</summary>
+    /// <summary>The volume's shape.</summary>
+    public long[] Shape { get; set; } = [];
+
+    /// <summary>The block shape of all passes.</summary>
     public long[] BlockShape { get; set; } = [];
 
-    /// <inheritdoc />
-    public override long[] GetHalo(int rank) => [.. Enumerable.Repeat(1L, rank)];
+    /// <summary>The scratch folder of the block shells.</summary>
+    public string Shells { get; set; } = string.Empty;
 
     /// <inheritdoc />
-    public override long[] Run(BlockContext block)
+    public override long[] Run(long itemId)
     {
-        ArgumentNullException.ThrowIfNull(block);
-        var labelsSource = block.Inputs[0];
-        var blocking = LazyInitializer.EnsureInitialized(ref _blocking, () => new Blocking([.. labelsSource.Shape], BlockShape));
-        var outer = block.Block.Outer;
-        using var labels = BlockData.ReadAs<ulong>(labelsSource, outer);
-        var view = BlockData.Folded(labels).Span;
-        var begin = BlockData.Pad(block.Block.InnerLocal.Begin);
-        var end = BlockData.Pad(block.Block.InnerLocal.End, fill: 1);
-        var origin = BlockData.Pad(outer.Begin);
-        var neighbours = Neighbours(Connectivity);
-        var contacts = new HashSet<(long Block, ulong Label, ulong Other)>();
-        Span<long> grid = stackalloc long[3];
-        for (int z = begin.Z; z < end.Z; z++)
+        var blocking = LazyInitializer.EnsureInitialized(ref _blocking, () => new Blocking(Shape, BlockShape));
+        var store = new FileSystemStore(Shells);
+        var own = Load(store, blocking, itemId) ?? throw new InvalidDataException($"{Shells}: the shell of block {itemId} is missing; the blocks pass did not finish.");
+        var contacts = new HashSet<(long Block, uint Label, uint Other)>();
+        foreach (var neighbour in blocking.GetNeighbours(itemId, Connectivity, upperOnly: true))
         {
-            for (int y = begin.Y; y < end.Y; y++)
+            if (Load(store, blocking, neighbour.BlockId) is not { } other)
             {
-                bool borderRow = z == begin.Z || z == end.Z - 1 || y == begin.Y || y == end.Y - 1;
-                int step = borderRow ? 1 : Math.Max(end.X - 1 - begin.X, 1);
-                for (int x = begin.X; x < end.X; x += step)
+                continue;
+            }
+
+            var step = BlockData.Pad([.. neighbour.GridOffset.Select(o => (long)o)]);
+            AddContacts(own, other, step, Connectivity, neighbour.BlockId, contacts);
+        }
+
+        return [.. contacts.SelectMany(c => new[] { c.Block, c.Label, (long)c.Other })];
+    }
+
+    private static BlockShell? Load(IStore store, Blocking blocking, long blockId) =>
+        BlockShell.Load(store, blockId.ToString(CultureInfo.InvariantCulture), BlockData.Pad([.. blocking.GetBlock(blockId).Shape], fill: 1), blocking.Rank);
+
+    /// <summary>
+    /// Every foreground voxel p of <paramref name="own"/> on its side towards the neighbour at grid offset
+    /// <paramref name="step"/>, paired with every foreground voxel q of <paramref name="other"/> with q − p in the
+    /// neighbourhood: q − p equals the step on the axes where the step is non-zero and is −1, 0 or 1 elsewhere.
+    /// </summary>
+    private static void AddContacts(BlockShell own, BlockShell other, Index3 step, int connectivity, long otherId, HashSet<(long, uint, uint)> contacts)
+    {
+        var extent = own.Extent;
+        var otherExtent = other.Extent;
+        int fixedSteps = Math.Abs(step.Z) + Math.Abs(step.Y) + Math.Abs(step.X);
+        var (zRange, zFree) = Side(step.Z, extent.Z);
+        var (yRange, yFree) = Side(step.Y, extent.Y);
+        var (xRange, xFree) = Side(step.X, extent.X);
+        for (int z = zRange.Start; z < zRange.End; z++)
+        {
+            for (int y = yRange.Start; y < yRange.End; y++)
+            {
+                for (int x = xRange.Start; x < xRange.End; x++)
                 {
-                    ulong label = view[z, y, x];
+                    uint label = own[z, y, x];
                     if (label == 0)
                     {
                         continue;
                     }
 
-                    foreach (var (dz, dy, dx) in neighbours)
+                    foreach (int dz in zFree ? FreeSteps : NoStep)
                     {
-                        int qz = z + dz, qy = y + dy, qx = x + dx;
-                        bool inside = qz >= begin.Z && qz < end.Z && qy >= begin.Y && qy < end.Y && qx >= begin.X && qx < end.X;
-                        if (inside || (uint)qz >= (uint)view.Depth || (uint)qy >= (uint)view.Height || (uint)qx >= (uint)view.Width || view[qz, qy, qx] == 0)
+                        foreach (int dy in yFree ? FreeSteps : NoStep)
                         {
-                            continue;
-                        }
+                            foreach (int dx in xFree ? FreeSteps : NoStep)
+                            {
+                                if (fixedSteps + Math.Abs(dz) + Math.Abs(dy) + Math.Abs(dx) > connectivity)
+                                {
+                                    continue;
+                                }
 
-                        long other = OwnerBlock(blocking, origin, qz, qy, qx, grid);
-                        if (other > block.Block.BlockId)
-                        {
-                            contacts.Add((other, label, view[qz, qy, qx]));
+                                int qz = Across(step.Z, z + dz, otherExtent.Z), qy = Across(step.Y, y + dy, otherExtent.Y), qx = Across(step.X, x + dx, otherExtent.X);
+                                if ((uint)qz < (uint)otherExtent.Z && (uint)qy < (uint)otherExtent.Y && (uint)qx < (uint)otherExtent.X && other[qz, qy, qx] is var touching and not 0)
+                                {
+                                    contacts.Add((otherId, label, touching));
+                                }
+                            }
                         }
                     }
                 }
             }
         }
-
-        return [.. contacts.SelectMany(c => new[] { c.Block, (long)c.Label, (long)c.Other })];
     }
 
-    /// <summary>The id of the block holding the voxel at (z, y, x) of the read box whose origin is <paramref name="origin"/>.</summary>
-    private static long OwnerBlock(Blocking blocking, Index3 origin, int z, int y, int x, Span<long> grid)
+    /// <summary>The voxels of an axis on the side towards a step (the last one for +1, the first for −1, all for 0) and whether the axis is free (step 0).</summary>
+    private static ((int Start, int End) Range, bool Free) Side(int step, int extent) => step switch
     {
-        int rank = blocking.Rank;
-        long[] coordinates = [origin.Z + z, origin.Y + y, origin.X + x];
-        for (int axis = 0; axis < rank; axis++)
-        {
-            grid[axis] = coordinates[3 - rank + axis] / blocking.BlockShape[axis];
-        }
+        1 => ((extent - 1, extent), false),
+        -1 => ((0, 1), false),
+        _ => ((0, extent), true),
+    };
 
-        return blocking.GetBlockId(grid[..rank]);
-    }
-
-    /// <summary>The offsets (dz, dy, dx) of <c>generate_binary_structure(3, connectivity)</c>: at most <paramref name="connectivity"/> non-zero steps.</summary>
-    private static List<(int Z, int Y, int X)> Neighbours(int connectivity)
+    /// <summary>The neighbour's coordinate of a position: its first voxel for step +1, its last for −1, the same coordinate for 0.</summary>
+    private static int Across(int step, int position, int otherExtent) => step switch
     {
-        var offsets = new List<(int, int, int)>();
-        for (int dz = -1; dz <= 1; dz++)
-        {
-            for (int dy = -1; dy <= 1; dy++)
-            {
-                for (int dx = -1; dx <= 1; dx++)
-                {
-                    int steps = Math.Abs(dz) + Math.Abs(dy) + Math.Abs(dx);
-                    if (steps > 0 && steps <= connectivity)
-                    {
-                        offsets.Add((dz, dy, dx));
-                    }
-                }
-            }
-        }
-
-        return offsets;
-    }
+        1 => 0,
+        -1 => otherExtent - 1,
+        _ => position,
+    };
 }
 
-/// <summary>Pass 4 of <see cref="Label"/>: maps the block's local labels to the final labels through its slice of the table.</summary>
+/// <summary>
+/// Pass 4 of <see cref="Label"/>: labels the block again (the kernel is deterministic, so the local labels equal pass
+/// 1's), maps them to the final labels through the block's slice of the table and writes the output.
+/// </summary>
 public sealed class LabelRelabelStep : BlockOperation
 {
     /// <summary>Chunk length of the table array written for worker processes.</summary>
@@ -424,7 +425,10 @@ public sealed class LabelRelabelStep : BlockOperation
 
     private ISource? _opened;
 
-    /// <summary>Exclusive prefix sums of the blocks' label counts (block b's labels are table entries Offsets[b] .. Offsets[b + 1] − 1).</summary>
+    /// <summary>1..rank, as scipy's <c>generate_binary_structure</c>.</summary>
+    public int Connectivity { get; set; } = 1;
+
+    /// <summary>Exclusive prefix sums of the blocks' label counts and the total (block b's labels are table entries Offsets[b] .. Offsets[b + 1] − 1).</summary>
     public long[] Offsets { get; set; } = [];
 
     /// <summary>The table (a 1D uint64 array of final labels), reopened by worker processes.</summary>
@@ -438,28 +442,76 @@ public sealed class LabelRelabelStep : BlockOperation
     public override void Run(BlockContext block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        var table = TableSource ?? LazyInitializer.EnsureInitialized(ref _opened, () => Source.Open(Table ?? throw new InvalidOperationException("LabelRelabelStep needs its Table (spec) or TableSource.")));
         long id = block.Block.BlockId;
         int count = checked((int)(Offsets[id + 1] - Offsets[id]));
         var mapping = new ulong[count + 1];
-        table.Read(new Region([Offsets[id]], [Offsets[id] + count]), new Span3D<ulong>(mapping.AsSpan(1), 1, 1, count));
+        if (count > 0)
+        {
+            var table = TableSource ?? LazyInitializer.EnsureInitialized(ref _opened, () => Source.Open(Table ?? throw new InvalidOperationException("LabelRelabelStep needs its Table (spec) or TableSource.")));
+            table.Read(new Region([Offsets[id]], [Offsets[id] + count]), new Span3D<ulong>(mapping.AsSpan(1), 1, 1, count));
+        }
+
+        using var labels = LocalLabels.Of(block, Connectivity, out long relabelled);
+        if (relabelled != count)
+        {
+            throw new InvalidOperationException($"Block {id} has {relabelled} components now but had {count} in the first pass: the input changed during the run.");
+        }
+
         var output = block.Outputs[0];
         if (output.DType == DType.UInt32)
         {
-            Apply<uint>(output, block.Block.Inner, [.. mapping.Select(label => (uint)label)]);
+            Write<uint>(labels, [.. mapping.Select(label => (uint)label)], output, block.Block.Inner);
         }
         else
         {
-            Apply(output, block.Block.Inner, mapping);
+            Write(labels, mapping, output, block.Block.Inner);
         }
     }
 
-    private static void Apply<TLabel>(ISource output, Region region, TLabel[] mapping)
-        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    private static void Write<TLabel>(NdArray<uint> labels, TLabel[] mapping, ISource output, Region region)
+        where TLabel : unmanaged, INumber<TLabel>
     {
-        using var labels = BlockData.Read<TLabel>(output, region);
-        var view = BlockData.Folded(labels).Span;
-        Relabel.WithTable<TLabel, TLabel>(view, mapping, view);
-        BlockData.Write(output, region, labels);
+        using var final = NdArray<TLabel>.Allocate(labels.Shape, clear: false);
+        Relabel.WithTable<uint, TLabel>(BlockData.Folded(labels).Span, mapping, BlockData.Folded(final).Span);
+        BlockData.Write(output, region, final);
+    }
+}
+
+/// <summary>The per-block labelling both passes of <see cref="Label"/> that read the input share.</summary>
+internal static class LocalLabels
+{
+    /// <summary>The block's foreground (non-zero, inside the mask) labelled 1..<paramref name="count"/> in block raster order.</summary>
+    public static NdArray<uint> Of(BlockContext block, int connectivity, out long count)
+    {
+        var region = block.Block.Inner;
+        using var foreground = block.Inputs[0].DType.Dispatch(new Foreground(block.Inputs[0], region));
+        if (block.Mask is not null)
+        {
+            var inside = MaskFlags.Read(block.Mask, region);
+            for (int i = 0; i < inside.Length; i++)
+            {
+                foreground.Span[i] &= inside[i];
+            }
+        }
+
+        var labels = NdArray<uint>.Allocate(region.GetShapeAsInt32(), clear: false);
+        count = ConnectedComponents.Label(BlockData.Folded(foreground).Span, BlockData.Folded(labels).Span, connectivity);
+        return labels;
+    }
+
+    private sealed class Foreground(ISource input, Region region) : IDTypeFunc<NdArray<bool>>
+    {
+        public NdArray<bool> Invoke<T>()
+            where T : unmanaged, INumber<T>
+        {
+            using var data = BlockData.Read<T>(input, region);
+            var foreground = NdArray<bool>.Allocate(region.GetShapeAsInt32(), clear: false);
+            for (int i = 0; i < data.Length; i++)
+            {
+                foreground.Span[i] = data.Span[i] != T.Zero;
+            }
+
+            return foreground;
+        }
     }
 }

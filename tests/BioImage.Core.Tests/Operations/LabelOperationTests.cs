@@ -18,7 +18,7 @@ public sealed class LabelOperationTests : IDisposable
 {
     private static readonly Lazy<JsonDocument> Cases = new(() => JsonDocument.Parse(File.ReadAllText(RepoPaths.TestData("segmentation", "cases.json"))));
 
-    private static readonly long[][] BlockShapes3D = [[1, 4, 5], [3, 1, 7], [4, 5, 6], [2, 2, 2], [7, 9, 11], [1, 1, 64]];
+    private static readonly long[][] BlockShapes3D = [[1, 6, 7], [3, 1, 9], [4, 5, 6], [7, 9, 11], [2, 3, 64]];
     private static readonly long[][] BlockShapes2D = [[1, 5], [4, 3], [6, 16], [2, 2]];
 
     private readonly OperationFixture _fixture = new("label-");
