@@ -17,7 +17,7 @@ namespace BioImage.Operations;
 /// <c>translation</c> in physical units: pooled levels have voxel size · 2^k and the box centre
 /// voxel size · (2^k − 1)/2; resized levels sample s0 at o · n0/nk (bioimage-py's ResizedSource positions), so
 /// their scale is voxel size · n0/nk and their translation 0. Re-running replaces the levels and the multiscales entry
-/// instead of appending another.
+/// instead of appending another, and deletes the levels the previous entry listed that the new one does not.
 /// </summary>
 public static class Pyramid
 {
@@ -41,6 +41,7 @@ public static class Pyramid
         string[] names = rank == 3 ? ["z", "y", "x"] : ["y", "x"];
         int[] chunks = pyramid.Chunks ?? [.. (input.Chunks ?? input.Shape).Select(e => (int)Math.Clamp(e, 1, 64))];
         long[] blockShape = options.BlockShape?.ToArray() ?? [.. (pyramid.Shards ?? chunks).Select(c => (long)c)];
+        var stale = PreviousLevels(path);
         var shapes = new List<long[]>();
         ISource previous = input;
         for (int level = 0; level < pyramid.Levels; level++)
@@ -79,7 +80,31 @@ public static class Pyramid
         }
 
         WriteMetadata(path, names, shapes, pyramid);
+        foreach (string level in stale.Except(Enumerable.Range(0, pyramid.Levels).Select(k => $"s{k}")))
+        {
+            Directory.Delete(Path.Combine(path, level), recursive: true);
+        }
+
         return shapes;
+    }
+
+    /// <summary>The level paths the existing multiscales entries (0.4 or 0.5) list that are plain s&lt;k&gt; folders present on disk.</summary>
+    private static List<string> PreviousLevels(string path)
+    {
+        if (!Directory.Exists(path))
+        {
+            return [];
+        }
+
+        var store = new FileSystemStore(path);
+        var multiscales = (JsonDocuments.Read(store, ".zattrs")?["multiscales"] as JsonArray ?? [])
+            .Concat(JsonDocuments.Read(store, "zarr.json")?["attributes"]?["ome"]?["multiscales"] as JsonArray ?? []);
+        return [.. multiscales
+            .SelectMany(entry => entry?["datasets"] as JsonArray ?? [])
+            .Select(dataset => dataset?["path"]?.GetValue<string>())
+            .OfType<string>()
+            .Where(level => level.Length > 1 && level[0] == 's' && level[1..].All(char.IsAsciiDigit) && Directory.Exists(Path.Combine(path, level)))
+            .Distinct(StringComparer.Ordinal)];
     }
 
     /// <summary>The step that makes a level from the previous one (factor 1 for s0, whose dtype and shape it only reports).</summary>

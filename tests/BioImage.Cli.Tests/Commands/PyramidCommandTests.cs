@@ -62,6 +62,7 @@ public sealed class PyramidCommandTests : IDisposable
         string imageOut = Path.Combine(_folder, "image.ome.zarr");
         Assert.Equal(0, CliTests.Run("pyramid", labels, labelsOut, "--levels", "3", "--labels", "--zarr-format", "2").ExitCode);
         Assert.Equal(0, CliTests.Run("pyramid", labels, labelsOut, "--levels", "2", "--labels", "--zarr-format", "2", "--workers", "2").ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(labelsOut, "s2")), "the level the first run wrote and the second does not list is removed");
         var (code, _, error) = CliTests.Run("pyramid", image, imageOut, "--levels", "3");
         Assert.True(code == 0, error);
         Assert.Equal(0, CliTests.Run("copy", imageOut, Path.Combine(_folder, "s1.npy"), "--input-key", "s1").ExitCode);
