@@ -25,6 +25,8 @@ internal static class BioImageCommand
             FilterCommand.Create(),
             DownsampleCommand.Create(),
             PyramidCommand.Create(),
+            WatershedCommand.Create(),
+            DistanceTransformCommand.Create(),
             StatsCommand.Create(),
             ConfigCommand.Create(),
             ReattachCommand.Create(),

@@ -92,7 +92,7 @@ internal static class FilterCommand
     }
 
     /// <summary>A comma-separated list of non-negative finite numbers (σ values).</summary>
-    private static Option<double[]?> ScaleList(string optionName, string description) => new(optionName)
+    internal static Option<double[]?> ScaleList(string optionName, string description) => new(optionName)
     {
         Description = description,
         HelpName = "S|Z,Y,X",

@@ -6,7 +6,7 @@ using BioImage.Sources;
 namespace BioImage.Core.Tests.Operations;
 
 /// <summary>
-/// The filter and downsample operations on the real single-node Slurm cluster that scripts/slurm-up.sh starts (the
+/// The filter, downsample and watershed operations on the real single-node Slurm cluster that scripts/slurm-up.sh starts (the
 /// test script runs it): block-wise results equal the whole-volume kernels bit for bit, as on the other backends.
 /// </summary>
 public sealed class SlurmOperationTests : IDisposable
@@ -36,6 +36,28 @@ public sealed class SlurmOperationTests : IDisposable
             var expected = new ushort[shape[0] * shape[1] * shape[2]];
             Resampling.Pool(new ReadOnlyMemory3D<ushort>(labels.Memory, 13, 17, 19), new Memory3D<ushort>(expected, (int)shape[0], (int)shape[1], (int)shape[2]), new Index3(2, 3, 2), PoolingMethod.Mode);
             Assert.Equal(expected, OperationFixture.ReadAll<ushort>(output));
+        }
+    }
+
+    [Fact]
+    public void Watershed_with_a_halo_covering_the_volume_equals_the_whole_volume_kernel()
+    {
+        var (path, volume) = _fixture.Input<float>("heights", v => -v);
+        using (volume)
+        {
+            using var seeds = NdArray<uint>.Allocate(OperationFixture.Shape);
+            for (int i = 0; i < seeds.Length; i++)
+            {
+                seeds.Span[i] = i % 131 == 5 ? (uint)(1 + (i / 131)) : 0;
+            }
+
+            string seedPath = Path.Combine(_fixture.Directory, "seeds.npy");
+            BioImage.Storage.NpyFile.Write(seedPath, seeds);
+            var expected = new ulong[seeds.Length];
+            Watershed.Seeded(new ReadOnlySpan3D<float>(volume.ToArray(), 13, 17, 19), new ReadOnlySpan3D<uint>(seeds.ToArray(), 13, 17, 19), new Span3D<ulong>(expected, 13, 17, 19));
+            var output = _fixture.Output("ws", [13, 17, 19], DType.UInt64, [4, 5, 6]);
+            WatershedOperation.Run(Source.Open(path), Source.Open(seedPath), output, [19], _fixture.Options(JobType.Slurm, 2, [4, 5, 6]));
+            Assert.Equal(expected, OperationFixture.ReadAll<ulong>(output));
         }
     }
 }
