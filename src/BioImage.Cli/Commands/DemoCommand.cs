@@ -165,6 +165,7 @@ internal static class DemoCommand
             heights.Span[i] = -distances.Span[i];
         }
 
+        NpyFile.Write(Path.Combine(outputDirectory, "seeds.npy"), seeds);
         string segmentationPath = Path.Combine(outputDirectory, "watershed.npy");
         using var labels = NdArray<uint>.Allocate(shape);
         WatershedOperation.Run(new ArraySource<float>(heights), new ArraySource<uint>(seeds), new ArraySource<uint>(labels), [8], runOptions with { Mask = foreground });
