@@ -119,7 +119,7 @@ public sealed class DistanceTransformOperation : BlockOperation
 
             if (rank == 2)
             {
-                DistanceTransform.Euclidean(view.GetPlane(0), result.GetPlane(0), axes[1].Span.GetPlane(0), axes[2].Span.GetPlane(0), sampling);
+                DistanceTransform.Euclidean(view.GetPlane(0), result.GetPlane(0), wantIndices ? axes[1].Span.GetPlane(0) : default, wantIndices ? axes[2].Span.GetPlane(0) : default, sampling);
             }
             else
             {

@@ -5,7 +5,7 @@ using BioImage.Sources;
 
 namespace BioImage.Core.Tests.Operations;
 
-/// <summary>Block-wise find_local_maxima against the whole-volume kernel (peak_local_max, checked against skimage in the kernel tests).</summary>
+/// <summary>Block-wise find_local_maxima against the whole-volume kernel and skimage's peak_local_max on the whole volume (noisy floats, no ties).</summary>
 public sealed class LocalMaximaOperationTests : IDisposable
 {
     private readonly OperationFixture _fixture = new("peakops-");
@@ -32,6 +32,31 @@ public sealed class LocalMaximaOperationTests : IDisposable
             var blockOf = actual.Select(p => ((p.Item1 / 4) * 16) + ((p.Item2 / 5) * 4) + (p.Item3 / 6)).ToList();
             Assert.Equal(blockOf.Order(), blockOf);
         }
+    }
+
+    [Theory]
+    [InlineData(1, "threshold_abs=30")]
+    [InlineData(3, "threshold_rel=0.4")]
+    [InlineData(2, "exclude_border=False")]
+    public void Block_wise_peaks_equal_skimage_peak_local_max_on_the_whole_volume(int minDistance, string argument)
+    {
+        var (path, data) = _fixture.Input<float>("oracle", v => v);
+        data.Dispose();
+        string[] parts = argument.Split('=');
+        double? value = parts[1] == "False" ? null : double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+        var peaks = LocalMaximaOperation.Find(
+            Source.Open(path),
+            _fixture.Options(JobType.Local, 2, [4, 5, 6]),
+            minDistance,
+            thresholdAbs: parts[0] == "threshold_abs" ? value : null,
+            thresholdRel: parts[0] == "threshold_rel" ? value : null,
+            excludeBorder: parts[0] == "exclude_border" ? 0 : null,
+            globalThresholds: true);
+        string expected = Python.Run(
+            $"import sys, numpy as np\nfrom skimage.feature import peak_local_max\np = peak_local_max(np.load(sys.argv[1]), min_distance={minDistance}, {argument})\nprint(sorted(map(tuple, p.tolist())))",
+            path);
+        var actual = Enumerable.Range(0, peaks.GetLength(0)).Select(i => (peaks[i, 0], peaks[i, 1], peaks[i, 2])).Order();
+        Assert.Equal(expected.Trim(), "[" + string.Join(", ", actual) + "]");
     }
 
     [Fact]

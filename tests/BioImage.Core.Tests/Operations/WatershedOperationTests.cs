@@ -86,6 +86,47 @@ public sealed class WatershedOperationTests(ITestOutputHelper output) : IDisposa
         Assert.Contains("seeds must have an integer dtype", Assert.Throws<ArgumentException>(() => WatershedOperation.Run(Source.Open(heightPath), Source.Open(heightPath), output, [1], options)).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Two_dimensional_watershed_and_distance_transform_equal_the_2d_kernels()
+    {
+        int[] shape = [23, 29];
+        using var volume = SyntheticVolume.Generate<float>([1, 23, 29], blobCount: 5, seed: 9);
+        using var heights = NdArray<float>.Allocate(shape);
+        using var seeds = NdArray<int>.Allocate(shape);
+        for (int i = 0; i < heights.Length; i++)
+        {
+            heights.Span[i] = -volume.Span[i];
+            seeds.Span[i] = i % 37 == 4 ? 1 + (i / 37) : 0;
+        }
+
+        var expected = new long[heights.Length];
+        Watershed.Seeded(new ReadOnlySpan2D<float>(heights.ToArray(), 23, 29), new ReadOnlySpan2D<int>(seeds.ToArray(), 23, 29), new Span2D<long>(expected, 23, 29), connectivity: 2);
+        using var labels = NdArray<long>.Allocate(shape);
+        var options = new RunOptions { BlockShape = [5, 7], Workers = 2 };
+        WatershedOperation.Run(new ArraySource<float>(heights), new ArraySource<int>(seeds), new ArraySource<long>(labels), [29], options, connectivity: 2);
+        Assert.Equal(expected, labels.ToArray());
+
+        using var foreground = NdArray<int>.Allocate(shape);
+        for (int i = 0; i < foreground.Length; i++)
+        {
+            foreground.Span[i] = volume.Span[i] < 60 ? 1 : 0;
+        }
+
+        var distances = new float[heights.Length];
+        var indices = new int[2 * heights.Length];
+        DistanceTransform.Euclidean(new ReadOnlySpan2D<int>(foreground.ToArray(), 23, 29), new Span2D<float>(distances, 23, 29), new Span2D<int>(indices.AsSpan(0, 23 * 29), 23, 29), new Span2D<int>(indices.AsSpan(23 * 29), 23, 29), [1.5, 1.0]);
+        using var blockWise = NdArray<float>.Allocate(shape);
+        using var nearest = NdArray<int>.Allocate([2, 23, 29]);
+        DistanceTransformOperation.Run(new ArraySource<int>(foreground), new ArraySource<float>(blockWise), [29], options, [1.5, 1.0], new ArraySource<int>(nearest));
+        Assert.Equal(distances, blockWise.ToArray());
+        Assert.Equal(indices, nearest.ToArray());
+        var unit = new float[heights.Length];
+        DistanceTransform.Euclidean(new ReadOnlySpan2D<int>(foreground.ToArray(), 23, 29), new Span2D<float>(unit, 23, 29), default, default);
+        DistanceTransformOperation.Run(new ArraySource<int>(foreground), new ArraySource<float>(blockWise), [29], options);
+        Assert.Equal(unit, blockWise.ToArray());
+        Assert.Contains(unit, d => d > 2);
+    }
+
     /// <summary>
     /// The halo sweep on a 64³ synthetic volume with 32³ blocks: adapted Rand error of the block-wise watershed
     /// against the whole-volume one. It must reach 0 once the halo covers the volume and be positive without a halo.
