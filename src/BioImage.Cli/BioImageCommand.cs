@@ -28,6 +28,7 @@ internal static class BioImageCommand
             WatershedCommand.Create(),
             DistanceTransformCommand.Create(),
             StatsCommand.Create(),
+            LabelCommand.Create(),
             ConfigCommand.Create(),
             ReattachCommand.Create(),
             WorkerCommand.Create(),
