@@ -55,6 +55,25 @@ public sealed class DistanceTransformWatershedOperationTests : IDisposable
     }
 
     [Fact]
+    public void Small_halo_is_identical_on_threads_and_worker_processes_with_a_mask()
+    {
+        var (path, data) = _fixture.Input<float>("boundaries-small", v => v);
+        var (maskPath, mask) = _fixture.Input<byte>("mask", v => (byte)(v < 80 ? 1 : 0));
+        var flags = mask.ToArray();
+        data.Dispose();
+        mask.Dispose();
+        var parameters = new DistanceTransformWatershedOptions(30, 0.5, 1.0, MinSize: 3, Alpha: 0.8) { Sampling = [1.5, 1, 1] };
+        var local = _fixture.Output("local", [13, 17, 19], DType.UInt64, [4, 5, 6]);
+        var workers = _fixture.Output("workers", [13, 17, 19], DType.UInt64, [4, 5, 6]);
+        DistanceTransformWatershedOperation.Run(Source.Open(path), local, [3], parameters, _fixture.Options(JobType.Local, 3, [4, 5, 6]) with { Mask = Source.Open(maskPath) });
+        DistanceTransformWatershedOperation.Run(Source.Open(path), workers, [3], parameters, _fixture.Options(JobType.Subprocess, 2, [4, 5, 6]) with { Mask = Source.Open(maskPath) });
+        var labels = OperationFixture.ReadAll<ulong>(local);
+        Assert.Equal(labels, OperationFixture.ReadAll<ulong>(workers));
+        Assert.All(labels.Where((_, i) => flags[i] == 0), label => Assert.Equal(0UL, label));
+        Assert.Contains(labels, label => label != 0);
+    }
+
+    [Fact]
     public void Output_must_be_uint64_and_the_data_3d()
     {
         var (path, data) = _fixture.Input<float>("bad", v => v);
