@@ -47,7 +47,7 @@ public sealed class LocalMaximaOperation : ReduceOperation<long[]>
         int rank = input.Shape.Count;
         var operation = new LocalMaximaOperation { MinDistance = minDistance, ThresholdAbs = thresholdAbs, ThresholdRel = thresholdRel, ExcludeBorder = excludeBorder };
         _ = operation.GetHalo(rank);
-        if (globalThresholds)
+        if (globalThresholds && (thresholdAbs is null || thresholdRel is not null))
         {
             var moments = Stats.Compute(input, options with { Mask = null });
             double threshold = thresholdAbs ?? moments.Min;
