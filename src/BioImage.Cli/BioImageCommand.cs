@@ -27,6 +27,7 @@ internal static class BioImageCommand
             PyramidCommand.Create(),
             WatershedCommand.Create(),
             DistanceTransformCommand.Create(),
+            DistanceTransformWatershedCommand.Create(),
             StatsCommand.Create(),
             LabelCommand.Create(),
             ConfigCommand.Create(),

@@ -4,7 +4,7 @@ using BioImage.Cli;
 namespace BioImage.Cli.Tests.Commands;
 
 /// <summary>
-/// <c>bioimage watershed</c> and <c>bioimage distance-transform</c> as a user runs them on an odd 9×11×13 volume with
+/// <c>bioimage watershed</c>, <c>distance-transform</c> and <c>dt-watershed</c> as a user runs them on an odd 9×11×13 volume with
 /// blocks that divide no axis: skimage.segmentation.watershed and scipy's distance_transform_edt are the oracles.
 /// </summary>
 public sealed class SegmentationCommandsTests : IDisposable
@@ -97,6 +97,55 @@ public sealed class SegmentationCommandsTests : IDisposable
         Assert.Equal("True", verdict.Trim());
     }
 
+    [Fact]
+    public void Dt_watershed_matches_the_scipy_skimage_composition_of_elfs_steps()
+    {
+        Python.Run(
+            """
+            import sys, numpy as np
+            rng = np.random.default_rng(3)
+            c = rng.random((10, 3)) * (12, 14, 16)
+            g = np.stack(np.indices((12, 14, 16)), -1).astype(float)
+            d = np.sort(np.linalg.norm(g[..., None, :] - c, axis=-1), axis=-1)
+            m = np.exp(-(d[..., 1] - d[..., 0]) ** 2 / 4.5) + rng.random((12, 14, 16)) * 0.01
+            np.save(sys.argv[1] + '/membranes.npy', m.astype(np.float32))
+            """,
+            _folder);
+        var (code, output, error) = CliTests.Run(["dt-watershed", P("membranes.npy"), P("dtws.npy"), "--halo", "16", "--threshold", "0.5", "--sigma-seeds", "1", "--sigma-weights", "1.5", "--min-size", "20", "--block-shape", "12,14,16", "--json"]);
+        Assert.True(code == 0, error);
+        Assert.Equal("uint64", JsonDocument.Parse(output).RootElement.GetProperty("dtype").GetString());
+        (code, _, error) = CliTests.Run(["dt-watershed", P("membranes.npy"), P("dtws_blocks.npy"), "--halo", "3", "--threshold", "0.5", "--sigma-seeds", "1", "--block-shape", "6,7,8", "--workers", "2"]);
+        Assert.True(code == 0, error);
+        string verdict = Python.Run(
+            """
+            import sys, numpy as np
+            from scipy import ndimage as ndi
+            from skimage.feature import peak_local_max
+            from skimage.segmentation import watershed
+            f = sys.argv[1]
+            x = np.load(f + '/membranes.npy').astype(np.float64)
+            dt = ndi.gaussian_filter(ndi.distance_transform_edt(~(x > 0.5)), 1.0)
+            flags = np.zeros(x.shape, bool)
+            flags[tuple(peak_local_max(dt, min_distance=1, exclude_border=False).T)] = True
+            seeds, _ = ndi.label(flags)
+            hmap = 0.9 * ndi.gaussian_filter(x, 1.5) + 0.1 * (1. - (dt - dt.min()) / dt.max())
+            ws = watershed(hmap, seeds)
+            sizes = np.bincount(ws.ravel())
+            ws[np.isin(ws, np.flatnonzero(sizes < 20))] = 0
+            ws = watershed(hmap, ws)
+            ours = np.load(f + '/dtws.npy')
+            pairs = set(zip(ours.ravel().tolist(), ws.ravel().tolist()))
+            ok = ours.dtype == np.uint64 and len(pairs) == len(np.unique(ours)) == len(np.unique(ws)) > 3
+            blocks = np.load(f + '/dtws_blocks.npy')
+            block_of = (np.indices(x.shape) // np.array([6, 7, 8])[:, None, None, None])
+            block_id = block_of[0] * 4 + block_of[1] * 2 + block_of[2]
+            ok &= bool((blocks // (6 * 7 * 8) == block_id).all()) and (blocks % (6 * 7 * 8) > 0).all()
+            print(ok)
+            """,
+            _folder);
+        Assert.Equal("True", verdict.Trim());
+    }
+
     [Theory]
     [InlineData("Option '--halo' is required", "watershed", "heights.npy", "seeds.npy", "out.npy")]
     [InlineData("--halo: '-1'", "watershed", "heights.npy", "seeds.npy", "out.npy", "--halo", "-1")]
@@ -108,6 +157,8 @@ public sealed class SegmentationCommandsTests : IDisposable
     [InlineData("Option '--halo' is required", "distance-transform", "foreground.npy", "out.npy")]
     [InlineData("Sampling needs 3 values", "distance-transform", "foreground.npy", "out.npy", "--halo", "2", "--sampling", "1,0,1")]
     [InlineData("float32 or float64", "distance-transform", "foreground.npy", "out.npy", "--halo", "2", "--dtype", "uint8")]
+    [InlineData("Option '--threshold' is required", "dt-watershed", "heights.npy", "out.npy", "--halo", "2", "--sigma-seeds", "1")]
+    [InlineData("0 ≤ alpha ≤ 1", "dt-watershed", "heights.npy", "out.npy", "--halo", "2", "--threshold", "0.5", "--sigma-seeds", "1", "--alpha", "2")]
     public void Bad_arguments_exit_with_2_and_a_clear_message(string expected, string verb, params string[] arguments)
     {
         string[] args = [verb, .. arguments.Select(a => a.EndsWith(".npy", StringComparison.Ordinal) ? P(a) : a)];
