@@ -6,7 +6,7 @@ using BioImage.Sources;
 namespace BioImage.Core.Tests.Operations;
 
 /// <summary>
-/// The filter, downsample and label operations on the real single-node Slurm cluster that scripts/slurm-up.sh starts (the
+/// The filter, downsample, label and watershed operations on the real single-node Slurm cluster that scripts/slurm-up.sh starts (the
 /// test script runs it): block-wise results equal the whole-volume kernels bit for bit, as on the other backends.
 /// </summary>
 public sealed class SlurmOperationTests : IDisposable
@@ -47,5 +47,27 @@ public sealed class SlurmOperationTests : IDisposable
         var output = _fixture.Output("label", [.. input.Shape], DType.UInt64, [3, 4, 5]);
         Assert.Equal(expectedCount, Label.Run(input, output, _fixture.Options(JobType.Slurm, 3, [3, 4, 5]), connectivity: 3));
         LabelOperationTests.AssertLabels(expected, OperationFixture.ReadAll<ulong>(output), "diagonals_3d on Slurm");
+    }
+
+    [Fact]
+    public void Watershed_with_a_halo_covering_the_volume_equals_the_whole_volume_kernel()
+    {
+        var (path, volume) = _fixture.Input<float>("heights", v => -v);
+        using (volume)
+        {
+            using var seeds = NdArray<uint>.Allocate(OperationFixture.Shape);
+            for (int i = 0; i < seeds.Length; i++)
+            {
+                seeds.Span[i] = i % 131 == 5 ? (uint)(1 + (i / 131)) : 0;
+            }
+
+            string seedPath = Path.Combine(_fixture.Directory, "seeds.npy");
+            BioImage.Storage.NpyFile.Write(seedPath, seeds);
+            var expected = new ulong[seeds.Length];
+            Watershed.Seeded(new ReadOnlySpan3D<float>(volume.ToArray(), 13, 17, 19), new ReadOnlySpan3D<uint>(seeds.ToArray(), 13, 17, 19), new Span3D<ulong>(expected, 13, 17, 19));
+            var output = _fixture.Output("ws", [13, 17, 19], DType.UInt64, [4, 5, 6]);
+            WatershedOperation.Run(Source.Open(path), Source.Open(seedPath), output, [19], _fixture.Options(JobType.Slurm, 2, [4, 5, 6]));
+            Assert.Equal(expected, OperationFixture.ReadAll<ulong>(output));
+        }
     }
 }
