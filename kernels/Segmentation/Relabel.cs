@@ -10,8 +10,9 @@ namespace BioImage.Kernels;
 /// </summary>
 /// <remarks>
 /// One pass over the rows, split across threads. A dictionary whose keys span a small range is turned into a dense
-/// table first; otherwise lookups go through a hash map, and each row remembers the last value it looked up, so
-/// the long runs of one id in label images cost one lookup per run. Input and output may be the same memory
+/// table first (<see cref="LabelMap{TIn, TOut}"/>); otherwise lookups go through a hash map. Rows are mapped per run
+/// of equal labels (<see cref="EqualRuns"/>): one lookup and one vectorized fill per run, so the long runs of one id
+/// in label images cost little; masked rows remember the last label they looked up. Input and output may be the same memory
 /// (relabelling in place) when the element types match. O(n).
 /// </remarks>
 public static partial class Relabel
@@ -103,13 +104,26 @@ public static partial class Relabel
         where TOut : unmanaged
         where TLookup : struct, ILabelLookup<TIn, TOut>
     {
-        bool masked = !mask.IsEmpty;
+        if (mask.IsEmpty)
+        {
+            // Unmasked: one lookup and one vectorized fill per run of equal labels (the input may be the output:
+            // the run is measured before it is overwritten).
+            for (int x = 0; x < source.Length;)
+            {
+                int run = EqualRuns.Length(source, x);
+                target.Slice(x, run).Fill(lookup.Map(source[x]));
+                x += run;
+            }
+
+            return;
+        }
+
         TIn last = default;
         TOut mapped = default;
         bool known = false;
         for (int x = 0; x < source.Length; x++)
         {
-            if (masked && !mask[x])
+            if (!mask[x])
             {
                 continue;
             }
