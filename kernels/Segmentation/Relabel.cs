@@ -17,6 +17,9 @@ namespace BioImage.Kernels;
 /// </remarks>
 public static partial class Relabel
 {
+    /// <summary>Runs up to this length are written element by element; longer ones with a vectorized fill.</summary>
+    private const int ShortRun = 8;
+
     /// <summary><c>output = table[input]</c>; a value outside the table throws <see cref="KeyNotFoundException"/> naming it.</summary>
     /// <param name="input">Integer labels (non-negative).</param>
     /// <param name="table">The new label of each old label (its index).</param>
@@ -111,8 +114,19 @@ public static partial class Relabel
             for (int x = 0; x < source.Length;)
             {
                 int run = EqualRuns.Length(source, x);
-                target.Slice(x, run).Fill(lookup.Map(source[x]));
-                x += run;
+                TOut newLabel = lookup.Map(source[x]);
+                if (run <= ShortRun)
+                {
+                    for (int end = x + run; x < end; x++)
+                    {
+                        target[x] = newLabel;
+                    }
+                }
+                else
+                {
+                    target.Slice(x, run).Fill(newLabel);
+                    x += run;
+                }
             }
 
             return;

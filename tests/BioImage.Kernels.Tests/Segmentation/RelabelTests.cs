@@ -113,8 +113,10 @@ public class RelabelTests
     [Fact]
     public void LabelMap_maps_runs_in_place_and_refuses_bad_keys_and_use_after_dispose()
     {
-        // Runs of every length 1..6, in place, through a dense table and through a hash map (keys far apart).
-        var labels = Enumerable.Range(0, N).Select(i => (long)((i / ((i % 6) + 1)) % 9)).ToArray();
+        // Runs of every length 1..20 (across the scalar / vectorized boundaries), in place, through a dense table and
+        // through a hash map (keys far apart).
+        var labels = Enumerable.Range(1, 20).SelectMany(length => Enumerable.Repeat((long)(length % 9), length)).ToArray();
+        labels = Enumerable.Range(0, N).Select(i => labels[i % labels.Length]).ToArray();
         foreach (long spacing in new long[] { 1, 1L << 40 })
         {
             var keys = Enumerable.Range(0, 9).Select(k => k * spacing).ToArray();
