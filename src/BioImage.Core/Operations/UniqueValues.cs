@@ -42,7 +42,9 @@ public static class UniqueValues
             throw new ArgumentException($"The input holds {input.DType.NumpyName()} values, not {typeof(T).Name}.", nameof(input));
         }
 
-        var results = Runner.Run(new UniqueOperation { Counts = counts }, [input], options);
+        // An unchunked input without a block shape is one block: let the kernel use the workers as threads.
+        bool oneBlock = options.JobType == JobType.Local && options.BlockShape is null && input.Chunks is null;
+        var results = Runner.Run(new UniqueOperation { Counts = counts, Threads = oneBlock ? options.Workers : 1 }, [input], options);
         return results.Select(r => (r.Value.Values.Select(T.CreateTruncating).ToArray(), r.Value.Counts ?? new long[r.Value.Values.Length]));
     }
 
@@ -73,14 +75,17 @@ public sealed class UniqueOperation : ReduceOperation<UniqueBlock>
     /// <summary>Also return the count of each value.</summary>
     public bool Counts { get; set; }
 
+    /// <summary>Threads the kernel uses within a block (≥ 1; more than 1 only when the volume is a single block).</summary>
+    public int Threads { get; set; } = 1;
+
     /// <inheritdoc />
     public override UniqueBlock Run(BlockContext block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        return block.Inputs[0].DType.DispatchInteger(new BlockUnique(block, Counts), "unique's input");
+        return block.Inputs[0].DType.DispatchInteger(new BlockUnique(block, Counts, Math.Max(1, Threads)), "unique's input");
     }
 
-    private sealed class BlockUnique(BlockContext block, bool counts) : IIntegerDTypeFunc<UniqueBlock>
+    private sealed class BlockUnique(BlockContext block, bool counts, int threads) : IIntegerDTypeFunc<UniqueBlock>
     {
         public UniqueBlock Invoke<T>()
             where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
@@ -101,7 +106,8 @@ public sealed class UniqueOperation : ReduceOperation<UniqueBlock>
                 }
             }
 
-            var (values, sizes) = Unique.ValuesAndCounts(new ReadOnlySpan3D<T>(data.Span[..kept], 1, 1, kept));
+            var folded = BlockData.Folded(data).Span;
+            var (values, sizes) = Unique.ValuesAndCounts(kept == data.Length ? folded : new ReadOnlySpan3D<T>(data.Span[..kept], 1, 1, kept), threads);
             return new UniqueBlock(values.Select(long.CreateTruncating).ToArray(), counts ? sizes : null);
         }
     }

@@ -49,6 +49,10 @@ public sealed class UniqueValuesTests(LabelOracle oracle)
         Assert.Equal(oracle.Expected("int32", "unique_values"), values.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Equal(4199L, counts.Sum());
 
+        // An unchunked input without a block shape is one block, counted with the workers as threads.
+        var whole = UniqueValues.Compute(input, new RunOptions { Workers = 2 }, counts: true);
+        Assert.Equal(oracle.Expected("int32", "unique_counts"), LabelOracle.Strings(whole.Counts!));
+
         // Block 0 only: the voxels of the box [0, 4) × [0, 5) × [0, 6).
         var first = UniqueValues.Compute<int>(input, oracle.Options(JobType.Local, 1, [4, 5, 6]) with { BlockIds = [0] });
         Assert.Equal(120L, first.Counts.Sum());
