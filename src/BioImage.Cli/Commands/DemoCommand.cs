@@ -137,6 +137,10 @@ internal static class DemoCommand
         long components = Label.Run(Source.Open(maskPath), NpySource.Create(labelsPath, DType.UInt32, rawSource.Shape.ToArray()), runOptions, connectivity: 1);
         steps.Add(new Step("label", labelsPath, Lap(clock), $"{components} connected components of the foreground, block-wise (6-connectivity), numbered as scipy.ndimage.label"));
 
+        string filteredPath = Path.Combine(outputDirectory, "labels-filtered.npy");
+        var filtered = Relabeling.SizeFilter(Source.Open(labelsPath), NpySource.Create(filteredPath, DType.UInt32, rawSource.Shape.ToArray()), runOptions, minSize: 20);
+        steps.Add(new Step("size filter", filteredPath, Lap(clock), $"kept {filtered.Kept} of {filtered.Kept + filtered.Removed} components with ≥ 20 voxels, renumbered 1..{filtered.Kept} (bioimage-py size_filter)"));
+
         steps.AddRange(Segment(outputDirectory, maskPath, runOptions, clock));
 
         return new Summary(Path.GetFullPath(outputDirectory), raw.Shape.ToArray(), raw.DType.NumpyName(), blockShape, workers, steps);

@@ -94,7 +94,7 @@ public sealed class WatershedOperation : BlockOperation
         block.Inputs[1].DType.DispatchInteger(new SeedsStep<THeight>(block, heights, mask, Connectivity), "seeds");
     }
 
-    private sealed class SeedsStep<THeight>(BlockContext block, NdArray<THeight> heights, bool[]? mask, int connectivity) : IIntegerFunc<bool>
+    private sealed class SeedsStep<THeight>(BlockContext block, NdArray<THeight> heights, bool[]? mask, int connectivity) : IIntegerDTypeFunc<bool>
         where THeight : unmanaged, IFloatingPointIeee754<THeight>
     {
         public bool Invoke<TSeed>()
@@ -105,7 +105,7 @@ public sealed class WatershedOperation : BlockOperation
         }
     }
 
-    private sealed class LabelStep<THeight, TSeed>(BlockContext block, NdArray<THeight> heights, NdArray<TSeed> seeds, bool[]? mask, int connectivity) : IIntegerFunc<bool>
+    private sealed class LabelStep<THeight, TSeed>(BlockContext block, NdArray<THeight> heights, NdArray<TSeed> seeds, bool[]? mask, int connectivity) : IIntegerDTypeFunc<bool>
         where THeight : unmanaged, IFloatingPointIeee754<THeight>
         where TSeed : unmanaged, IBinaryInteger<TSeed>
     {

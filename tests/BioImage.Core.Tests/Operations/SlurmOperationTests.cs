@@ -6,7 +6,7 @@ using BioImage.Sources;
 namespace BioImage.Core.Tests.Operations;
 
 /// <summary>
-/// The filter, downsample, label and watershed operations on the real single-node Slurm cluster that scripts/slurm-up.sh starts (the
+/// The filter, downsample, label, watershed and relabelling operations on the real single-node Slurm cluster that scripts/slurm-up.sh starts (the
 /// test script runs it): block-wise results equal the whole-volume kernels bit for bit, as on the other backends.
 /// </summary>
 public sealed class SlurmOperationTests : IDisposable
@@ -68,6 +68,28 @@ public sealed class SlurmOperationTests : IDisposable
             var output = _fixture.Output("ws", [13, 17, 19], DType.UInt64, [4, 5, 6]);
             WatershedOperation.Run(Source.Open(path), Source.Open(seedPath), output, [19], _fixture.Options(JobType.Slurm, 2, [4, 5, 6]));
             Assert.Equal(expected, OperationFixture.ReadAll<ulong>(output));
+        }
+    }
+
+    [Fact]
+    public void Relabel_consecutive_and_size_filter_equal_the_whole_volume_kernels()
+    {
+        var (path, labels) = _fixture.Input<uint>("segmentation", v => (uint)(v * 40) * 3);
+        using (labels)
+        {
+            long[] shape = [13, 17, 19];
+            var view = new ReadOnlySpan3D<uint>(labels.Span, 13, 17, 19);
+            var expected = new uint[labels.Length];
+            Relabel.Consecutive(view, new Span3D<uint>(expected, 13, 17, 19), 1u);
+            var output = _fixture.Output("consecutive", shape, DType.UInt32, [4, 5, 6]);
+            var mapping = Relabeling.Consecutive(Source.Open(path), output, _fixture.Options(JobType.Slurm, 2, [4, 5, 6]), startLabel: 1);
+            Assert.Equal(expected, OperationFixture.ReadAll<uint>(output));
+            Assert.Equal(expected.Max(), (uint)mapping.MaxLabel);
+
+            SizeFilter.Apply(view, new Span3D<uint>(expected, 13, 17, 19), minSize: 100);
+            var filtered = _fixture.Output("filtered", shape, DType.UInt32, [4, 5, 6]);
+            Relabeling.SizeFilter(Source.Open(path), filtered, _fixture.Options(JobType.Slurm, 2, [4, 5, 6]), minSize: 100);
+            Assert.Equal(expected, OperationFixture.ReadAll<uint>(filtered));
         }
     }
 }
