@@ -128,7 +128,8 @@ def main():
           + ", ".join(f"{name} {version}" for name, version in versions.items()))
     print(f"Memory bandwidth (STREAM copy, 2 × {args.bandwidth_mib} MiB reused arrays, read + write bytes): {bandwidth}")
     print(f"Median of {args.samples} runs after ≥ {args.warmup_ms} ms warm-up; 1-thread figures (all peers, ours, "
-          f"bandwidth) on the thread's CPU clock, so a busy machine does not skew them; {ours['threads'][-1]}-thread "
+          f"bandwidth) on the thread's CPU clock (zarr-python peers, whose blosc runs its own threads: the process's), "
+          f"so a busy machine does not skew them; {ours['threads'][-1]}-thread "
           f"figures on the wall clock. Outputs reused on both sides where the API allows (np.load allocates); "
           f"Mvox/s = million input voxels per second (region voxels for copy-region).")
     print()

@@ -9,6 +9,9 @@ namespace BioImage.Throughput.Ops;
 /// <c>zarr-write-CODEC</c> / <c>zarr-read-CODEC</c>: the whole volume written to / read from a Zarr v2 array with
 /// 64³ chunks through the page cache, chunks encoded or decoded in parallel (peer: zarr-python 2.13 with the same
 /// numcodecs compressor). Codecs: raw, blosc-lz4-shuffle (blosc lz4, level 5, byte shuffle), zstd-1, gzip-1.
+/// The storage benchmark of issue 3 (512³ uint8 and 256³ float32) is two runs, as the harness has one shape per run:
+/// <c>bench/compare.sh zarr-read-raw … zarr-write-gzip-1 --shape 512,512,512 --dtypes uint8</c>, then the same ops
+/// with <c>--shape 256,256,256 --dtypes float32</c>.
 /// </summary>
 internal sealed class ZarrOp(bool write, string codecName, Func<IBytesToBytesCodec?> codec) : ThroughputOp
 {

@@ -182,16 +182,23 @@ public sealed class CodecChain
                 bytesSpec = next;
             }
 
-            long bound = ArrayToBytes.MaxEncodedLength(bytesSpec);
-            var current = ArrayPool<byte>.Shared.Rent(CheckedLength(bound));
-            int length = ArrayToBytes.Encode(array, current, bytesSpec);
+            // When the bytes codec leaves the chunk's bytes as they are, the first bytes→bytes codec reads the chunk
+            // itself, saving a copy of it.
+            bool asIs = _bytesToBytes.Length > 0 && ArrayToBytes is BytesCodec bytes && !(bytes.BigEndian && bytesSpec.ItemSize > 1);
+            byte[]? current = null;
+            int length = array.Length;
+            if (!asIs)
+            {
+                current = ArrayPool<byte>.Shared.Rent(CheckedLength(ArrayToBytes.MaxEncodedLength(bytesSpec)));
+                length = ArrayToBytes.Encode(array, current, bytesSpec);
+            }
+
             foreach (var codec in _bytesToBytes)
             {
-                bound = codec.MaxEncodedLength(length);
-                var output = ArrayPool<byte>.Shared.Rent(CheckedLength(bound));
+                var output = ArrayPool<byte>.Shared.Rent(CheckedLength(codec.MaxEncodedLength(length)));
                 try
                 {
-                    length = codec.Encode(current.AsSpan(0, length), output, bytesSpec);
+                    length = codec.Encode(current is null ? array : current.AsSpan(0, length), output, bytesSpec);
                 }
                 catch
                 {
@@ -200,13 +207,13 @@ public sealed class CodecChain
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(current);
+                    Return(current);
                 }
 
                 current = output;
             }
 
-            return new ArraySegment<byte>(current, 0, length);
+            return new ArraySegment<byte>(current!, 0, length);
         }
         finally
         {
