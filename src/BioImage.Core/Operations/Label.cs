@@ -36,7 +36,8 @@ namespace BioImage.Operations;
 /// <item><b>relabel</b> (<see cref="LabelRelabelStep"/>): each block labels its foreground again (the kernel is
 /// deterministic), maps the local labels through its slice of that table (in memory for local runs; a Zarr array in
 /// the scratch folder for worker processes) and writes the output once — recomputing is cheaper than storing and
-/// re-reading provisional 32/64-bit labels.</item>
+/// re-reading provisional 32/64-bit labels. Blocks without labels (background, or skipped by the mask) are written as
+/// zeros without reading the input, so re-running into an existing output leaves no stale labels.</item>
 /// </list>
 /// <para>
 /// Cost: passes 1 and 4 are O(voxels), pass 2 O(border voxels × neighbours), pass 3 O(N log N) time and 32 bytes per
