@@ -53,15 +53,16 @@ internal sealed class BlockShell
     /// <summary>Stores the boundary planes of <paramref name="labels"/> (a block of <paramref name="rank"/> real axes) under <paramref name="key"/>.</summary>
     public static void Save(IStore store, string key, ReadOnlySpan3D<uint> labels, int rank)
     {
-        var planes = new List<uint>();
         int depth = labels.Depth, height = labels.Height, width = labels.Width;
+        var planes = new uint[Length(new Index3(depth, height, width), rank)];
+        int at = 0;
         if (rank == 3)
         {
             foreach (int z in new[] { 0, depth - 1 })
             {
-                for (int y = 0; y < height; y++)
+                for (int y = 0; y < height; y++, at += width)
                 {
-                    planes.AddRange(labels.GetRowSpan(z, y));
+                    labels.GetRowSpan(z, y).CopyTo(planes.AsSpan(at));
                 }
             }
         }
@@ -70,9 +71,9 @@ internal sealed class BlockShell
         {
             foreach (int y in new[] { 0, height - 1 })
             {
-                for (int z = 0; z < depth; z++)
+                for (int z = 0; z < depth; z++, at += width)
                 {
-                    planes.AddRange(labels.GetRowSpan(z, y));
+                    labels.GetRowSpan(z, y).CopyTo(planes.AsSpan(at));
                 }
             }
         }
@@ -83,12 +84,12 @@ internal sealed class BlockShell
             {
                 for (int y = 0; y < height; y++)
                 {
-                    planes.Add(labels[z, y, x]);
+                    planes[at++] = labels[z, y, x];
                 }
             }
         }
 
-        var bytes = MemoryMarshal.AsBytes(CollectionsMarshal.AsSpan(planes));
+        var bytes = MemoryMarshal.AsBytes(planes.AsSpan());
         var compressed = new byte[Zstd.CompressBound(bytes.Length)];
         store.Set(key, compressed.AsSpan(0, Zstd.Compress(bytes, compressed, level: 1, checksum: false)));
     }
@@ -101,11 +102,15 @@ internal sealed class BlockShell
             return null;
         }
 
-        int length = (rank == 3 ? 2 * extent.Y * extent.X : 0) + (rank >= 2 ? 2 * extent.Z * extent.X : 0) + (2 * extent.Z * extent.Y);
+        int length = Length(extent, rank);
         var planes = new uint[length];
         int written = Zstd.Decompress(compressed, MemoryMarshal.AsBytes(planes.AsSpan()));
         return written == length * sizeof(uint)
             ? new BlockShell(planes, extent, rank)
             : throw new InvalidDataException($"{store.Location}/{key}: the block shell holds {written} bytes; a {extent.Z}×{extent.Y}×{extent.X} block needs {length * sizeof(uint)}.");
     }
+
+    /// <summary>The number of voxels in the planes of a block of <paramref name="extent"/> with <paramref name="rank"/> real axes.</summary>
+    private static int Length(Index3 extent, int rank) =>
+        (rank == 3 ? 2 * extent.Y * extent.X : 0) + (rank >= 2 ? 2 * extent.Z * extent.X : 0) + (2 * extent.Z * extent.Y);
 }

@@ -36,7 +36,8 @@ namespace BioImage.Operations;
 /// <item><b>relabel</b> (<see cref="LabelRelabelStep"/>): each block labels its foreground again (the kernel is
 /// deterministic), maps the local labels through its slice of that table (in memory for local runs; a Zarr array in
 /// the scratch folder for worker processes) and writes the output once — recomputing is cheaper than storing and
-/// re-reading provisional 32/64-bit labels.</item>
+/// re-reading provisional 32/64-bit labels. Blocks without labels (background, or skipped by the mask) are written as
+/// zeros without reading the input, so re-running into an existing output leaves no stale labels.</item>
 /// </list>
 /// <para>
 /// Cost: passes 1 and 4 are O(voxels), pass 2 O(border voxels × neighbours), pass 3 O(N log N) time and 32 bytes per
@@ -48,7 +49,7 @@ public static class Label
 {
     /// <summary>Labels the non-zero voxels of <paramref name="input"/> into <paramref name="output"/> (uint32 or uint64, same shape); returns the number of components.</summary>
     /// <param name="input">1D to 3D data of any dtype; non-zero (and inside <see cref="RunOptions.Mask"/>) is foreground.</param>
-    /// <param name="output">A writable uint32 or uint64 array of the input's shape, new or all zero where the mask skips blocks.</param>
+    /// <param name="output">A writable uint32 or uint64 array of the input's shape; every block is written (zeros where the mask skips blocks).</param>
     /// <param name="options">Backend, workers and block shape (default: the output's chunks, else the input's, else one block). ROI and block ids are not supported.</param>
     /// <param name="connectivity">1..rank, as scipy's <c>generate_binary_structure(rank, connectivity)</c>: 1 = faces only, rank = faces, edges and corners.</param>
     /// <exception cref="ArgumentException">A parameter does not fit the data (the message names it and the valid values).</exception>
@@ -65,31 +66,37 @@ public static class Label
         string scratch = Path.Combine(options.EffectiveTmpRoot, $"bioimage-label-{Guid.NewGuid():N}");
         string shells = Path.Combine(scratch, "shells");
 
-        var blocks = Runner.Run(new LabelBlocksStep { Connectivity = connectivity, Shells = shells }, [input], passOptions);
-        var summaries = new LabelBlockSummary?[blocking.BlockCount];
-        foreach (var block in blocks)
+        try
         {
-            summaries[block.BlockId] = block.Value;
-        }
+            var blocks = Runner.Run(new LabelBlocksStep { Connectivity = connectivity, Shells = shells }, [input], passOptions);
+            var summaries = new LabelBlockSummary?[blocking.BlockCount];
+            foreach (var block in blocks)
+            {
+                summaries[block.BlockId] = block.Value;
+            }
 
-        long[] offsets = Offsets(summaries);
-        long[] labelled = [.. Enumerable.Range(0, summaries.Length).Where(b => summaries[b] is { Count: > 0 }).Select(b => (long)b)];
-        var seams = labelled.Length == 0
-            ? []
-            : Runner.Map(new LabelSeamsStep { Connectivity = connectivity, Shape = shape, BlockShape = blockShape, Shells = shells }, blocking.BlockCount, options with { BlockIds = labelled });
-        var (table, count) = FinalLabels(blocking, offsets, summaries, seams);
-        if (output.DType == DType.UInt32 && count > uint.MaxValue)
+            long[] offsets = Offsets(summaries);
+            long[] labelled = [.. Enumerable.Range(0, summaries.Length).Where(b => summaries[b] is { Count: > 0 }).Select(b => (long)b)];
+            var seams = labelled.Length == 0
+                ? []
+                : Runner.Map(new LabelSeamsStep { Connectivity = connectivity, Shape = shape, BlockShape = blockShape, Shells = shells }, blocking.BlockCount, options with { BlockIds = labelled });
+            var (table, count) = FinalLabels(blocking, offsets, summaries, seams);
+            if (output.DType == DType.UInt32 && count > uint.MaxValue)
+            {
+                throw new OverflowException($"The volume has {count} components, more than a uint32 output can number; use a uint64 output.");
+            }
+
+            RelabelBlocks(input, output, new LabelRelabelStep { Connectivity = connectivity, Offsets = offsets }, table, scratch, passOptions);
+            return count;
+        }
+        finally
         {
-            throw new OverflowException($"The volume has {count} components, more than a uint32 output can number; use a uint64 output.");
+            // Failed runs too: the shells and the table are only meaningful within this call (label cannot be resumed).
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
         }
-
-        RelabelBlocks(input, output, new LabelRelabelStep { Connectivity = connectivity, Offsets = offsets }, table, scratch, passOptions);
-        if (Directory.Exists(scratch))
-        {
-            Directory.Delete(scratch, recursive: true);
-        }
-
-        return count;
     }
 
     private static void Validate(long[] shape, ISource output, RunOptions options, int connectivity)
@@ -255,7 +262,8 @@ public static class Label
             step.Table = tableSource.Spec;
         }
 
-        Runner.Run(step, [input], [output], options);
+        // The mask goes in as a second input, not as the runner's mask: blocks it skips are visited and written as zeros.
+        Runner.Run(step, options.Mask is null ? [input] : [input, options.Mask], [output], options with { Mask = null });
     }
 }
 
@@ -277,7 +285,7 @@ public sealed class LabelBlocksStep : ReduceOperation<LabelBlockSummary>
     public override LabelBlockSummary Run(BlockContext block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        using var labels = LocalLabels.Of(block, Connectivity, out long count);
+        using var labels = LocalLabels.Of(block, block.Mask, Connectivity, out long count);
         if (count == 0)
         {
             return new LabelBlockSummary(0, []);
@@ -285,15 +293,12 @@ public sealed class LabelBlocksStep : ReduceOperation<LabelBlockSummary>
 
         BlockShell.Save(new FileSystemStore(Shells), block.Block.BlockId.ToString(CultureInfo.InvariantCulture), BlockData.Folded(labels).Span, block.Block.Inner.Rank);
         var firstVoxels = new int[count];
-        uint next = 1;
-        for (int i = 0, found = 0; found < count; i++)
+        ReadOnlySpan<uint> voxels = labels.Span;
+        for (int k = 0, from = 0; k < firstVoxels.Length; k++)
         {
-            // Labels are numbered in raster order of first appearance, so label k first appears after label k − 1 does.
-            if (labels.Span[i] == next)
-            {
-                firstVoxels[found++] = i;
-                next++;
-            }
+            // Labels are numbered in raster order of first appearance, so label k + 1 first appears after label k does.
+            from += voxels[from..].IndexOf((uint)k + 1);
+            firstVoxels[k] = from;
         }
 
         return new LabelBlockSummary(count, firstVoxels);
@@ -421,7 +426,7 @@ public sealed class LabelSeamsStep : MapOperation<long[]>
 public sealed class LabelRelabelStep : BlockOperation
 {
     /// <summary>Chunk length of the table array written for worker processes.</summary>
-    internal const int TableChunk = 1 << 20;
+    internal const int TableChunk = 1 << 16;
 
     private ISource? _opened;
 
@@ -444,74 +449,103 @@ public sealed class LabelRelabelStep : BlockOperation
         ArgumentNullException.ThrowIfNull(block);
         long id = block.Block.BlockId;
         int count = checked((int)(Offsets[id + 1] - Offsets[id]));
-        var mapping = new ulong[count + 1];
-        if (count > 0)
+        var output = block.Outputs[0];
+        var region = block.Block.Inner;
+        if (count == 0)
         {
-            var table = TableSource ?? LazyInitializer.EnsureInitialized(ref _opened, () => Source.Open(Table ?? throw new InvalidOperationException("LabelRelabelStep needs its Table (spec) or TableSource.")));
-            table.Read(new Region([Offsets[id]], [Offsets[id] + count]), new Span3D<ulong>(mapping.AsSpan(1), 1, 1, count));
+            // Background, or skipped by the mask in the first pass: written all the same, so no stale labels stay.
+            if (output.DType == DType.UInt32)
+            {
+                WriteZeros<uint>(output, region);
+            }
+            else
+            {
+                WriteZeros<ulong>(output, region);
+            }
+
+            return;
         }
 
-        using var labels = LocalLabels.Of(block, Connectivity, out long relabelled);
+        var mapping = new ulong[count + 1];
+        var table = TableSource ?? LazyInitializer.EnsureInitialized(ref _opened, () => Source.Open(Table ?? throw new InvalidOperationException("LabelRelabelStep needs its Table (spec) or TableSource.")));
+        table.Read(new Region([Offsets[id]], [Offsets[id] + count]), new Span3D<ulong>(mapping.AsSpan(1), 1, 1, count));
+        using var labels = LocalLabels.Of(block, block.Inputs.Count > 1 ? block.Inputs[1] : null, Connectivity, out long relabelled);
         if (relabelled != count)
         {
             throw new InvalidOperationException($"Block {id} has {relabelled} components now but had {count} in the first pass: the input changed during the run.");
         }
 
-        var output = block.Outputs[0];
+        var local = BlockData.Folded(labels).Span;
         if (output.DType == DType.UInt32)
         {
-            Write<uint>(labels, [.. mapping.Select(label => (uint)label)], output, block.Block.Inner);
+            // In place: the final labels fit in uint32 (checked before this pass).
+            Relabel.WithTable<uint, uint>(local, [.. mapping.Select(label => (uint)label)], local);
+            BlockData.Write(output, region, labels);
         }
         else
         {
-            Write(labels, mapping, output, block.Block.Inner);
+            using var final = NdArray<ulong>.Allocate(labels.Shape, clear: false);
+            Relabel.WithTable<uint, ulong>(local, mapping, BlockData.Folded(final).Span);
+            BlockData.Write(output, region, final);
         }
+
     }
 
-    private static void Write<TLabel>(NdArray<uint> labels, TLabel[] mapping, ISource output, Region region)
+    private static void WriteZeros<TLabel>(ISource output, Region region)
         where TLabel : unmanaged, INumber<TLabel>
     {
-        using var final = NdArray<TLabel>.Allocate(labels.Shape, clear: false);
-        Relabel.WithTable<uint, TLabel>(BlockData.Folded(labels).Span, mapping, BlockData.Folded(final).Span);
-        BlockData.Write(output, region, final);
+        using var zeros = NdArray<TLabel>.Allocate(region.GetShapeAsInt32());
+        BlockData.Write(output, region, zeros);
     }
 }
 
 /// <summary>The per-block labelling both passes of <see cref="Label"/> that read the input share.</summary>
 internal static class LocalLabels
 {
-    /// <summary>The block's foreground (non-zero, inside the mask) labelled 1..<paramref name="count"/> in block raster order.</summary>
-    public static NdArray<uint> Of(BlockContext block, int connectivity, out long count)
+
+    /// <summary>The block's foreground (non-zero, inside <paramref name="mask"/> when given) labelled 1..<paramref name="count"/> in block raster order.</summary>
+    public static NdArray<uint> Of(BlockContext block, ISource? mask, int connectivity, out long count)
     {
         var region = block.Block.Inner;
-        using var foreground = block.Inputs[0].DType.Dispatch(new Foreground(block.Inputs[0], region));
-        if (block.Mask is not null)
-        {
-            var inside = MaskFlags.Read(block.Mask, region);
-            for (int i = 0; i < inside.Length; i++)
-            {
-                foreground.Span[i] &= inside[i];
-            }
-        }
-
         var labels = NdArray<uint>.Allocate(region.GetShapeAsInt32(), clear: false);
-        count = ConnectedComponents.Label(BlockData.Folded(foreground).Span, BlockData.Folded(labels).Span, connectivity);
-        return labels;
+        try
+        {
+            count = block.Inputs[0].DType.Dispatch(new Labelling(block.Inputs[0], mask, region, BlockData.Folded(labels), connectivity));
+            return labels;
+        }
+        catch
+        {
+            labels.Dispose();
+            throw;
+        }
     }
 
-    private sealed class Foreground(ISource input, Region region) : IDTypeFunc<NdArray<bool>>
+    /// <summary>
+    /// Labels the block in its own element type: unsigned data without a mask goes straight to the kernel's
+    /// <c>&gt; 0</c> overload (no foreground copy); signed and floating-point data (non-zero, e.g. −1, is foreground) and
+    /// masked blocks build a foreground first.
+    /// </summary>
+    private sealed class Labelling(ISource input, ISource? mask, Region region, Memory3D<uint> labels, int connectivity) : IDTypeFunc<long>
     {
-        public NdArray<bool> Invoke<T>()
+        public long Invoke<T>()
             where T : unmanaged, INumber<T>
         {
             using var data = BlockData.Read<T>(input, region);
-            var foreground = NdArray<bool>.Allocate(region.GetShapeAsInt32(), clear: false);
-            for (int i = 0; i < data.Length; i++)
+            if (mask is null && !input.DType.IsSigned() && !input.DType.IsFloatingPoint())
             {
-                foreground.Span[i] = data.Span[i] != T.Zero;
+                return ConnectedComponents.Label(BlockData.Folded(data).Span, T.Zero, labels.Span, connectivity);
             }
 
-            return foreground;
+            var inside = mask is null ? null : MaskFlags.Read(mask, region);
+            using var foreground = NdArray<bool>.Allocate(region.GetShapeAsInt32(), clear: false);
+            var values = data.Span;
+            var flags = foreground.Span;
+            for (int i = 0; i < flags.Length; i++)
+            {
+                flags[i] = values[i] != T.Zero && (inside is null || inside[i]);
+            }
+
+            return ConnectedComponents.Label(BlockData.Folded(foreground).Span, labels.Span, connectivity);
         }
     }
 }

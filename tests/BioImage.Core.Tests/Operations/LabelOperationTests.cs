@@ -93,6 +93,33 @@ public sealed class LabelOperationTests : IDisposable
     }
 
     [Fact]
+    public void Re_running_with_a_mask_clears_the_skipped_blocks_of_an_existing_output()
+    {
+        int[] shape = [8, 9, 10];
+        var values = NdArray<byte>.Allocate(shape);
+        var mask = NdArray<byte>.Allocate(shape);
+        values.Span.Fill(1);
+        mask.Span[..(4 * 9 * 10)].Fill(1);
+        var stale = NdArray<ulong>.Allocate(shape);
+        stale.Span.Fill(99);
+        var output = new ArraySource<ulong>(stale);
+        var options = new RunOptions { BlockShape = [4, 9, 5], Mask = new ArraySource<byte>(mask) };
+        Assert.Equal(1, Label.Run(new ArraySource<byte>(values), output, options));
+        ulong[] expected = [.. Enumerable.Range(0, stale.Length).Select(i => i < 4 * 9 * 10 ? 1UL : 0UL)];
+        Assert.Equal(expected, Read<ulong>(output));
+    }
+
+    [Fact]
+    public void A_failing_run_leaves_no_scratch_folder()
+    {
+        string tmpRoot = Path.Combine(_fixture.Directory, "failing");
+        var input = new ArraySource<byte>(NdArray<byte>.Wrap([.. Enumerable.Range(0, 6 * 7 * 8).Select(i => (byte)(i % 3))], [6, 7, 8]));
+        var error = Assert.Throws<RunnerException>(() => Label.Run(input, new FailingOutput([6, 7, 8]), new RunOptions { BlockShape = [3, 7, 4], TmpRoot = tmpRoot }));
+        Assert.IsType<IOException>(error.InnerException);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(tmpRoot));
+    }
+
+    [Fact]
     public void One_dimensional_data_and_an_empty_volume()
     {
         var line = NdArray<short>.Wrap([0, -3, 2, 0, 0, 7, 7, 0, 1, 1, 1, 0, 9], [13]);
@@ -155,5 +182,25 @@ public sealed class LabelOperationTests : IDisposable
         var whole = Region.FromShape([.. source.Shape]);
         source.Read(whole, RegionView.Of(data, whole));
         return data.ToArray();
+    }
+
+    /// <summary>A uint64 output whose writes fail, as on a full disk.</summary>
+    private sealed class FailingOutput(long[] shape) : ISource
+    {
+        public IReadOnlyList<long> Shape => shape;
+
+        public DType DType => DType.UInt64;
+
+        public IReadOnlyList<long>? Chunks => null;
+
+        public bool Writable => true;
+
+        public SourceSpec? Spec => null;
+
+        public void Read<T>(Region region, Span3D<T> destination)
+            where T : unmanaged, System.Numerics.INumber<T> => throw new NotSupportedException();
+
+        public void Write<T>(Region region, ReadOnlySpan3D<T> source)
+            where T : unmanaged, System.Numerics.INumber<T> => throw new IOException("No space left on device.");
     }
 }
