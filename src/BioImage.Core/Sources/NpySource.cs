@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using BioImage.Kernels;
@@ -71,6 +72,9 @@ public sealed class NpySource : ISource
     /// <inheritdoc />
     public SourceSpec Spec => new("npy", _path, null, Writable ? "r+" : "r");
 
+    /// <summary>Largest file span (bytes) read at once to fetch a plane of a region's rows; wider planes are read row by row.</summary>
+    private const long PlaneReadLimit = 8 << 20;
+
     /// <inheritdoc />
     public void Read<T>(Region region, Span3D<T> destination)
         where T : unmanaged, INumber<T>
@@ -78,6 +82,34 @@ public sealed class NpySource : ISource
         var box = SourceAccess.Check<T>(_path, Shape, DType, region, destination.Depth, destination.Height, destination.Width);
         using var file = File.OpenHandle(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
         var rows = new RowLayout(this, box);
+        int rowBytes = destination.Width * DType.ItemSize();
+        long planeSpan = destination.Height == 0 ? 0 : rows.FileOffset(0, destination.Height - 1) - rows.FileOffset(0, 0) + rowBytes;
+        if (destination.Height > 1 && planeSpan <= PlaneReadLimit)
+        {
+            // One read per plane of the region (its rows and the gaps between them) instead of one per row.
+            byte[] plane = ArrayPool<byte>.Shared.Rent((int)planeSpan);
+            try
+            {
+                for (int z = 0; z < destination.Depth; z++)
+                {
+                    long first = rows.FileOffset(z, 0);
+                    ReadExactly(file, plane.AsSpan(0, (int)planeSpan), first);
+                    for (int y = 0; y < destination.Height; y++)
+                    {
+                        var bytes = MemoryMarshal.AsBytes(destination.GetRowSpan(z, y));
+                        plane.AsSpan((int)(rows.FileOffset(z, y) - first), rowBytes).CopyTo(bytes);
+                        SwapIfBigEndian(bytes);
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(plane);
+            }
+
+            return;
+        }
+
         for (int z = 0; z < destination.Depth; z++)
         {
             for (int y = 0; y < destination.Height; y++)
