@@ -14,6 +14,9 @@ internal static class OpRegistry
         new NpyReadOp(),
         new NpyWriteOp(),
         .. ZarrOp.All(),
+        .. FilterOp.All,
+        new AntiAliasedDownsampleOp(),
+        .. PoolOp.All,
     ];
 
     /// <summary>Every (op, dtype) case the harness runs, with its id <c>op/dtype</c> (the gate's kernel ids), in table order.</summary>
