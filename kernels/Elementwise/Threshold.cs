@@ -20,13 +20,19 @@ public static class Threshold
     /// <summary>Steps a byte-lane counter can add (at most 1 per lane each) before it overflows.</summary>
     private const int StepsPerFlush = byte.MaxValue;
 
-    /// <summary>Writes true where <c>source &gt; threshold</c> and returns how many voxels were true.</summary>
+    /// <summary>Writes true where <c>source &gt; threshold</c> and returns how many voxels were true (contiguous views in one pass, others row by row).</summary>
     public static long GreaterThan<T>(ReadOnlySpan3D<T> source, T threshold, Span3D<bool> destination)
         where T : unmanaged, INumber<T>
     {
         if (source.Depth != destination.Depth || source.Height != destination.Height || source.Width != destination.Width)
         {
             throw new ArgumentException($"Shape mismatch: source is ({source.Depth}, {source.Height}, {source.Width}), destination is ({destination.Depth}, {destination.Height}, {destination.Width}).", nameof(destination));
+        }
+
+        if (source.TryGetSpan(out var sourceSpan) && destination.TryGetSpan(out var destinationSpan))
+        {
+            int length = checked((int)source.Count);
+            return GreaterThan(sourceSpan[..length], threshold, destinationSpan[..length]);
         }
 
         long count = 0;
