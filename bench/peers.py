@@ -233,9 +233,10 @@ def prepare_skimage_dog(a, params, path):
 
 
 # Resampling (bench/BioImage.Throughput/Ops/ResampleOps.cs).
-def prepare_scipy_aa_downsample(a, params, path):
-    """skimage.transform.resize's pipeline on our sample grid o·in/out: gaussian_filter with its σ, then zoom-shift
-    (affine_transform with the diagonal as a 1-D matrix, whose pre-0.18 meaning scipy warns about: silenced)."""
+def prepare_scipy_downsample(a, params, path):
+    """Our sample grid o·in/out with scipy: with anti-aliasing skimage.transform.resize's pipeline (gaussian_filter with
+    its σ), then zoom-shift (affine_transform with the diagonal as a 1-D matrix, whose pre-0.18 meaning scipy warns
+    about: silenced; it applies the spline prefilter for order > 1)."""
     import warnings
     import scipy.ndimage as ndi
     warnings.filterwarnings("ignore", "The behavior of affine_transform with a 1-D array", UserWarning)
@@ -245,10 +246,23 @@ def prepare_scipy_aa_downsample(a, params, path):
     out = np.empty(params["output_shape"], dtype=a.dtype)
 
     def run():
-        ndi.gaussian_filter(a, sigma, mode=params["mode"], output=smoothed)
-        ndi.affine_transform(smoothed, factors, output_shape=out.shape, order=params["order"], mode=params["mode"], output=out)
+        if params["anti_aliasing"]:
+            ndi.gaussian_filter(a, sigma, mode=params["mode"], output=smoothed)
+        ndi.affine_transform(smoothed if params["anti_aliasing"] else a, factors, output_shape=out.shape,
+                             order=params["order"], mode=params["mode"], output=out)
 
-    return run, lambda: {"output": saved(out, path, "scipy-downsample")}
+    return run, lambda: {"output": saved(out, path, f"scipy-downsample-order{params['order']}")}
+
+
+def prepare_byte_shuffle(a, params, path):
+    from numcodecs.shuffle import Shuffle
+    codec = Shuffle(elementsize=a.itemsize)
+    last = {}
+
+    def run():
+        last["s"] = codec.encode(a)
+
+    return run, lambda: {"shuffled_sha256": sha256(last["s"])}
 
 
 def prepare_skimage_resize(a, params, path):
@@ -363,10 +377,12 @@ PEERS = {
         Peer("skimage.transform.resize(order=1, anti_aliasing=True)", prepare_skimage_resize,
              unchecked="skimage samples pixel centres (o + 0.5)·in/out - 0.5, ours o·in/out (bioimage-py); the scipy row "
                        "runs skimage's pipeline (gaussian_filter with its σ + linear zoom) on our grid and is checked"),
-        Peer("scipy.ndimage gaussian_filter + affine_transform", prepare_scipy_aa_downsample)),
+        Peer("scipy.ndimage gaussian_filter + affine_transform", prepare_scipy_downsample)),
+    "downsample-cubic": Peer("scipy.ndimage.affine_transform(order=3)", prepare_scipy_downsample),
     "pool-mean": Peer("numpy a.reshape(…).mean(axis=(1, 3, 5))", prepare_pool_mean, 1e-6),
     "pool-max": Peer("numpy a.reshape(…).max(axis=(1, 3, 5))", prepare_pool_max, 0.0),
     "pool-mode": Peer("numpy sort blocks, count equal pairs, argmax", prepare_pool_mode, 0.0),
+    "byte-shuffle": Peer("numcodecs Shuffle(elementsize).encode(a)", prepare_byte_shuffle),
 }
 
 

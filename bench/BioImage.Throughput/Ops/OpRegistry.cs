@@ -15,8 +15,9 @@ internal static class OpRegistry
         new NpyWriteOp(),
         .. ZarrOp.All(),
         .. FilterOp.All,
-        new AntiAliasedDownsampleOp(),
+        .. DownsampleOp.All,
         .. PoolOp.All,
+        new ByteShuffleOp(),
     ];
 
     /// <summary>Every (op, dtype) case the harness runs, with its id <c>op/dtype</c> (the gate's kernel ids), in table order.</summary>

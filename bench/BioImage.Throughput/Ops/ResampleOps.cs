@@ -6,48 +6,61 @@ using BioImage.Kernels;
 namespace BioImage.Throughput.Ops;
 
 /// <summary>
-/// <c>downsample-linear-aa</c>: 2× downsampling, linear, with skimage's anti-aliasing (σ = 0.5 per axis, mirror border),
-/// to ceil(n / 2) per axis through <see cref="ResizePlan"/> into a reused output (sample positions o · in/out, as
-/// bioimage-py's ResizedSource). Peers: scipy.ndimage gaussian_filter + affine_transform (the same grid, compared
-/// element-wise) and skimage.transform.resize(anti_aliasing=True, order=1), the reference, which samples pixel
-/// centres — the same work per voxel on a grid shifted by half an input voxel, so it is timed only.
+/// 2× downsampling to ceil(n / 2) per axis through <see cref="ResizePlan"/> into a reused output, sample positions
+/// o · in/out (bioimage-py's ResizedSource), mirror border: <c>downsample-linear-aa</c> (order 1 with skimage's
+/// anti-aliasing, σ = 0.5 per axis) and <c>downsample-cubic</c> (order 3 with the B-spline prefilter, no smoothing).
+/// Peers: scipy.ndimage (gaussian_filter +) affine_transform on the same grid, compared element-wise; for the
+/// anti-aliased one also skimage.transform.resize(anti_aliasing=True, order=1), the reference, which samples
+/// pixel centres — the same work per voxel on a grid shifted by half an input voxel, so it is timed only.
 /// </summary>
-internal sealed class AntiAliasedDownsampleOp : ThroughputOp
+/// <param name="name">The op's name in both registries.</param>
+/// <param name="order">Spline order.</param>
+/// <param name="antiAliasing">Whether the input is smoothed first (skimage's σ).</param>
+internal sealed class DownsampleOp(string name, int order, bool antiAliasing) : ThroughputOp
 {
-    public override string Name => "downsample-linear-aa";
+    /// <summary>The two downsampling ops, in table order.</summary>
+    public static IReadOnlyList<DownsampleOp> All { get; } = [new("downsample-linear-aa", 1, true), new("downsample-cubic", 3, false)];
+
+    public override string Name => name;
 
     public override IReadOnlyList<DType> DTypes => [DType.Float32];
+
+    private int Order { get; } = order;
+
+    private bool AntiAliasing { get; } = antiAliasing;
 
     /// <summary>Every voxel is read; the write of one voxel in eight is left out (whole bytes only).</summary>
     public override int BytesPerVoxel(int itemSize) => itemSize;
 
     public override IReadOnlyDictionary<string, object> Parameters(IReadOnlyList<int> shape) =>
-        new Dictionary<string, object> { ["output_shape"] = OutputShape(shape), ["order"] = 1, ["mode"] = "mirror" };
+        new Dictionary<string, object> { ["output_shape"] = OutputShape(shape), ["order"] = Order, ["anti_aliasing"] = AntiAliasing, ["mode"] = "mirror" };
 
     public override IPreparedOp Prepare<T>(OpInput<T> input) =>
         input.Volume is NdArray<float> volume
-            ? new Prepared(volume, input.WorkDir)
+            ? new Prepared(this, volume, input.WorkDir)
             : throw new ArgumentException($"{Name} runs on float32 only; got {typeof(T).Name}.", nameof(input));
 
     private static int[] OutputShape(IReadOnlyList<int> shape) => [.. shape.Select(n => (n + 1) / 2)];
 
     private sealed class Prepared : IPreparedOp
     {
+        private readonly DownsampleOp _op;
         private readonly ReadOnlyMemory3D<float> _input;
         private readonly NdArray<float> _output;
         private readonly Memory3D<float> _outputView;
         private readonly ResizePlan _plan;
         private readonly string _workDir;
 
-        public Prepared(NdArray<float> volume, string workDir)
+        public Prepared(DownsampleOp op, NdArray<float> volume, string workDir)
         {
+            _op = op;
             _workDir = workDir;
             var shape = volume.Shape;
             int[] outputShape = OutputShape(shape.ToArray());
             _input = new ReadOnlyMemory3D<float>(volume.Memory, shape[0], shape[1], shape[2]);
             _output = NdArray<float>.Allocate(outputShape);
             _outputView = new Memory3D<float>(_output.Memory, outputShape[0], outputShape[1], outputShape[2]);
-            _plan = new ResizePlan(new Index3(shape[0], shape[1], shape[2]), new Index3(outputShape[0], outputShape[1], outputShape[2]), order: 1, antiAliasing: true, BorderMode.Mirror);
+            _plan = new ResizePlan(new Index3(shape[0], shape[1], shape[2]), new Index3(outputShape[0], outputShape[1], outputShape[2]), op.Order, op.AntiAliasing, BorderMode.Mirror);
             Voxels = volume.Length;
         }
 
@@ -55,7 +68,7 @@ internal sealed class AntiAliasedDownsampleOp : ThroughputOp
 
         public void Run(int threads) => Resampling.Resize(_input, _outputView, _plan, threads);
 
-        public IReadOnlyDictionary<string, object> Result() => new Dictionary<string, object> { ["output"] = SavedOutput.Of(_output, _workDir, "downsample-linear-aa") };
+        public IReadOnlyDictionary<string, object> Result() => new Dictionary<string, object> { ["output"] = SavedOutput.Of(_output, _workDir, _op.Name) };
 
         public void Dispose() => _output.Dispose();
     }
