@@ -232,6 +232,20 @@ def prepare_skimage_dog(a, params, path):
     return run, lambda: {"output": saved(last["d"], path, "skimage-dog")}
 
 
+def prepare_local_maxima(a, params, path):
+    from skimage.feature import peak_local_max
+    last = {}
+
+    def run():
+        last["peaks"] = peak_local_max(a, min_distance=params["min_distance"], threshold_abs=params["threshold_abs"])
+
+    def result():
+        peaks = np.array(sorted(map(tuple, last["peaks"].tolist())), dtype=np.int64).reshape(-1, 3)
+        return {"count": len(peaks), "sorted_coordinates_sha256": sha256(peaks)}
+
+    return run, result
+
+
 # Resampling (bench/BioImage.Throughput/Ops/ResampleOps.cs).
 def prepare_scipy_downsample(a, params, path):
     """Our sample grid o·in/out with scipy: with anti-aliasing skimage.transform.resize's pipeline (gaussian_filter with
@@ -383,6 +397,7 @@ PEERS = {
     "pool-max": Peer("numpy a.reshape(…).max(axis=(1, 3, 5))", prepare_pool_max, 0.0),
     "pool-mode": Peer("numpy sort blocks, count equal pairs, argmax", prepare_pool_mode, 0.0),
     "byte-shuffle": Peer("numcodecs Shuffle(elementsize).encode(a)", prepare_byte_shuffle),
+    "local-maxima": Peer("skimage.feature.peak_local_max", prepare_local_maxima),
 }
 
 

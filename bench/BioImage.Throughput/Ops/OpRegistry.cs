@@ -18,6 +18,7 @@ internal static class OpRegistry
         .. DownsampleOp.All,
         .. PoolOp.All,
         new ByteShuffleOp(),
+        new LocalMaximaOp(),
     ];
 
     /// <summary>Every (op, dtype) case the harness runs, with its id <c>op/dtype</c> (the gate's kernel ids), in table order.</summary>
