@@ -26,6 +26,7 @@ internal static class BioImageCommand
             DownsampleCommand.Create(),
             PyramidCommand.Create(),
             StatsCommand.Create(),
+            LabelCommand.Create(),
             ConfigCommand.Create(),
             ReattachCommand.Create(),
             WorkerCommand.Create(),

@@ -133,6 +133,10 @@ internal static class DemoCommand
         var levels = Pyramid.Write(rawSource, pyramidPath, levels: 3, labels: false, StorageFormat.ZarrV3, runOptions with { BlockShape = null });
         steps.Add(new Step("pyramid", pyramidPath, Lap(clock), $"OME-NGFF 0.5, mean: {string.Join(" → ", levels.Select(l => "(" + string.Join(", ", l) + ")"))}"));
 
+        string labelsPath = Path.Combine(outputDirectory, "labels.npy");
+        long components = Label.Run(Source.Open(maskPath), NpySource.Create(labelsPath, DType.UInt32, rawSource.Shape.ToArray()), runOptions, connectivity: 1);
+        steps.Add(new Step("label", labelsPath, Lap(clock), $"{components} connected components of the foreground, block-wise (6-connectivity), numbered as scipy.ndimage.label"));
+
         return new Summary(Path.GetFullPath(outputDirectory), raw.Shape.ToArray(), raw.DType.NumpyName(), blockShape, workers, steps);
     }
 

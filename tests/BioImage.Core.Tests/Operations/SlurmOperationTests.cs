@@ -6,7 +6,7 @@ using BioImage.Sources;
 namespace BioImage.Core.Tests.Operations;
 
 /// <summary>
-/// The filter and downsample operations on the real single-node Slurm cluster that scripts/slurm-up.sh starts (the
+/// The filter, downsample and label operations on the real single-node Slurm cluster that scripts/slurm-up.sh starts (the
 /// test script runs it): block-wise results equal the whole-volume kernels bit for bit, as on the other backends.
 /// </summary>
 public sealed class SlurmOperationTests : IDisposable
@@ -37,5 +37,15 @@ public sealed class SlurmOperationTests : IDisposable
             Resampling.Pool(new ReadOnlyMemory3D<ushort>(labels.Memory, 13, 17, 19), new Memory3D<ushort>(expected, (int)shape[0], (int)shape[1], (int)shape[2]), new Index3(2, 3, 2), PoolingMethod.Mode);
             Assert.Equal(expected, OperationFixture.ReadAll<ushort>(output));
         }
+    }
+
+    [Fact]
+    public void Block_wise_label_equals_scipy_across_faces_edges_and_corners()
+    {
+        var (input, outputs) = LabelOperationTests.Fixture("diagonals_3d");
+        var (_, expected, expectedCount) = outputs.Single(o => o.Connectivity == 3);
+        var output = _fixture.Output("label", [.. input.Shape], DType.UInt64, [3, 4, 5]);
+        Assert.Equal(expectedCount, Label.Run(input, output, _fixture.Options(JobType.Slurm, 3, [3, 4, 5]), connectivity: 3));
+        LabelOperationTests.AssertLabels(expected, OperationFixture.ReadAll<ulong>(output), "diagonals_3d on Slurm");
     }
 }
