@@ -10,7 +10,13 @@ ours (numbers, or SHA-256 digests of output arrays) so that compare.py can check
 To add an op: write `prepare_<op>(a, params, path)` returning `(run, result)` — `a` is the input array loaded
 from the .npy file `path`, `params` the op's parameters as ours reported them, `run()` does the work once and
 `result()` describes the last run's output — and register it in PEERS under the op's name with the peer's label
-(the library and the expression, as the table shows it). Import scipy/skimage inside the function.
+(the library and the expression, as the table shows it). Import scipy/skimage/vigra inside the function.
+An op may have several peers (a tuple in PEERS): each is timed and checked, and gets its own table row.
+
+Output arrays: a result value {"npy": path} (write it with `saved(array, path, name)`) is compared by compare.py
+with the peer's `tolerance` (max |ours - peer| <= tolerance * max |peer|; default 1e-4, the float32 filter tolerance
+of the issues). A peer whose output cannot be compared element-wise (another sample grid) sets `unchecked` to the
+reason; the table marks its row and another peer of the op must check the output.
 
 Usage: peers.py PLAN.json SAMPLES WARMUP_SECONDS, where PLAN.json is the output of `BioImage.Throughput measure`;
 prints {"versions": {...}, "results": [...]} as JSON.
@@ -28,11 +34,18 @@ import numpy as np
 # clock: what a single run of the peer is timed on. The thread's CPU clock unless the peer computes on threads of
 # its own (numcodecs' Blosc runs c-blosc's thread pool when called from the main thread): then the process's CPU
 # clock, so that all the CPU the peer spends counts, as all of ours does on our single thread.
-Peer = namedtuple("Peer", "label prepare clock", defaults=(time.thread_time,))
+Peer = namedtuple("Peer", "label prepare tolerance unchecked clock", defaults=(None, None, time.thread_time))
 
 
 def sha256(data):
     return hashlib.sha256(np.ascontiguousarray(data).tobytes()).hexdigest()
+
+
+def saved(array, path, name):
+    """Writes an output array beside the input (.npy) for compare.py's element-wise check; returns the result value."""
+    written = os.path.join(os.path.dirname(path), f"peer-{name}.npy")
+    np.save(written, np.ascontiguousarray(array))
+    return {"npy": written}
 
 
 def prepare_minmax(a, params, path):
@@ -163,6 +176,201 @@ def prepare_npy_write(a, params, path):
     return run, result
 
 
+# Filters (bench/BioImage.Throughput/Ops/FilterOps.cs): float32, σ = params["sigma"], mirror border. vigra's window_size=4
+# gives scipy's radius int(4σ + 0.5); its smoothing then equals scipy's exactly, but vigra normalizes its derivative
+# kernels (first order: Σ x·k = -1; second order: zero sum and Σ x²/2·k = 1), scipy and ours do not: at σ = 2 the
+# outputs differ by up to 4e-3 of their largest magnitude (Hessian), so the vigra rows of derivative filters are checked
+# to VIGRA_DERIVATIVE_TOLERANCE and the scipy rows (our semantics) to the issue's 1e-4.
+VIGRA_WINDOW = 4.0
+VIGRA_DERIVATIVE_TOLERANCE = 1e-2
+
+
+def vigra_filter(name, *scales, channels=1):
+    """vigra.filters.NAME(a, σ, *scales, window_size=4) into a reused output (eigenvalues channel-last, moved first)."""
+
+    def prepare(a, params, path):
+        import vigra
+        function = getattr(vigra.filters, name)
+        out = np.empty(a.shape + ((channels,) if channels > 1 else ()), dtype=np.float32)
+        extra = [params[scale] for scale in scales]
+
+        def run():
+            function(a, params["sigma"], *extra, out=out, window_size=VIGRA_WINDOW)
+
+        return run, lambda: {"output": saved(np.moveaxis(out, -1, 0) if channels > 1 else out, path, f"vigra-{name}")}
+
+    return prepare
+
+
+def prepare_vigra_dog(a, params, path):
+    import vigra
+    low, high = np.empty_like(a), np.empty_like(a)
+
+    def run():
+        vigra.filters.gaussianSmoothing(a, params["sigma"], out=low, window_size=VIGRA_WINDOW)
+        vigra.filters.gaussianSmoothing(a, params["high_sigma"], out=high, window_size=VIGRA_WINDOW)
+        np.subtract(low, high, out=low)
+
+    return run, lambda: {"output": saved(low, path, "vigra-dog")}
+
+
+def scipy_filter(name):
+    """scipy.ndimage.NAME(a, σ, mode, output=reused)."""
+
+    def prepare(a, params, path):
+        import scipy.ndimage as ndi
+        function = getattr(ndi, name)
+        out = np.empty_like(a)
+
+        def run():
+            function(a, params["sigma"], mode=params["mode"], output=out)
+
+        return run, lambda: {"output": saved(out, path, f"scipy-{name}")}
+
+    return prepare
+
+
+def scipy_eigenvalues(tensor):
+    """The scipy user's eigenvalue filter: tensor components by scipy.ndimage.gaussian_filter, numpy.linalg.eigvalsh,
+    largest first, channel-first."""
+
+    def prepare(a, params, path):
+        last = {}
+
+        def run():
+            last["e"] = np.moveaxis(np.linalg.eigvalsh(tensor(a, params))[..., ::-1], -1, 0)
+
+        return run, lambda: {"output": saved(last["e"], path, f"scipy-{tensor.__name__}")}
+
+    return prepare
+
+
+def hessian(a, params):
+    import itertools
+    import scipy.ndimage as ndi
+    h = np.empty(a.shape + (3, 3), dtype=np.float32)
+    for i, j in itertools.combinations_with_replacement(range(3), 2):
+        order = [0, 0, 0]
+        order[i] += 1
+        order[j] += 1
+        h[..., i, j] = h[..., j, i] = ndi.gaussian_filter(a, params["sigma"], order=order, mode=params["mode"])
+    return h
+
+
+def structure_tensor(a, params):
+    import itertools
+    import scipy.ndimage as ndi
+    gradient = [ndi.gaussian_filter(a, params["sigma"], order=[int(k == i) for k in range(3)], mode=params["mode"]) for i in range(3)]
+    t = np.empty(a.shape + (3, 3), dtype=np.float32)
+    for i, j in itertools.combinations_with_replacement(range(3), 2):
+        t[..., i, j] = t[..., j, i] = ndi.gaussian_filter(gradient[i] * gradient[j], params["outer_sigma"], mode=params["mode"])
+    return t
+
+
+def prepare_skimage_dog(a, params, path):
+    import skimage.filters
+    last = {}
+
+    def run():
+        last["d"] = skimage.filters.difference_of_gaussians(a, params["sigma"], params["high_sigma"], mode=params["mode"])
+
+    return run, lambda: {"output": saved(last["d"], path, "skimage-dog")}
+
+
+def prepare_local_maxima(a, params, path):
+    from skimage.feature import peak_local_max
+    last = {}
+
+    def run():
+        last["peaks"] = peak_local_max(a, min_distance=params["min_distance"], threshold_abs=params["threshold_abs"])
+
+    def result():
+        peaks = np.array(sorted(map(tuple, last["peaks"].tolist())), dtype=np.int64).reshape(-1, 3)
+        return {"count": len(peaks), "sorted_coordinates_sha256": sha256(peaks)}
+
+    return run, result
+
+
+# Resampling (bench/BioImage.Throughput/Ops/ResampleOps.cs).
+def prepare_scipy_downsample(a, params, path):
+    """Our sample grid o·in/out with scipy: with anti-aliasing skimage.transform.resize's pipeline (gaussian_filter with
+    its σ), then zoom-shift (affine_transform with the diagonal as a 1-D matrix, whose pre-0.18 meaning scipy warns
+    about: silenced; it applies the spline prefilter for order > 1)."""
+    import warnings
+    import scipy.ndimage as ndi
+    warnings.filterwarnings("ignore", "The behavior of affine_transform with a 1-D array", UserWarning)
+    factors = np.array(a.shape) / np.array(params["output_shape"])
+    sigma = np.maximum(0, (factors - 1) / 2)
+    smoothed = np.empty_like(a)
+    out = np.empty(params["output_shape"], dtype=a.dtype)
+
+    def run():
+        if params["anti_aliasing"]:
+            ndi.gaussian_filter(a, sigma, mode=params["mode"], output=smoothed)
+        ndi.affine_transform(smoothed if params["anti_aliasing"] else a, factors, output_shape=out.shape,
+                             order=params["order"], mode=params["mode"], output=out)
+
+    return run, lambda: {"output": saved(out, path, f"scipy-downsample-order{params['order']}")}
+
+
+def prepare_byte_shuffle(a, params, path):
+    from numcodecs.shuffle import Shuffle
+    codec = Shuffle(elementsize=a.itemsize)
+    last = {}
+
+    def run():
+        last["s"] = codec.encode(a)
+
+    return run, lambda: {"shuffled_sha256": sha256(last["s"])}
+
+
+def prepare_skimage_resize(a, params, path):
+    import skimage.transform
+
+    def run():
+        skimage.transform.resize(a, params["output_shape"], order=params["order"], anti_aliasing=True)
+
+    return run, dict
+
+
+def blocks_of_two(a, params):
+    """The 2×2×2 blocks of a[:ez, :ey, :ex] as axes 1, 3 and 5 (a view)."""
+    ez, ey, ex = params["extent"]
+    return a[:ez, :ey, :ex].reshape(ez // 2, 2, ey // 2, 2, ex // 2, 2)
+
+
+def prepare_pool_mean(a, params, path):
+    last = {}
+
+    def run():
+        last["m"] = blocks_of_two(a, params).mean(axis=(1, 3, 5)).astype(a.dtype)
+
+    return run, lambda: {"output": saved(last["m"], path, f"pool-mean-{a.dtype.name}")}
+
+
+def prepare_pool_max(a, params, path):
+    out = np.empty([e // 2 for e in params["extent"]], dtype=a.dtype)
+
+    def run():
+        blocks_of_two(a, params).max(axis=(1, 3, 5), out=out)
+
+    return run, lambda: {"output": saved(out, path, f"pool-max-{a.dtype.name}")}
+
+
+def prepare_pool_mode(a, params, path):
+    """Most frequent label per 2×2×2 block, ties to the smallest: sort each block, count equal pairs, first maximum."""
+    labels = np.load(os.path.join(os.path.dirname(path), params["labels"]))
+    last = {}
+
+    def run():
+        blocks = blocks_of_two(labels, params).transpose(0, 2, 4, 1, 3, 5).reshape(*(e // 2 for e in params["extent"]), 8)
+        ordered = np.sort(blocks, axis=-1)
+        counts = (ordered[..., :, None] == ordered[..., None, :]).sum(axis=-1)
+        last["m"] = np.take_along_axis(ordered, counts.argmax(axis=-1)[..., None], axis=-1)[..., 0]
+
+    return run, lambda: {"output": saved(last["m"], path, "pool-mode-uint64")}
+
+
 def zarr_peer(write, codec_name):
     """zarr-python 2.13 (Debian python3-zarr) with the numcodecs compressor of the same name, Zarr v2, 64³ chunks."""
 
@@ -194,7 +402,7 @@ def zarr_peer(write, codec_name):
 
         return run, result
 
-    return Peer(f"zarr-python {'z[...] = a' if write else 'z[...]'} ({codec_name})", prepare, time.process_time)
+    return Peer(f"zarr-python {'z[...] = a' if write else 'z[...]'} ({codec_name})", prepare, clock=time.process_time)
 
 
 PEERS = {
@@ -211,6 +419,33 @@ PEERS = {
     "npy-write": Peer("numpy np.save", prepare_npy_write),
     **{f"zarr-{mode}-{codec}": zarr_peer(mode == "write", codec)
        for codec in ("raw", "blosc-lz4-shuffle", "zstd-1", "gzip-1") for mode in ("read", "write")},
+    "gaussian-smoothing": (Peer("vigra.filters.gaussianSmoothing", vigra_filter("gaussianSmoothing")),
+                           Peer("scipy.ndimage.gaussian_filter", scipy_filter("gaussian_filter"))),
+    "gaussian-gradient-magnitude": (
+        Peer("vigra.filters.gaussianGradientMagnitude", vigra_filter("gaussianGradientMagnitude"), VIGRA_DERIVATIVE_TOLERANCE),
+        Peer("scipy.ndimage.gaussian_gradient_magnitude", scipy_filter("gaussian_gradient_magnitude"))),
+    "laplacian-of-gaussian": (
+        Peer("vigra.filters.laplacianOfGaussian", vigra_filter("laplacianOfGaussian"), VIGRA_DERIVATIVE_TOLERANCE),
+        Peer("scipy.ndimage.gaussian_laplace", scipy_filter("gaussian_laplace"))),
+    "hessian-of-gaussian-eigenvalues": (
+        Peer("vigra.filters.hessianOfGaussianEigenvalues", vigra_filter("hessianOfGaussianEigenvalues", channels=3), VIGRA_DERIVATIVE_TOLERANCE),
+        Peer("scipy.ndimage.gaussian_filter ×6 + numpy eigvalsh", scipy_eigenvalues(hessian))),
+    "structure-tensor-eigenvalues": (
+        Peer("vigra.filters.structureTensorEigenvalues", vigra_filter("structureTensorEigenvalues", "outer_sigma", channels=3), VIGRA_DERIVATIVE_TOLERANCE),
+        Peer("scipy.ndimage.gaussian_filter ×9 + numpy eigvalsh", scipy_eigenvalues(structure_tensor))),
+    "difference-of-gaussians": (Peer("vigra gaussianSmoothing ×2, subtract", prepare_vigra_dog),
+                                Peer("skimage.filters.difference_of_gaussians", prepare_skimage_dog)),
+    "downsample-linear-aa": (
+        Peer("skimage.transform.resize(order=1, anti_aliasing=True)", prepare_skimage_resize,
+             unchecked="skimage samples pixel centres (o + 0.5)·in/out - 0.5, ours o·in/out (bioimage-py); the scipy row "
+                       "runs skimage's pipeline (gaussian_filter with its σ + linear zoom) on our grid and is checked"),
+        Peer("scipy.ndimage gaussian_filter + affine_transform", prepare_scipy_downsample)),
+    "downsample-cubic": Peer("scipy.ndimage.affine_transform(order=3)", prepare_scipy_downsample),
+    "pool-mean": Peer("numpy a.reshape(…).mean(axis=(1, 3, 5))", prepare_pool_mean, 1e-6),
+    "pool-max": Peer("numpy a.reshape(…).max(axis=(1, 3, 5))", prepare_pool_max, 0.0),
+    "pool-mode": Peer("numpy sort blocks, count equal pairs, argmax", prepare_pool_mode, 0.0),
+    "byte-shuffle": Peer("numcodecs Shuffle(elementsize).encode(a)", prepare_byte_shuffle),
+    "local-maxima": Peer("skimage.feature.peak_local_max", prepare_local_maxima),
 }
 
 
@@ -230,18 +465,23 @@ def median_seconds(run, samples, warmup_seconds, clock=time.thread_time):
 
 
 def measure(case, samples, warmup_seconds, volumes):
-    peer = PEERS.get(case["op"])
-    if peer is None:
+    """One result per peer of the case's op, in PEERS order."""
+    peers = PEERS.get(case["op"])
+    if peers is None:
         raise SystemExit(f"peers.py: no peer for op '{case['op']}'; add one to PEERS (see the docstring).")
     path = case["input"]
     if path not in volumes:
         volumes[path] = np.load(path)
     a = volumes[path]
-    run, result = peer.prepare(a, case["parameters"], path)
-    seconds = median_seconds(run, samples, warmup_seconds, peer.clock)
-    print(f"peer {case['op']} {case['dtype']}: {case['voxels'] / seconds / 1e6:.0f} Mvox/s", file=sys.stderr)
-    return {"op": case["op"], "dtype": case["dtype"], "peer": peer.label,
-            "megavoxels_per_second": case["voxels"] / seconds / 1e6, "result": result()}
+    results = []
+    for peer in (peers,) if isinstance(peers, Peer) else peers:
+        run, result = peer.prepare(a, case["parameters"], path)
+        seconds = median_seconds(run, samples, warmup_seconds, peer.clock)
+        print(f"peer {case['op']} {case['dtype']} ({peer.label}): {case['voxels'] / seconds / 1e6:.1f} Mvox/s", file=sys.stderr)
+        results.append({"op": case["op"], "dtype": case["dtype"], "peer": peer.label, "tolerance": peer.tolerance,
+                        "unchecked": peer.unchecked, "megavoxels_per_second": case["voxels"] / seconds / 1e6,
+                        "result": result()})
+    return results
 
 
 def versions():
@@ -261,7 +501,7 @@ def main():
     with open(plan_path) as f:
         plan = json.load(f)
     volumes = {}
-    results = [measure(case, samples, warmup_seconds, volumes) for case in plan["results"]]
+    results = [result for case in plan["results"] for result in measure(case, samples, warmup_seconds, volumes)]
     json.dump({"versions": versions(), "results": results}, sys.stdout, indent=1)
 
 

@@ -11,13 +11,13 @@ namespace BioImage.Throughput;
 /// </summary>
 internal static class MeasureCommand
 {
-    public sealed record Options(string WorkDir, int[] Shape, IReadOnlyList<ThroughputOp> Ops, IReadOnlyList<DType> DTypes, int Samples, TimeSpan WarmUp, int BandwidthMiB);
+    public sealed record Options(string WorkDir, int[] Shape, IReadOnlyList<ThroughputOp> Ops, IReadOnlyList<DType>? DTypes, int Samples, TimeSpan WarmUp, int BandwidthMiB);
 
     public static int Run(Options options, TextWriter output, TextWriter log)
     {
         int[] threadCounts = Environment.ProcessorCount > 1 ? [1, Environment.ProcessorCount] : [1];
         var bandwidth = MeasureBandwidth(options, threadCounts, log);
-        var cases = options.Ops.SelectMany(op => options.DTypes.Where(op.DTypes.Contains).Select(dtype => (op, dtype))).ToList();
+        var cases = options.Ops.SelectMany(op => (options.DTypes ?? op.DTypes).Where(op.DTypes.Contains).Select(dtype => (op, dtype))).ToList();
         using var workspace = new Workspace(options.WorkDir, options.Shape, cases.Select(c => c.dtype));
         var results = cases.Select(c => MeasureOp(workspace, c.op, c.dtype, options, threadCounts, log)).ToList();
         output.WriteLine(JsonSerializer.Serialize(new { Machine = Machine.Current, options.Shape, Threads = threadCounts, Bandwidth = bandwidth, Results = results }, Json.Options));

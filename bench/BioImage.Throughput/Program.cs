@@ -23,7 +23,7 @@ measure.SetAction(parse => MeasureCommand.Run(
         parse.GetRequiredValue(workDir),
         RequireShape(parse.GetValue(shape)),
         OpRegistry.Select(parse.GetValue(ops) ?? []),
-        parse.GetValue(dtypes) is { Length: > 0 } names ? [.. names.Select(DTypes.Parse)] : ThroughputOp.StandardDTypes,
+        parse.GetValue(dtypes) is { Length: > 0 } names ? [.. names.Select(DTypes.Parse)] : null,
         parse.GetValue(samples),
         TimeSpan.FromMilliseconds(parse.GetValue(warmUp)),
         parse.GetValue(bandwidthMiB)),

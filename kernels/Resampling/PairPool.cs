@@ -14,31 +14,34 @@ namespace BioImage.Kernels;
 internal static class PairPool
 {
     /// <summary>
-    /// Pools as many outputs of the row as whole vectors allow, from the first; returns how many were written (0 when
-    /// the case is not covered: other types or factors, or a partial block in z or y).
+    /// Pools output rows [<paramref name="oyBegin"/>, <paramref name="oyEnd"/>) of output plane <paramref name="oz"/> — rows
+    /// whose input blocks are whole in y and z — as far as whole vectors allow, from the first column; returns how many
+    /// outputs of each row were written (0 when the case is not covered: other types or factors, or a partial block in
+    /// z). One call per plane: at 256 columns the per-row set-up cost as much as the row's SIMD work.
     /// </summary>
-    public static int TryRow<T>(ReadOnlySpan3D<T> input, int zBegin, int zEnd, int yBegin, int yEnd, Index3 factors, PoolingMethod method, Span<T> destination)
+    public static int TryRows<T>(ReadOnlySpan3D<T> input, int zBegin, int zEnd, Span3D<T> output, int oz, int oyBegin, int oyEnd, Index3 factors, PoolingMethod method)
         where T : unmanaged
     {
-        bool pairs = factors.X == 2 && factors.Y == 2 && factors.Z is 1 or 2 && zEnd - zBegin == factors.Z && yEnd - yBegin == 2;
-        if (!pairs || !Vector.IsHardwareAccelerated || method == PoolingMethod.Mode)
+        bool pairs = factors.X == 2 && factors.Y == 2 && factors.Z is 1 or 2 && zEnd - zBegin == factors.Z;
+        if (!pairs || !Vector.IsHardwareAccelerated || method == PoolingMethod.Mode || oyBegin >= oyEnd)
         {
             return 0;
         }
 
+        var rows = new OutputRows(oz, oyBegin, oyEnd);
         if (typeof(T) == typeof(byte))
         {
-            return Row<byte, ushort>(Cast<T, byte>(input), zBegin, zEnd, yBegin, method, MemoryMarshal.Cast<T, byte>(destination));
+            return Rows<byte, ushort>(Cast<T, byte>(input), zBegin, zEnd, Cast<T, byte>(output), rows, method);
         }
 
         if (typeof(T) == typeof(ushort))
         {
-            return Row<ushort, uint>(Cast<T, ushort>(input), zBegin, zEnd, yBegin, method, MemoryMarshal.Cast<T, ushort>(destination));
+            return Rows<ushort, uint>(Cast<T, ushort>(input), zBegin, zEnd, Cast<T, ushort>(output), rows, method);
         }
 
         if (typeof(T) == typeof(float))
         {
-            return RowSingle(Cast<T, float>(input), zBegin, zEnd, yBegin, method, MemoryMarshal.Cast<T, float>(destination));
+            return RowsSingle(Cast<T, float>(input), zBegin, zEnd, Cast<T, float>(output), rows, method);
         }
 
         return 0;
@@ -49,35 +52,39 @@ internal static class PairPool
     /// elements are separated by narrowing the 64-bit lanes (low halves = even elements) and folded, and a mean is
     /// divided by the count — the generic path's operations in the same order, so the same bits.
     /// </summary>
-    private static int RowSingle(ReadOnlySpan3D<float> input, int zBegin, int zEnd, int yBegin, PoolingMethod method, Span<float> destination)
+    private static int RowsSingle(ReadOnlySpan3D<float> input, int zBegin, int zEnd, Span3D<float> outputs, OutputRows rows, PoolingMethod method)
     {
         int outputsPerVector = Vector<float>.Count;
-        int vectors = Math.Min(destination.Length, input.Width / 2) / outputsPerVector;
+        int vectors = Math.Min(outputs.Width, input.Width / 2) / outputsPerVector;
         bool fourRows = zEnd - zBegin == 2;
 
         // x / 4 and x / 8 equal x · 0.25 and x · 0.125 exactly (powers of two), and multiplying is much cheaper.
         var scale = new Vector<float>(fourRows ? 0.125f : 0.25f);
-        ref float row0 = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin, yBegin, 0));
-        ref float row1 = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin, yBegin + 1, 0));
-        ref float row2 = ref fourRows ? ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + 1, yBegin, 0)) : ref row0;
-        ref float row3 = ref fourRows ? ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + 1, yBegin + 1, 0)) : ref row1;
-        ref float output = ref MemoryMarshal.GetReference(destination);
-        for (int v = 0; v < vectors; v++)
+        for (int oy = rows.Begin; oy < rows.End && vectors > 0; oy++)
         {
-            nuint column = (nuint)(2 * v * outputsPerVector);
-            nuint next = column + (nuint)outputsPerVector;
-            var a = Fold(Vector.LoadUnsafe(ref row0, column), Vector.LoadUnsafe(ref row1, column), method);
-            var b = Fold(Vector.LoadUnsafe(ref row0, next), Vector.LoadUnsafe(ref row1, next), method);
-            if (fourRows)
+            int yBegin = 2 * oy;
+            ref float row0 = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin, yBegin, 0));
+            ref float row1 = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin, yBegin + 1, 0));
+            ref float row2 = ref fourRows ? ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + 1, yBegin, 0)) : ref row0;
+            ref float row3 = ref fourRows ? ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + 1, yBegin + 1, 0)) : ref row1;
+            ref float output = ref outputs.DangerousGetReferenceAt(rows.Plane, oy, 0);
+            for (int v = 0; v < vectors; v++)
             {
-                a = Fold(Fold(a, Vector.LoadUnsafe(ref row2, column), method), Vector.LoadUnsafe(ref row3, column), method);
-                b = Fold(Fold(b, Vector.LoadUnsafe(ref row2, next), method), Vector.LoadUnsafe(ref row3, next), method);
-            }
+                nuint column = (nuint)(2 * v * outputsPerVector);
+                nuint next = column + (nuint)outputsPerVector;
+                var a = Fold(Vector.LoadUnsafe(ref row0, column), Vector.LoadUnsafe(ref row1, column), method);
+                var b = Fold(Vector.LoadUnsafe(ref row0, next), Vector.LoadUnsafe(ref row1, next), method);
+                if (fourRows)
+                {
+                    a = Fold(Fold(a, Vector.LoadUnsafe(ref row2, column), method), Vector.LoadUnsafe(ref row3, column), method);
+                    b = Fold(Fold(b, Vector.LoadUnsafe(ref row2, next), method), Vector.LoadUnsafe(ref row3, next), method);
+                }
 
-            var even = Vector.Narrow(a.As<float, ulong>(), b.As<float, ulong>()).As<uint, float>();
-            var odd = Vector.Narrow(a.As<float, ulong>() >>> 32, b.As<float, ulong>() >>> 32).As<uint, float>();
-            var pooled = Fold(even, odd, method);
-            (method == PoolingMethod.Mean ? pooled * scale : pooled).StoreUnsafe(ref output, (nuint)(v * outputsPerVector));
+                var even = Vector.Narrow(a.As<float, ulong>(), b.As<float, ulong>()).As<uint, float>();
+                var odd = Vector.Narrow(a.As<float, ulong>() >>> 32, b.As<float, ulong>() >>> 32).As<uint, float>();
+                var pooled = Fold(even, odd, method);
+                (method == PoolingMethod.Mean ? pooled * scale : pooled).StoreUnsafe(ref output, (nuint)(v * outputsPerVector));
+            }
         }
 
         return vectors * outputsPerVector;
@@ -93,48 +100,57 @@ internal static class PairPool
 
     private static ReadOnlySpan3D<TTo> Cast<TFrom, TTo>(ReadOnlySpan3D<TFrom> view) => Unsafe.As<ReadOnlySpan3D<TFrom>, ReadOnlySpan3D<TTo>>(ref view);
 
-    private static int Row<T, TWide>(ReadOnlySpan3D<T> input, int zBegin, int zEnd, int yBegin, PoolingMethod method, Span<T> destination)
+    private static Span3D<TTo> Cast<TFrom, TTo>(Span3D<TFrom> view) => Unsafe.As<Span3D<TFrom>, Span3D<TTo>>(ref view);
+
+    private static int Rows<T, TWide>(ReadOnlySpan3D<T> input, int zBegin, int zEnd, Span3D<T> outputs, OutputRows rows, PoolingMethod method)
         where T : unmanaged, IBinaryInteger<T>
         where TWide : unmanaged, IBinaryInteger<TWide> => method switch
         {
-            PoolingMethod.Max => Row<T, TWide, MaxFold<TWide>>(input, zBegin, zEnd, yBegin, destination),
-            PoolingMethod.Min => Row<T, TWide, MinFold<TWide>>(input, zBegin, zEnd, yBegin, destination),
-            _ => Row<T, TWide, SumFold<TWide>>(input, zBegin, zEnd, yBegin, destination),
+            PoolingMethod.Max => Rows<T, TWide, MaxFold<TWide>>(input, zBegin, zEnd, outputs, rows),
+            PoolingMethod.Min => Rows<T, TWide, MinFold<TWide>>(input, zBegin, zEnd, outputs, rows),
+            _ => Rows<T, TWide, SumFold<TWide>>(input, zBegin, zEnd, outputs, rows),
         };
 
-    private static int Row<T, TWide, TFold>(ReadOnlySpan3D<T> input, int zBegin, int zEnd, int yBegin, Span<T> destination)
+    private static int Rows<T, TWide, TFold>(ReadOnlySpan3D<T> input, int zBegin, int zEnd, Span3D<T> outputs, OutputRows rows)
         where T : unmanaged, IBinaryInteger<T>
         where TWide : unmanaged, IBinaryInteger<TWide>
         where TFold : struct, IPairFold<TWide>
     {
         int bits = Unsafe.SizeOf<T>() * 8;
         int outputsPerVector = Vector<T>.Count;
-        int vectors = Math.Min(destination.Length, input.Width / 2) / outputsPerVector;
+        int vectors = Math.Min(outputs.Width, input.Width / 2) / outputsPerVector;
         bool fourRows = zEnd - zBegin == 2;
         int shift = fourRows ? 3 : 2; // the mean divides by 8 or 4
         var mask = new Vector<TWide>(TWide.CreateTruncating((1UL << bits) - 1));
-        ref T row0 = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin, yBegin, 0));
-        ref T row1 = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin, yBegin + 1, 0));
-        ref T row2 = ref fourRows ? ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + 1, yBegin, 0)) : ref row0;
-        ref T row3 = ref fourRows ? ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + 1, yBegin + 1, 0)) : ref row1;
-        ref T output = ref MemoryMarshal.GetReference(destination);
-        for (int v = 0; v < vectors; v++)
+        for (int oy = rows.Begin; oy < rows.End && vectors > 0; oy++)
         {
-            nuint column = (nuint)(2 * v * outputsPerVector);
-            nuint next = column + (nuint)outputsPerVector;
-            var low = TFold.Fold(Pair<T, TWide, TFold>(ref row0, column, mask, bits), Pair<T, TWide, TFold>(ref row1, column, mask, bits));
-            var high = TFold.Fold(Pair<T, TWide, TFold>(ref row0, next, mask, bits), Pair<T, TWide, TFold>(ref row1, next, mask, bits));
-            if (fourRows)
+            int yBegin = 2 * oy;
+            ref T row0 = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin, yBegin, 0));
+            ref T row1 = ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin, yBegin + 1, 0));
+            ref T row2 = ref fourRows ? ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + 1, yBegin, 0)) : ref row0;
+            ref T row3 = ref fourRows ? ref Unsafe.AsRef(in input.DangerousGetReferenceAt(zBegin + 1, yBegin + 1, 0)) : ref row1;
+            ref T output = ref outputs.DangerousGetReferenceAt(rows.Plane, oy, 0);
+            for (int v = 0; v < vectors; v++)
             {
-                low = TFold.Fold(TFold.Fold(low, Pair<T, TWide, TFold>(ref row2, column, mask, bits)), Pair<T, TWide, TFold>(ref row3, column, mask, bits));
-                high = TFold.Fold(TFold.Fold(high, Pair<T, TWide, TFold>(ref row2, next, mask, bits)), Pair<T, TWide, TFold>(ref row3, next, mask, bits));
-            }
+                nuint column = (nuint)(2 * v * outputsPerVector);
+                nuint next = column + (nuint)outputsPerVector;
+                var low = TFold.Fold(Pair<T, TWide, TFold>(ref row0, column, mask, bits), Pair<T, TWide, TFold>(ref row1, column, mask, bits));
+                var high = TFold.Fold(Pair<T, TWide, TFold>(ref row0, next, mask, bits), Pair<T, TWide, TFold>(ref row1, next, mask, bits));
+                if (fourRows)
+                {
+                    low = TFold.Fold(TFold.Fold(low, Pair<T, TWide, TFold>(ref row2, column, mask, bits)), Pair<T, TWide, TFold>(ref row3, column, mask, bits));
+                    high = TFold.Fold(TFold.Fold(high, Pair<T, TWide, TFold>(ref row2, next, mask, bits)), Pair<T, TWide, TFold>(ref row3, next, mask, bits));
+                }
 
-            Narrow<T, TWide>(TFold.Finish(low, shift), TFold.Finish(high, shift)).StoreUnsafe(ref output, (nuint)(v * outputsPerVector));
+                Narrow<T, TWide>(TFold.Finish(low, shift), TFold.Finish(high, shift)).StoreUnsafe(ref output, (nuint)(v * outputsPerVector));
+            }
         }
 
         return vectors * outputsPerVector;
     }
+
+    /// <summary>Output rows [<see cref="Begin"/>, <see cref="End"/>) of output plane <see cref="Plane"/>.</summary>
+    private readonly record struct OutputRows(int Plane, int Begin, int End);
 
     /// <summary>Loads one vector of T at <paramref name="column"/> and folds each neighbour pair into one wide lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

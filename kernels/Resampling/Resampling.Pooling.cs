@@ -75,11 +75,13 @@ public static partial class Resampling
             for (int oz = z0; oz < z1; oz++)
             {
                 int zBegin = oz * factors.Z, zEnd = Math.Min(zBegin + factors.Z, input.Depth);
+                int wholeRowsEnd = Math.Min(y1, input.Height / factors.Y); // rows whose input blocks are whole in y
+                int fast = PairPool.TryRows(input, zBegin, zEnd, output, oz, y0, wholeRowsEnd, factors, method);
                 for (int oy = y0; oy < y1; oy++)
                 {
                     int yBegin = oy * factors.Y, yEnd = Math.Min(yBegin + factors.Y, input.Height);
                     var destination = output.GetRowSpan(oz, oy);
-                    int done = PairPool.TryRow(input, zBegin, zEnd, yBegin, yEnd, factors, method, destination);
+                    int done = oy < wholeRowsEnd ? fast : 0;
                     if (done == destination.Length)
                     {
                         continue;

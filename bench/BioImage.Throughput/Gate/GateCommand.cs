@@ -6,7 +6,8 @@ namespace BioImage.Throughput.Gate;
 /// <c>gate</c>, the performance regression gate (<c>bench/gate.sh</c>, run by <c>scripts/test.sh</c>): every kernel
 /// (op × dtype) runs single-threaded on a mid-size sample volume (<see cref="InputMiB"/>), alternately with two references in the same
 /// process — a memory copy (two reused arrays beyond the caches) and a compute loop — all timed on the thread's CPU
-/// clock (waiting for a core does not count), best of several samples after a warm-up. The figure is the kernel's
+/// clock (waiting for a core does not count), best of several samples after a warm-up (fewer for slow kernels:
+/// <see cref="SampleBudget"/>). The figure is the kernel's
 /// bytes read + written per second divided by the speed of the reference that limits it: the copy's for
 /// memory-bound kernels, the loop's for compute-bound ones, as decided when the baseline was made. A kernel fails
 /// when its figure is below its baseline by more than <see cref="GateCheck.Tolerance"/> in <see cref="Attempts"/>
@@ -27,8 +28,18 @@ internal static class GateCommand
     /// <remarks>A copy of in-cache size varied by up to 2× between processes (where its pages fall in the caches).</remarks>
     private const int CopyBytes = 64 << 20;
 
+    /// <summary>Fewest samples a kernel gets, however slow (see <see cref="SampleBudget"/>).</summary>
+    public const int MinimumSamples = 3;
+
     private static readonly TimeSpan WarmUp = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MinimumSample = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Kernel time one measurement may spend on its samples: a kernel slower than budget ÷ samples per run (the filters,
+    /// at 1–2 s per 256³ run) gets fewer samples, at least <see cref="MinimumSamples"/>, so the gate stays within its
+    /// minutes. Such kernels are compute-bound, and those vary by about ±2 % between samples: the best of three is as good.
+    /// </summary>
+    private static readonly TimeSpan SampleBudget = TimeSpan.FromSeconds(3);
 
     /// <summary>Size of every kernel's input: 64 MiB, twice the last-level cache, whatever the element type.</summary>
     /// <remarks>
@@ -56,7 +67,7 @@ internal static class GateCommand
         try
         {
             var workspaces = selected.Select(k => k.DType).Distinct().ToDictionary(dtype => dtype, dtype => new Workspace(folder.FullName, InputShape(dtype), [dtype]));
-            output.WriteLine($"gate: {selected.Count} kernel(s) on {InputMiB} MiB inputs (256×256×256 float32, 256×256×1024 uint8, …), 1 thread, best of {options.Samples} samples on the thread's CPU clock; {Machine.Current.Cpu}, {Machine.Current.Cores} cores");
+            output.WriteLine($"gate: {selected.Count} kernel(s) on {InputMiB} MiB inputs (256×256×256 float32, 256×256×1024 uint8, …), 1 thread, best of {options.Samples} samples (at least {MinimumSamples} within {SampleBudget.TotalSeconds:0} s for slow kernels) on the thread's CPU clock; {Machine.Current.Cpu}, {Machine.Current.Cores} cores");
             using var measure = new Measurer(workspaces, options);
             return options.UpdateBaseline ? UpdateBaseline(measure, selected, options, output) : Check(measure, selected, options, output);
         }
@@ -149,9 +160,11 @@ internal static class GateCommand
         {
             var prepared = _workspaces[kernel.DType].Prepare(kernel.Op, kernel.DType);
             using IPreparedOp op = kernel.Id == _options.SlowKernel ? new SlowedRun(prepared, SlowdownFactor) : prepared;
-            int runs = Timing.RunsPerSample(Timing.WarmUp(op, 1, WarmUp), MinimumSample);
+            double secondsPerRun = Timing.WarmUp(op, 1, WarmUp);
+            int runs = Timing.RunsPerSample(secondsPerRun, MinimumSample);
+            int samples = Math.Clamp((int)(SampleBudget.TotalSeconds / (runs * secondsPerRun)), Math.Min(MinimumSamples, _options.Samples), _options.Samples);
             double bestOp = double.MaxValue, bestCopy = double.MaxValue, bestCompute = double.MaxValue;
-            for (int sample = 0; sample < _options.Samples; sample++)
+            for (int sample = 0; sample < samples; sample++)
             {
                 bestOp = Math.Min(bestOp, Timing.CpuTime(op, runs));
                 bestCopy = Math.Min(bestCopy, Timing.CpuTime(_copy, _copyRuns));

@@ -17,6 +17,11 @@ internal static class OpRegistry
         new NpyReadOp(),
         new NpyWriteOp(),
         .. ZarrOp.All(),
+        .. FilterOp.All,
+        .. DownsampleOp.All,
+        .. PoolOp.All,
+        new ByteShuffleOp(),
+        new LocalMaximaOp(),
     ];
 
     /// <summary>Every (op, dtype) case the harness runs, with its id <c>op/dtype</c> (the gate's kernel ids), in table order.</summary>

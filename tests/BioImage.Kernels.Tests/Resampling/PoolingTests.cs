@@ -33,7 +33,7 @@ public class PoolingTests
     public void Blocks_aligned_to_the_factors_equal_the_whole_volume(int threads)
     {
         var random = new Random(5);
-        var shape = new Index3(9, 70, 133);
+        var shape = new Index3(9, 71, 133); // odd height: the last output row has a partial block beside the SIMD rows
         int voxels = shape.Z * shape.Y * shape.X;
         foreach (var factors in new[] { new Index3(2, 2, 2), new Index3(1, 2, 2), new Index3(3, 1, 2) })
         {
