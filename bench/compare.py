@@ -5,8 +5,8 @@
    bandwidth (STREAM copy) and every op on 1 and on all threads, and reports each op's parameters and result.
    Single-threaded runs, ours and the peers', are timed on the thread's CPU clock (waiting for a core does not
    count), the all-thread runs on the wall clock.
-2. bench/peers.py (numpy / scipy / scikit-image, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) runs the peer
-   of every op on the same files with the same parameters.
+2. bench/peers.py (numpy / scipy / scikit-image / vigra, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) runs the peer
+   (or peers: one table row each) of every op on the same files with the same parameters.
 3. Every pair of results must agree (exact digests and integers, floats to a relative 1e-5); a disagreement is
    printed and the exit code is 1.
 4. One markdown table: Mvox/s of the peer and of ours, their ratio, and the share of the copy bandwidth each
@@ -98,7 +98,8 @@ def table(ours, peers):
         "|---|---|---|---|--:|--:|--:|--:|--:|--:|",
     ]
     failures = []
-    for mine, theirs in zip(ours["results"], peers["results"]):
+    for theirs in peers["results"]:
+        mine = ours["results"][theirs["case"]]
         speeds = mine["megavoxels_per_second"]
         one, many = speeds.get("1"), speeds.get(all_threads) if all_threads != "1" else None
         peer_speed = theirs["megavoxels_per_second"]
@@ -110,7 +111,7 @@ def table(ours, peers):
             f"| {mine['op']} | {shape} | {mine['dtype']} | {theirs['peer']} | {figure(peer_speed)} | {figure(one)} "
             f"| {figure(many)} | {ratio(one / peer_speed)} | {ratio(None if many is None else many / peer_speed)} "
             f"| {percent(share(peer_speed, '1'))}, {percent(share(one, '1'))}, {percent(share(many, all_threads))} |")
-        failures += [f"{mine['op']} {mine['dtype']}: {d}" for d in disagreements(mine["result"], theirs["result"])]
+        failures += [f"{mine['op']} {mine['dtype']} vs {theirs['peer']}: {d}" for d in disagreements(mine["result"], theirs["result"])]
     return rows, failures
 
 

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the peers of bench/peers.py import; add the package of each new peer here.
-PEER_PACKAGES=(python3-numpy python3-scipy python3-skimage python3-zarr python3-numcodecs)
+PEER_PACKAGES=(python3-numpy python3-scipy python3-skimage python3-vigra python3-zarr python3-numcodecs)
 
 scripts/install-deps.sh "${PEER_PACKAGES[@]}"
 if ! build_log=$(dotnet build bench/BioImage.Throughput -c Release 2>&1); then

@@ -10,7 +10,8 @@ ours (numbers, or SHA-256 digests of output arrays) so that compare.py can check
 To add an op: write `prepare_<op>(a, params, path)` returning `(run, result)` — `a` is the input array loaded
 from the .npy file `path`, `params` the op's parameters as ours reported them, `run()` does the work once and
 `result()` describes the last run's output — and register it in PEERS under the op's name with the peer's label
-(the library and the expression, as the table shows it). Import scipy/skimage inside the function.
+(the library and the expression, as the table shows it). Import scipy/skimage/vigra inside the function. An op may
+have several peers (a tuple): each gets its own row; a peer limited to some element types names them in `dtypes`.
 
 Usage: peers.py PLAN.json SAMPLES WARMUP_SECONDS, where PLAN.json is the output of `BioImage.Throughput measure`;
 prints {"versions": {...}, "results": [...]} as JSON.
@@ -25,7 +26,7 @@ from collections import namedtuple
 
 import numpy as np
 
-Peer = namedtuple("Peer", "label prepare")
+Peer = namedtuple("Peer", "label prepare dtypes", defaults=(None,))
 
 
 def sha256(data):
@@ -63,11 +64,12 @@ def prepare_threshold(a, params, path):
 def prepare_label(a, params, path):
     import scipy.ndimage as ndi
     mask = a > a.dtype.type(params["threshold"])
+    structure = ndi.generate_binary_structure(a.ndim, params["connectivity"])
     labels = np.empty(a.shape, dtype=np.int32)
     last = {}
 
     def run():
-        last["count"] = ndi.label(mask, output=labels)
+        last["count"] = ndi.label(mask, structure, output=labels)
 
     return run, lambda: {"count": int(last["count"]), "labels_sha256": sha256(labels.astype(np.uint32))}
 
@@ -81,6 +83,56 @@ def prepare_edt(a, params, path):
         last["d"] = ndi.distance_transform_edt(mask)
 
     return run, lambda: {"sum": float(last["d"].sum()), "max": float(last["d"].max())}
+
+
+def prepare_edt_vigra(a, params, path):
+    import vigra
+    mask = (a > a.dtype.type(params["threshold"])).astype(np.float32)
+    out = np.empty(a.shape, dtype=np.float32)
+    last = {}
+
+    def run():
+        last["d"] = vigra.filters.distanceTransform(mask, background=False, out=out)
+
+    return run, lambda: {"sum": float(last["d"].sum(dtype=np.float64)), "max": float(last["d"].max())}
+
+
+def watershed_input(a, params):
+    """The heights and seeds of the watershed op (bench/BioImage.Throughput/Ops/WatershedOp.cs): a seed every
+    `seed_spacing` voxels per axis from spacing/2, labelled 1, 2, … in raster order; on signed types the seeds'
+    heights become −label (no ties between seeds)."""
+    spacing = params["seed_spacing"]
+    seeds = np.zeros(a.shape, dtype=np.uint32)
+    grid = seeds[tuple(slice(spacing // 2, None, spacing) for _ in a.shape)]
+    grid[...] = np.arange(1, grid.size + 1, dtype=np.uint32).reshape(grid.shape)
+    heights = a.copy()
+    if np.issubdtype(a.dtype, np.signedinteger) or np.issubdtype(a.dtype, np.floating):
+        heights[seeds > 0] = -seeds[seeds > 0].astype(a.dtype)
+    return heights, seeds
+
+
+def prepare_watershed_skimage(a, params, path):
+    from skimage.segmentation import watershed
+    heights, seeds = watershed_input(a, params)
+    last = {}
+
+    def run():
+        last["labels"] = watershed(heights, seeds, connectivity=params["connectivity"])
+
+    return run, lambda: {"labels_sha256": sha256(last["labels"].astype(np.uint32))}
+
+
+def prepare_watershed_vigra(a, params, path):
+    import vigra
+    heights, seeds = watershed_input(a, params)
+    neighbourhood = {1: 6, 3: 26}[params["connectivity"]]
+    labels = np.empty(a.shape, dtype=np.uint32)
+
+    def run():
+        np.copyto(labels, seeds)
+        vigra.analysis.watershedsNew(heights, neighborhood=neighbourhood, seeds=labels, method="RegionGrowing", out=labels)
+
+    return run, lambda: {"labels_sha256": sha256(labels)}
 
 
 def prepare_copy_region(a, params, path):
@@ -158,7 +210,11 @@ PEERS = {
     "threshold": Peer("numpy np.greater(a, t, out=m)", prepare_threshold),
     "copy-region": Peer("numpy np.copyto(out, a[roi])", prepare_copy_region),
     "label": Peer("scipy.ndimage.label(a > t)", prepare_label),
-    "edt": Peer("scipy.ndimage.distance_transform_edt(a > t)", prepare_edt),
+    "label-26": Peer("scipy.ndimage.label(a > t, 26-connected)", prepare_label),
+    "edt": (Peer("scipy.ndimage.distance_transform_edt(a > t)", prepare_edt),
+            Peer("vigra.filters.distanceTransform(a > t)", prepare_edt_vigra)),
+    "watershed": (Peer("skimage.segmentation.watershed(h, seeds)", prepare_watershed_skimage),
+                  Peer("vigra.analysis.watershedsNew(h, seeds, RegionGrowing)", prepare_watershed_vigra, ("float32",))),
     "npy-read": Peer("numpy np.load", prepare_npy_read),
     "npy-write": Peer("numpy np.save", prepare_npy_write),
     **{f"zarr-{mode}-{codec}": zarr_peer(mode == "write", codec)
@@ -181,26 +237,36 @@ def median_seconds(run, samples, warmup_seconds):
     return statistics.median(times)
 
 
-def measure(case, samples, warmup_seconds, volumes):
-    peer = PEERS.get(case["op"])
-    if peer is None:
+def peers_of(case):
+    """The peers of the case's op that run on its element type."""
+    found = PEERS.get(case["op"])
+    if found is None:
         raise SystemExit(f"peers.py: no peer for op '{case['op']}'; add one to PEERS (see the docstring).")
+    return [p for p in ((found,) if isinstance(found, Peer) else found) if p.dtypes is None or case["dtype"] in p.dtypes]
+
+
+def measure(index, case, samples, warmup_seconds, volumes):
+    """One result per peer of the case, each naming the case by its index in the plan."""
     path = case["input"]
     if path not in volumes:
         volumes[path] = np.load(path)
     a = volumes[path]
-    run, result = peer.prepare(a, case["parameters"], path)
-    seconds = median_seconds(run, samples, warmup_seconds)
-    print(f"peer {case['op']} {case['dtype']}: {case['voxels'] / seconds / 1e6:.0f} Mvox/s", file=sys.stderr)
-    return {"op": case["op"], "dtype": case["dtype"], "peer": peer.label,
-            "megavoxels_per_second": case["voxels"] / seconds / 1e6, "result": result()}
+    results = []
+    for peer in peers_of(case):
+        run, result = peer.prepare(a, case["parameters"], path)
+        seconds = median_seconds(run, samples, warmup_seconds)
+        print(f"peer {case['op']} {case['dtype']} {peer.label}: {case['voxels'] / seconds / 1e6:.1f} Mvox/s", file=sys.stderr)
+        results.append({"case": index, "op": case["op"], "dtype": case["dtype"], "peer": peer.label,
+                        "megavoxels_per_second": case["voxels"] / seconds / 1e6, "result": result()})
+    return results
 
 
 def versions():
     found = {"python": sys.version.split()[0], "numpy": np.__version__}
-    for module in ("scipy", "skimage", "zarr", "numcodecs"):
+    for module in ("scipy", "skimage", "vigra", "zarr", "numcodecs"):
         try:
-            found[module] = __import__(module).__version__
+            imported = __import__(module)
+            found[module] = str(imported.version if module == "vigra" else imported.__version__)
         except ImportError:
             pass
     return found
@@ -211,7 +277,7 @@ def main():
     with open(plan_path) as f:
         plan = json.load(f)
     volumes = {}
-    results = [measure(case, samples, warmup_seconds, volumes) for case in plan["results"]]
+    results = [r for i, case in enumerate(plan["results"]) for r in measure(i, case, samples, warmup_seconds, volumes)]
     json.dump({"versions": versions(), "results": results}, sys.stdout, indent=1)
 
 
