@@ -153,8 +153,14 @@ public static class Watershed
         bool masked = !mask.IsEmpty;
         bool compact = compactness > 0;
         var seeds = CollectSeeds(heights, labels, mask);
+        bool fastQueueIsExact = allowBuckets && FastQueueIsExact(seeds, compact);
+        if (fastQueueIsExact && FloodGrid.Supports<THeight>() && FloodGrid.TryFlood(heights, labels, offsets, mask, seeds.Indices))
+        {
+            return;
+        }
+
         int seedCount = seeds.Indices.Count;
-        using var queue = allowBuckets && FastQueueIsExact(seeds, compact)
+        using var queue = fastQueueIsExact
             ? new FloodBuckets(seeds.Low, seeds.High, Math.Clamp(depth * plane / 64, 256, 1 << 20))
             : (IFloodQueue)new FloodHeap();
         bool distinctSeedAges = queue is FloodBuckets;
