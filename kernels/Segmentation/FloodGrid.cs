@@ -6,9 +6,9 @@ namespace BioImage.Kernels;
 
 /// <summary>
 /// The seeded watershed's flooding loop on a padded grid of cells, for height types with order-preserving 32-bit
-/// keys (float32 and integers of up to 32 bits) and seeds whose keys never tie across labels: pops exactly in
-/// skimage's (height, age) order through <see cref="FloodRadixQueue"/>, so the labels equal those of
-/// <see cref="FloodHeap"/>, voxel for voxel.
+/// keys (float32 and integers of up to 32 bits): pops exactly in skimage's (height, age) order — through
+/// <see cref="FloodRadixQueue"/> when seeds never tie across labels, through the replica of skimage's heap
+/// (<see cref="FloodHeap"/>, seeds all of age 0) otherwise — so the labels equal skimage's, voxel for voxel.
 /// </summary>
 /// <remarks>
 /// Each cell is one 64-bit word: the voxel's key (low half) and its owner (high half: 0 free, the seed's number + 1
@@ -31,7 +31,13 @@ internal static unsafe class FloodGrid
     /// Floods from the seeds at the linear (unpadded) <paramref name="seedIndices"/>, in raster order, and writes the
     /// labels; false (and <paramref name="labels"/> untouched) when a height is NaN or the padded volume is too large.
     /// </summary>
-    public static bool TryFlood<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, (int Z, int Y, int X)[] neighbours, ReadOnlySpan3D<bool> mask, List<int> seedIndices)
+    /// <param name="heights">The height map.</param>
+    /// <param name="labels">On entry the seeds, on exit the labels.</param>
+    /// <param name="neighbours">The neighbour offsets in skimage's order.</param>
+    /// <param name="mask">Optional: only voxels where it is true are flooded.</param>
+    /// <param name="seedIndices">The seeds' linear indices in raster order (overwritten with their cells).</param>
+    /// <param name="radix">True when no two seeds of different labels tie (the radix queue is exact), else the heap replica.</param>
+    public static bool TryFlood<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, (int Z, int Y, int X)[] neighbours, ReadOnlySpan3D<bool> mask, List<int> seedIndices, bool radix)
         where THeight : unmanaged, INumber<THeight>
         where TLabel : unmanaged, IBinaryInteger<TLabel>
     {
@@ -53,7 +59,6 @@ internal static unsafe class FloodGrid
             }
 
             var offsets = neighbours.Select(n => (n.Z * planeStride) + (n.Y * rowStride) + n.X).ToArray();
-            using var queue = new FloodRadixQueue();
             int plane = height * width;
             for (int i = 0; i < seedIndices.Count; i++)
             {
@@ -62,13 +67,22 @@ internal static unsafe class FloodGrid
                 int cell = ((z + 1) * planeStride) + ((y + 1) * rowStride) + x + 1;
                 seedLabels[i] = labels.DangerousGetReferenceAt(z, y, x);
                 cells[cell] = (cells[cell] & ~OwnerMask) | ((ulong)(uint)(i + 1) << 32);
-                queue.Push((uint)cells[cell], cell);
+                seedIndices[i] = cell;
             }
 
             fixed (ulong* pinned = cells)
             {
-                queue.PrefetchOnPromotion(pinned, [.. neighbours.Select(n => (n.Z * planeStride) + (n.Y * rowStride)).Append(0).Distinct()]);
-                Flood(ref *pinned, offsets, queue);
+                if (radix)
+                {
+                    using var queue = new FloodRadixQueue();
+                    queue.PrefetchOnPromotion(pinned, [.. neighbours.Select(n => (n.Z * planeStride) + (n.Y * rowStride)).Append(0).Distinct()]);
+                    Flood(ref *pinned, offsets, seedIndices, new RadixQueue(queue));
+                }
+                else
+                {
+                    using var heap = new FloodHeap();
+                    Flood(ref *pinned, offsets, seedIndices, new HeapReplica(heap, [0]));
+                }
             }
 
             WriteLabels(cells, labels, seedLabels.AsSpan(0, seedIndices.Count), rowStride, planeStride);
@@ -81,9 +95,16 @@ internal static unsafe class FloodGrid
         }
     }
 
+    /// <summary>Pushes the seed cells in order, then floods; <paramref name="queue"/> a struct, so its calls inline.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Flood(ref ulong cells, int[] offsets, FloodRadixQueue queue)
+    private static void Flood<TQueue>(ref ulong cells, int[] offsets, List<int> seedCells, TQueue queue)
+        where TQueue : struct, IGridQueue
     {
+        foreach (int seed in seedCells)
+        {
+            queue.PushSeed((uint)Unsafe.Add(ref cells, seed), seed);
+        }
+
         int voxel;
         while ((voxel = queue.Pop()) >= 0)
         {
@@ -101,6 +122,35 @@ internal static unsafe class FloodGrid
                 queue.Push((uint)cell, neighbour);
             }
         }
+    }
+
+    /// <summary>What the flood needs of its queue: seeds first, then voxels; pops return voxel indices, −1 when empty.</summary>
+    private interface IGridQueue
+    {
+        void PushSeed(uint key, int index);
+
+        void Push(uint key, int index);
+
+        int Pop();
+    }
+
+    private readonly struct RadixQueue(FloodRadixQueue queue) : IGridQueue
+    {
+        public void PushSeed(uint key, int index) => queue.Push(key, index);
+
+        public void Push(uint key, int index) => queue.Push(key, index);
+
+        public int Pop() => queue.Pop();
+    }
+
+    /// <summary>skimage's heap: every seed of age 0, then ages 1, 2, … in push order.</summary>
+    private readonly struct HeapReplica(FloodHeap heap, int[] age) : IGridQueue
+    {
+        public void PushSeed(uint key, int index) => heap.Push(new FloodItem(key, 0, index));
+
+        public void Push(uint key, int index) => heap.Push(new FloodItem(key, ++age[0], index));
+
+        public int Pop() => heap.Count > 0 ? heap.Pop().Index : -1;
     }
 
     /// <summary>Writes every voxel's key into its cell, free or blocked by the mask, and blocks the frame; false on NaN.</summary>

@@ -157,7 +157,7 @@ public static class Watershed
         bool compact = compactness > 0;
         var seeds = CollectSeeds(heights, labels, mask);
         bool fastQueueIsExact = allowBuckets && FastQueueIsExact(seeds, compact);
-        if (fastQueueIsExact && FloodGrid.Supports<THeight>() && FloodGrid.TryFlood(heights, labels, offsets, mask, seeds.Indices))
+        if (allowBuckets && !compact && FloodGrid.Supports<THeight>() && FloodGrid.TryFlood(heights, labels, offsets, mask, [.. seeds.Indices], radix: fastQueueIsExact))
         {
             return;
         }
