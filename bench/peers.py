@@ -135,6 +135,48 @@ def prepare_watershed_vigra(a, params, path):
     return run, lambda: {"labels_sha256": sha256(labels)}
 
 
+def label_image(a, params):
+    """The benchmark's uint32 labels: the 6-connected components of a > t times the spacing (as ours makes them)."""
+    import scipy.ndimage as ndi
+    labels, _ = ndi.label(a > a.dtype.type(params["threshold"]))
+    return labels.astype(np.uint32) * np.uint32(params["spacing"])
+
+
+def prepare_relabel_vigra(a, params, path):
+    import vigra
+    # Axis tags, so that vigra scans in numpy's C order (untagged, it scans axis 0 fastest and numbers differently).
+    labels = vigra.taggedView(label_image(a, params), "zyx")
+    out = vigra.taggedView(np.empty(labels.shape, np.uint32), "zyx")
+    last = {}
+
+    def run():
+        last["max"] = vigra.analysis.relabelConsecutive(labels, start_label=1, keep_zeros=True, out=out)[1]
+
+    return run, lambda: {"max_label": int(last["max"]), "labels_sha256": sha256(np.asarray(out))}
+
+
+def prepare_relabel_skimage(a, params, path):
+    from skimage.segmentation import relabel_sequential
+    labels = label_image(a, params)
+    last = {}
+
+    def run():
+        last["out"] = relabel_sequential(labels)[0]
+
+    return run, lambda: {"max_label": int(last["out"].max()), "labels_sha256": sha256(last["out"].astype(np.uint32))}
+
+
+def prepare_unique(a, params, path):
+    labels = label_image(a, params)
+    last = {}
+
+    def run():
+        last["values"], last["counts"] = np.unique(labels, return_counts=True)
+
+    return run, lambda: {"count": int(last["values"].size), "values_sha256": sha256(last["values"].astype(np.uint32)),
+                         "counts_sha256": sha256(last["counts"].astype(np.int64))}
+
+
 def prepare_copy_region(a, params, path):
     roi = tuple(slice(b, e) for b, e in zip(params["begin"], params["end"]))
     out = np.empty(a[roi].shape, dtype=a.dtype)
@@ -215,6 +257,9 @@ PEERS = {
             Peer("vigra.filters.distanceTransform(a > t)", prepare_edt_vigra)),
     "watershed": (Peer("skimage.segmentation.watershed(h, seeds)", prepare_watershed_skimage),
                   Peer("vigra.analysis.watershedsNew(h, seeds, RegionGrowing)", prepare_watershed_vigra, ("float32",))),
+    "relabel-consecutive": Peer("vigra.analysis.relabelConsecutive(labels)", prepare_relabel_vigra),
+    "relabel-sequential": Peer("skimage.segmentation.relabel_sequential(labels)", prepare_relabel_skimage),
+    "unique": Peer("numpy.unique(labels, return_counts=True)", prepare_unique),
     "npy-read": Peer("numpy np.load", prepare_npy_read),
     "npy-write": Peer("numpy np.save", prepare_npy_write),
     **{f"zarr-{mode}-{codec}": zarr_peer(mode == "write", codec)
@@ -266,9 +311,10 @@ def versions():
     for module in ("scipy", "skimage", "vigra", "zarr", "numcodecs"):
         try:
             imported = __import__(module)
-            found[module] = str(imported.version if module == "vigra" else imported.__version__)
         except ImportError:
-            pass
+            continue
+        version = getattr(imported, "__version__", None)
+        found[module] = version if isinstance(version, str) else str(getattr(imported, "version", "?"))
     return found
 
 

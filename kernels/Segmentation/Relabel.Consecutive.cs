@@ -23,6 +23,20 @@ public static partial class Relabel
     {
         input.Layout.CheckSameShape(output.Layout, nameof(output));
         var oldLabels = Unique.Values(input, degreeOfParallelism);
+        var (newLabels, maxLabel) = ConsecutiveLabels(oldLabels, startLabel, keepZeros);
+        WithSortedMap(input, oldLabels, newLabels, output, default, degreeOfParallelism);
+        return (maxLabel, oldLabels, newLabels);
+    }
+
+    /// <summary>
+    /// The new labels <see cref="Consecutive{TIn, TOut}"/> gives the sorted distinct labels <paramref name="oldLabels"/>
+    /// (e.g. the merged <see cref="Unique"/> of a volume's blocks), and the largest of them (0 when there are none).
+    /// </summary>
+    /// <exception cref="OverflowException">The new labels do not fit in <typeparamref name="TOut"/>.</exception>
+    public static (TOut[] NewLabels, TOut MaxLabel) ConsecutiveLabels<TIn, TOut>(ReadOnlySpan<TIn> oldLabels, TOut startLabel = default, bool keepZeros = true)
+        where TIn : unmanaged, IBinaryInteger<TIn>
+        where TOut : unmanaged, IBinaryInteger<TOut>
+    {
         var newLabels = new TOut[oldLabels.Length];
         TOut maxLabel = TOut.Zero;
         for (int i = 0; i < oldLabels.Length; i++)
@@ -31,7 +45,6 @@ public static partial class Relabel
             maxLabel = i == 0 ? newLabels[i] : TOut.Max(maxLabel, newLabels[i]);
         }
 
-        WithSortedMap(input, oldLabels, newLabels, output, default, degreeOfParallelism);
-        return (maxLabel, oldLabels, newLabels);
+        return (newLabels, maxLabel);
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -11,14 +10,15 @@ namespace BioImage.Kernels;
 /// </summary>
 /// <remarks>
 /// One pass over the rows, split across threads. A dictionary whose keys span a small range is turned into a dense
-/// table first; otherwise lookups go through a hash map, and each row remembers the last value it looked up, so
-/// the long runs of one id in label images cost one lookup per run. Input and output may be the same memory
+/// table first (<see cref="LabelMap{TIn, TOut}"/>); otherwise lookups go through a hash map. Rows are mapped per run
+/// of equal labels (<see cref="EqualRuns"/>): one lookup and one vectorized fill per run, so the long runs of one id
+/// in label images cost little; masked rows remember the last label they looked up. Input and output may be the same memory
 /// (relabelling in place) when the element types match. O(n).
 /// </remarks>
 public static partial class Relabel
 {
-    /// <summary>Largest key range a dictionary is expanded into a dense table for (4 M entries).</summary>
-    private const int DenseRange = 1 << 22;
+    /// <summary>Runs up to this length are written element by element; longer ones with a vectorized fill.</summary>
+    private const int ShortRun = 8;
 
     /// <summary><c>output = table[input]</c>; a value outside the table throws <see cref="KeyNotFoundException"/> naming it.</summary>
     /// <param name="input">Integer labels (non-negative).</param>
@@ -59,51 +59,15 @@ public static partial class Relabel
     }
 
     /// <summary>The mapping <c>keys[i] → values[i]</c> with <paramref name="keys"/> sorted and distinct.</summary>
-    internal static unsafe void WithSortedMap<TIn, TOut>(ReadOnlySpan3D<TIn> input, TIn[] keys, TOut[] values, Span3D<TOut> output, ReadOnlySpan3D<bool> mask, int degreeOfParallelism)
+    internal static void WithSortedMap<TIn, TOut>(ReadOnlySpan3D<TIn> input, TIn[] keys, TOut[] values, Span3D<TOut> output, ReadOnlySpan3D<bool> mask, int degreeOfParallelism)
         where TIn : unmanaged, IBinaryInteger<TIn>
         where TOut : unmanaged
     {
-        if (keys.Length > 0 && ulong.CreateTruncating(keys[^1]) - ulong.CreateTruncating(keys[0]) < DenseRange)
-        {
-            int range = (int)(ulong.CreateTruncating(keys[^1]) - ulong.CreateTruncating(keys[0])) + 1;
-            var table = ArrayPool<TOut>.Shared.Rent(range);
-            var present = ArrayPool<bool>.Shared.Rent(range);
-            try
-            {
-                present.AsSpan(0, range).Clear();
-                ulong origin = ulong.CreateTruncating(keys[0]);
-                for (int i = 0; i < keys.Length; i++)
-                {
-                    int index = (int)(ulong.CreateTruncating(keys[i]) - origin);
-                    table[index] = values[i];
-                    present[index] = true;
-                }
-
-                fixed (TOut* entries = table)
-                fixed (bool* flags = present)
-                {
-                    Apply(input, new TableLookup<TIn, TOut>(entries, range, keys[0], flags), output, mask, degreeOfParallelism);
-                }
-            }
-            finally
-            {
-                ArrayPool<TOut>.Shared.Return(table);
-                ArrayPool<bool>.Shared.Return(present);
-            }
-
-            return;
-        }
-
-        var map = new Dictionary<TIn, TOut>(keys.Length);
-        for (int i = 0; i < keys.Length; i++)
-        {
-            map[keys[i]] = values[i];
-        }
-
-        Apply(input, new MapLookup<TIn, TOut>(map), output, mask, degreeOfParallelism);
+        using var map = new LabelMap<TIn, TOut>(keys, values);
+        map.Apply(input, output, mask, degreeOfParallelism);
     }
 
-    private static unsafe void Apply<TIn, TOut, TLookup>(ReadOnlySpan3D<TIn> input, TLookup lookup, Span3D<TOut> output, ReadOnlySpan3D<bool> mask, int degreeOfParallelism)
+    internal static unsafe void Apply<TIn, TOut, TLookup>(ReadOnlySpan3D<TIn> input, TLookup lookup, Span3D<TOut> output, ReadOnlySpan3D<bool> mask, int degreeOfParallelism)
         where TIn : unmanaged, IBinaryInteger<TIn>
         where TOut : unmanaged
         where TLookup : struct, ILabelLookup<TIn, TOut>
@@ -143,13 +107,37 @@ public static partial class Relabel
         where TOut : unmanaged
         where TLookup : struct, ILabelLookup<TIn, TOut>
     {
-        bool masked = !mask.IsEmpty;
+        if (mask.IsEmpty)
+        {
+            // Unmasked: one lookup and one vectorized fill per run of equal labels (the input may be the output:
+            // the run is measured before it is overwritten).
+            for (int x = 0; x < source.Length;)
+            {
+                int run = EqualRuns.Length(source, x);
+                TOut newLabel = lookup.Map(source[x]);
+                if (run <= ShortRun)
+                {
+                    for (int end = x + run; x < end; x++)
+                    {
+                        target[x] = newLabel;
+                    }
+                }
+                else
+                {
+                    target.Slice(x, run).Fill(newLabel);
+                    x += run;
+                }
+            }
+
+            return;
+        }
+
         TIn last = default;
         TOut mapped = default;
         bool known = false;
         for (int x = 0; x < source.Length; x++)
         {
-            if (masked && !mask[x])
+            if (!mask[x])
             {
                 continue;
             }
@@ -167,13 +155,13 @@ public static partial class Relabel
     }
 
     /// <summary>Maps one label; throws naming the label when it has no entry.</summary>
-    private interface ILabelLookup<TIn, TOut>
+    internal interface ILabelLookup<TIn, TOut>
     {
         TOut Map(TIn value);
     }
 
     /// <summary>A dense table over [origin, origin + length), with optional presence flags (a dictionary made dense).</summary>
-    private readonly unsafe struct TableLookup<TIn, TOut>(TOut* entries, int length, TIn origin, bool* present = null) : ILabelLookup<TIn, TOut>
+    internal readonly unsafe struct TableLookup<TIn, TOut>(TOut* entries, int length, TIn origin, bool* present = null) : ILabelLookup<TIn, TOut>
         where TIn : unmanaged, IBinaryInteger<TIn>
         where TOut : unmanaged
     {
@@ -195,7 +183,7 @@ public static partial class Relabel
     }
 
     /// <summary>A hash map.</summary>
-    private readonly struct MapLookup<TIn, TOut>(Dictionary<TIn, TOut> map) : ILabelLookup<TIn, TOut>
+    internal readonly struct MapLookup<TIn, TOut>(Dictionary<TIn, TOut> map) : ILabelLookup<TIn, TOut>
         where TIn : unmanaged, IBinaryInteger<TIn>
         where TOut : unmanaged
     {

@@ -27,16 +27,38 @@ public static class SizeFilter
 
         input.Layout.CheckSameShape(output.Layout, nameof(output));
         var (labels, sizes) = Unique.ValuesAndCounts(input, degreeOfParallelism);
+        var (newLabels, kept) = NewLabels(labels, sizes, minSize, maxSize, relabel);
+        Relabel.WithSortedMap(input, labels, newLabels, output, default, degreeOfParallelism);
+        return kept;
+    }
+
+    /// <summary>
+    /// The new label of each of the sorted distinct <paramref name="labels"/> with <paramref name="sizes"/> voxels
+    /// (e.g. the merged <see cref="Unique"/> of a volume's blocks) and how many nonzero labels survive.
+    /// </summary>
+    /// <exception cref="ArgumentException">Neither bound is given, or the arrays differ in length.</exception>
+    public static (T[] NewLabels, long Kept) NewLabels<T>(ReadOnlySpan<T> labels, ReadOnlySpan<long> sizes, long? minSize, long? maxSize, bool relabel = true)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        if (minSize is null && maxSize is null)
+        {
+            throw new ArgumentException("Give minSize, maxSize or both.", nameof(minSize));
+        }
+
+        if (labels.Length != sizes.Length)
+        {
+            throw new ArgumentException($"{labels.Length} labels but {sizes.Length} sizes.", nameof(sizes));
+        }
+
         var newLabels = new T[labels.Length];
         long kept = 0;
         for (int i = 0; i < labels.Length; i++)
         {
             bool keep = labels[i] != T.Zero && sizes[i] >= (minSize ?? long.MinValue) && sizes[i] <= (maxSize ?? long.MaxValue);
-            newLabels[i] = !keep ? T.Zero : relabel ? T.CreateTruncating(++kept) : labels[i];
+            newLabels[i] = !keep ? T.Zero : relabel ? T.CreateChecked(++kept) : labels[i];
             kept += !relabel && keep ? 1 : 0;
         }
 
-        Relabel.WithSortedMap(input, labels, newLabels, output, default, degreeOfParallelism);
-        return kept;
+        return (newLabels, kept);
     }
 }

@@ -10,9 +10,9 @@ namespace BioImage.Kernels;
 /// </summary>
 /// <remarks>
 /// Two strategies, chosen from the value range found by a SIMD min/max pass: when <c>max − min</c> is small (at most
-/// <see cref="DenseRange"/>, or the element count) a dense histogram counts in one pass; otherwise a hash map counts
-/// runs of equal values (label images are mostly long runs of one id, so a row costs a few lookups) and the keys
-/// are sorted at the end. Both are O(n) plus O(k log k) for k distinct values. Rows are split across threads,
+/// <see cref="DenseRange"/>, or the element count) a dense histogram counts in one pass; otherwise a hash map counts,
+/// and the keys are sorted at the end. Both count runs of equal values (<see cref="EqualRuns"/>: label images are
+/// mostly long runs of one id, so a row costs a few updates). Both are O(n) plus O(k log k) for k distinct values. Rows are split across threads,
 /// each with its own histogram or map, merged at the end; the result does not depend on the thread count.
 /// Per-block results merge exactly with <see cref="Merge{T}"/>.
 /// </remarks>
@@ -106,9 +106,12 @@ public static class Unique
                 ulong origin = ulong.CreateTruncating(min);
                 for (int row = first; row < end; row++)
                 {
-                    foreach (var value in view.GetRowSpan(row))
+                    ReadOnlySpan<T> values = view.GetRowSpan(row);
+                    for (int i = 0; i < values.Length;)
                     {
-                        histogram[(int)(ulong.CreateTruncating(value) - origin)]++;
+                        int run = EqualRuns.Length(values, i);
+                        histogram[(int)(ulong.CreateTruncating(values[i]) - origin)] += run;
+                        i += run;
                     }
                 }
             });
@@ -166,19 +169,11 @@ public static class Unique
             var map = maps[chunk] = [];
             for (int row = first; row < end; row++)
             {
-                Span<T> values = view.GetRowSpan(row);
-                int i = 0;
-                while (i < values.Length)
+                ReadOnlySpan<T> values = view.GetRowSpan(row);
+                for (int i = 0; i < values.Length;)
                 {
-                    T value = values[i];
-                    int run = 1;
-                    if (i + 1 < values.Length && values[i + 1] == value)
-                    {
-                        run = values[i..].IndexOfAnyExcept(value);
-                        run = run < 0 ? values.Length - i : run;
-                    }
-
-                    CollectionsMarshal.GetValueRefOrAddDefault(map, value, out _) += run;
+                    int run = EqualRuns.Length(values, i);
+                    CollectionsMarshal.GetValueRefOrAddDefault(map, values[i], out _) += run;
                     i += run;
                 }
             }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using System.Numerics;
 
 namespace BioImage.Cli;
 
@@ -95,21 +96,47 @@ internal static class CommonOptions
         }
     }
 
-    /// <summary>Parses a comma-separated list of integers ≥ <paramref name="minimum"/>; null when the option is absent.</summary>
-    public static long[]? ParseList(ArgumentResult result, string name, long minimum)
+    /// <summary>An option holding one non-negative number or a comma-separated list of them (σ, voxel sizes).</summary>
+    public static Option<double[]?> NumberList(string optionName, string description) => new(optionName)
     {
+        Description = description,
+        HelpName = "S|Z,Y,X",
+        CustomParser = result => ParseNumbers<double>(
+            result,
+            NumberStyles.Float,
+            value => double.IsFinite(value) && value >= 0,
+            list => $"{optionName}: '{list}' is not a non-negative number or a comma-separated list of them like 2 or 1,2,2."),
+    };
+
+    /// <summary>Parses a comma-separated list of integers ≥ <paramref name="minimum"/>; null when the option is absent.</summary>
+    public static long[]? ParseList(ArgumentResult result, string name, long minimum) =>
+        ParseNumbers<long>(
+            result,
+            NumberStyles.None,
+            value => value >= minimum,
+            list => $"{name}: '{list}' is not a comma-separated list of integers ≥ {minimum}, like {(minimum == 1 ? "64,64,64" : "3,7,9")}.");
+
+    /// <summary>
+    /// Parses the option's tokens as one comma-separated list of numbers (invariant culture, <paramref name="style"/>);
+    /// null when the option is absent; adds <paramref name="error"/> of the whole list when a value does not parse or
+    /// is not <paramref name="valid"/>.
+    /// </summary>
+    public static T[]? ParseNumbers<T>(ArgumentResult result, NumberStyles style, Func<T, bool> valid, Func<string, string> error)
+        where T : INumber<T>
+    {
+        ArgumentNullException.ThrowIfNull(result);
         if (result.Tokens.Count == 0)
         {
             return null;
         }
 
         var parts = string.Join(',', result.Tokens.Select(t => t.Value)).Split(',', StringSplitOptions.TrimEntries);
-        var values = new long[parts.Length];
+        var values = new T[parts.Length];
         for (int i = 0; i < parts.Length; i++)
         {
-            if (!long.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) || values[i] < minimum)
+            if (!T.TryParse(parts[i], style, CultureInfo.InvariantCulture, out values[i]!) || !valid(values[i]))
             {
-                result.AddError($"{name}: '{string.Join(',', parts)}' is not a comma-separated list of integers ≥ {minimum}, like {(minimum == 1 ? "64,64,64" : "3,7,9")}.");
+                result.AddError(error(string.Join(',', parts)));
                 return null;
             }
         }

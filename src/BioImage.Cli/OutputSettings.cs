@@ -47,22 +47,8 @@ internal sealed class OutputSettings
     public ISource Create(ParseResult parse, string path, string? key, IReadOnlyList<long> shape, DType dtype, IReadOnlyList<long>? defaultChunks, JsonObject? attributes = null, string axesOf = "the input")
     {
         int rank = shape.Count;
-        var chunks = parse.GetValue(_chunks) is { Length: > 0 } c ? c : null;
-        var shards = parse.GetValue(_shards) is { Length: > 0 } s ? s : null;
-        CheckRank("--chunks", chunks, rank, axesOf);
-        CheckRank("--shards", shards, rank, axesOf);
-        string? codecSpec = parse.GetValue(_codec);
+        var (chunks, shards, codecSpec, compressor) = Read(parse, rank, axesOf);
         int? zarrFormat = parse.GetValue(_zarrFormat);
-        IBytesToBytesCodec? compressor;
-        try
-        {
-            compressor = codecSpec is not null ? CompressorSpec.Parse(codecSpec) : null;
-        }
-        catch (ArgumentException error)
-        {
-            throw new UsageException("--codec: " + error.Message);
-        }
-
         string extension = Path.GetExtension(path.TrimEnd('/'));
         if (extension.Equals(".npy", StringComparison.OrdinalIgnoreCase))
         {
@@ -112,30 +98,45 @@ internal sealed class OutputSettings
         }
     }
 
+    /// <summary>
+    /// The storage of the arrays of a multi-array Zarr output (the levels of a pyramid): format (v3 unless
+    /// --zarr-format 2), chunks and shards (null when not given) and the compressor (zstd:3 unless --codec).
+    /// </summary>
+    public (StorageFormat Format, int[]? Chunks, int[]? Shards, IBytesToBytesCodec? Compressor) ZarrArrays(ParseResult parse, int rank, string axesOf = "the input")
+    {
+        var (chunks, shards, codecSpec, compressor) = Read(parse, rank, axesOf);
+        var format = parse.GetValue(_zarrFormat) == 2 ? StorageFormat.ZarrV2 : StorageFormat.ZarrV3;
+        if (shards is not null && format != StorageFormat.ZarrV3)
+        {
+            throw new UsageException("--shards needs a Zarr v3 output (--zarr-format 3).");
+        }
+
+        return (format, chunks, shards, codecSpec is not null ? compressor : new ZstdCodec(3));
+    }
+
+    /// <summary>--chunks and --shards checked against the rank, and --codec parsed.</summary>
+    private (int[]? Chunks, int[]? Shards, string? CodecSpec, IBytesToBytesCodec? Compressor) Read(ParseResult parse, int rank, string axesOf)
+    {
+        var chunks = parse.GetValue(_chunks) is { Length: > 0 } c ? c : null;
+        var shards = parse.GetValue(_shards) is { Length: > 0 } s ? s : null;
+        CheckRank("--chunks", chunks, rank, axesOf);
+        CheckRank("--shards", shards, rank, axesOf);
+        string? codecSpec = parse.GetValue(_codec);
+        try
+        {
+            return (chunks, shards, codecSpec, codecSpec is not null ? CompressorSpec.Parse(codecSpec) : null);
+        }
+        catch (ArgumentException error)
+        {
+            throw new UsageException("--codec: " + error.Message);
+        }
+    }
+
     private static Option<int[]?> PositiveList(string name, string description) => new(name)
     {
         Description = description,
         HelpName = "Z,Y,X",
-        CustomParser = result =>
-        {
-            if (result.Tokens.Count == 0)
-            {
-                return null;
-            }
-
-            var parts = string.Join(',', result.Tokens.Select(t => t.Value)).Split(',', StringSplitOptions.TrimEntries);
-            var values = new int[parts.Length];
-            for (int i = 0; i < parts.Length; i++)
-            {
-                if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) || values[i] < 1)
-                {
-                    result.AddError($"{name}: '{string.Join(',', parts)}' is not a list of positive integers like 64,64,64.");
-                    return null;
-                }
-            }
-
-            return values;
-        },
+        CustomParser = result => CommonOptions.ParseNumbers<int>(result, NumberStyles.None, value => value >= 1, list => $"{name}: '{list}' is not a list of positive integers like 64,64,64."),
     };
 
     private static void CheckRank(string name, int[]? values, int rank, string axesOf)

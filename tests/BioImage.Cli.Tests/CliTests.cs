@@ -107,7 +107,7 @@ public class CliTests
             var summary = JsonDocument.Parse(output).RootElement;
             Assert.Equal(new[] { 40, 40, 40 }, summary.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
             var steps = summary.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToArray();
-            Assert.Equal(new[] { "generate", "stats", "threshold", "zarr write", "zarr read", "smooth", "downsample", "pyramid" }, steps);
+            Assert.Equal(new[] { "generate", "stats", "threshold", "zarr write", "zarr read", "smooth", "downsample", "pyramid", "label", "size filter", "distance", "watershed" }, steps);
             Assert.Contains("identical", summary.GetProperty("steps")[4].GetProperty("result").GetString(), StringComparison.Ordinal);
 
             string check = Python.Run(
@@ -119,6 +119,15 @@ public class CliTests
                 "smooth = np.load(sys.argv[1] + '/smoothed.npy'); down = np.load(sys.argv[1] + '/downsampled.npy')\n" +
                 "assert smooth.dtype == np.float32 and np.abs(smooth - ndi.gaussian_filter(raw.astype(np.float64), 2)).max() <= 1e-4 * np.abs(raw).max()\n" +
                 "assert down.shape == (20, 20, 20) and np.abs(down - raw.reshape(20, 2, 20, 2, 20, 2).mean(axis=(1, 3, 5))).max() <= 1e-4 * np.abs(raw).max()\n" +
+                "labels = np.load(sys.argv[1] + '/labels.npy'); expected, count = ndi.label(fg)\n" +
+                "assert labels.dtype == np.uint32 and (labels == expected).all() and count > 1\n" +
+                "u, c = np.unique(labels, return_counts=True); keep = (u != 0) & (c >= 20); new = np.zeros(len(u), np.int64); new[keep] = np.arange(1, keep.sum() + 1)\n" +
+                "assert (np.load(sys.argv[1] + '/labels-filtered.npy') == new[np.searchsorted(u, labels)]).all()\n" +
+                "from skimage.segmentation import watershed\n" +
+                "d = np.load(sys.argv[1] + '/distances.npy'); seeds = np.load(sys.argv[1] + '/seeds.npy'); ws = np.load(sys.argv[1] + '/watershed.npy')\n" +
+                "assert d.dtype == np.float32 and (d == ndi.distance_transform_edt(fg).astype(np.float32)).all()\n" +
+                "assert seeds.max() > 0 and (d[seeds > 0] > 2).all() and (d[seeds > 0] == ndi.maximum_filter(d, 9, mode='constant')[seeds > 0]).all()\n" +
+                "assert (ws == watershed(-d, seeds, mask=fg)).all()\n" +
                 "print(int(fg.sum()), float(raw.astype(np.float64).mean()))\n",
                 directory);
             var numpy = check.Split(' ');

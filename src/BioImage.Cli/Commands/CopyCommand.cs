@@ -10,7 +10,9 @@ namespace BioImage.Cli.Commands;
 /// <summary>
 /// <c>bioimage copy IN OUT</c>: copies an array between .npy, Zarr v2, Zarr v3 (optionally sharded) and N5, block-wise
 /// through the runner, creating OUT with the given chunks, dtype, codec and format (default: the input's chunks and
-/// dtype, zstd:3 for Zarr and gzip:6 for N5, Zarr v3 for a new .zarr).
+/// dtype, zstd:3 for Zarr and gzip:6 for N5, Zarr v3 for a new .zarr). --resize Z,Y,X writes the input resized
+/// (bioimage-py's resized wrapper: spline --order 0–5, optional --anti-aliasing), --threshold T writes INPUT &gt; T
+/// (after the resize).
 /// </summary>
 internal static class CopyCommand
 {
@@ -24,16 +26,47 @@ internal static class CopyCommand
         var outputSettings = new OutputSettings();
         var run = new RunSettings();
         var threshold = new Option<double?>("--threshold") { Description = "Write INPUT > T as a bool array instead of the values (bioimage-py's threshold wrapper).", HelpName = "T" };
-        var json = CommonOptions.Json();
-        var command = new Command("copy", "Copy an array between .npy, Zarr v2/v3, N5, TIFF, HDF5, MRC and NIfTI block-wise, rechunking, recompressing, thresholding or converting its dtype.")
+        var resize = new Option<long[]?>("--resize")
         {
-            input, output, inputKey, outputKey, dtype, threshold, json,
+            Description = "Write INPUT resized to this shape (output voxel o samples input o·in/out; bioimage-py's resized wrapper).",
+            HelpName = "Z,Y,X",
+            CustomParser = result => CommonOptions.ParseList(result, "--resize", minimum: 1),
+        };
+        var order = new Option<int?>("--order") { Description = "With --resize: spline order 0 (nearest, keeps the dtype; default) to 5 (orders ≥ 1 write float32).", HelpName = "0-5" };
+        order.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is { } value and (< 0 or > 5))
+            {
+                result.AddError($"--order must be 0 to 5; got {value}.");
+            }
+        });
+        var antiAliasing = new Option<bool>("--anti-aliasing") { Description = "With --resize: Gaussian smoothing of shrinking axes first (skimage's σ = (in/out − 1)/2)." };
+        var json = CommonOptions.Json();
+        var command = new Command("copy", "Copy an array between .npy, Zarr v2/v3, N5, TIFF, HDF5, MRC and NIfTI block-wise, rechunking, recompressing, resizing, thresholding or converting its dtype.")
+        {
+            input, output, inputKey, outputKey, dtype, resize, order, antiAliasing, threshold, json,
         };
         outputSettings.AddTo(command);
         run.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
             var source = Source.Open(parse.GetRequiredValue(input), parse.GetValue(inputKey));
+            if (parse.GetValue(resize) is { Length: > 0 } shape)
+            {
+                try
+                {
+                    source = source.Resized(shape, parse.GetValue(order) ?? 0, parse.GetValue(antiAliasing));
+                }
+                catch (ArgumentException error)
+                {
+                    throw new UsageException("--resize: " + error.Message);
+                }
+            }
+            else if (parse.GetValue(order) is not null || parse.GetValue(antiAliasing))
+            {
+                throw new UsageException("--order and --anti-aliasing apply with --resize.");
+            }
+
             if (parse.GetValue(threshold) is { } level)
             {
                 source = source.Threshold(level);

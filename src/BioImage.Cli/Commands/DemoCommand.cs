@@ -130,10 +130,56 @@ internal static class DemoCommand
         steps.Add(new Step("downsample", downPath, Lap(clock), $"2× mean pooling block-wise to ({string.Join(", ", downShape)})"));
 
         string pyramidPath = Path.Combine(outputDirectory, "raw.ome.zarr");
-        var levels = Pyramid.Write(rawSource, pyramidPath, levels: 3, labels: false, StorageFormat.ZarrV3, runOptions with { BlockShape = null });
+        var levels = Pyramid.Write(rawSource, pyramidPath, new PyramidOptions { Levels = 3 }, runOptions with { BlockShape = null });
         steps.Add(new Step("pyramid", pyramidPath, Lap(clock), $"OME-NGFF 0.5, mean: {string.Join(" → ", levels.Select(l => "(" + string.Join(", ", l) + ")"))}"));
 
+        string labelsPath = Path.Combine(outputDirectory, "labels.npy");
+        long components = Label.Run(Source.Open(maskPath), NpySource.Create(labelsPath, DType.UInt32, rawSource.Shape.ToArray()), runOptions, connectivity: 1);
+        steps.Add(new Step("label", labelsPath, Lap(clock), $"{components} connected components of the foreground, block-wise (6-connectivity), numbered as scipy.ndimage.label"));
+
+        string filteredPath = Path.Combine(outputDirectory, "labels-filtered.npy");
+        var filtered = Relabeling.SizeFilter(Source.Open(labelsPath), NpySource.Create(filteredPath, DType.UInt32, rawSource.Shape.ToArray()), runOptions, minSize: 20);
+        steps.Add(new Step("size filter", filteredPath, Lap(clock), $"kept {filtered.Kept} of {filtered.Kept + filtered.Removed} components with ≥ 20 voxels, renumbered 1..{filtered.Kept} (bioimage-py size_filter)"));
+
+        steps.AddRange(Segment(outputDirectory, maskPath, runOptions, clock));
+
         return new Summary(Path.GetFullPath(outputDirectory), raw.Shape.ToArray(), raw.DType.NumpyName(), blockShape, workers, steps);
+    }
+
+    /// <summary>
+    /// The segmentation steps on the thresholded volume: its distance transform (block-wise, halo 8), seeds at the
+    /// distance maxima (min_distance 4, above 2 voxels) and a watershed of the inverted distances within the foreground.
+    /// </summary>
+    private static IEnumerable<Step> Segment(string outputDirectory, string maskPath, RunOptions runOptions, Stopwatch clock)
+    {
+        var foreground = Source.Open(maskPath);
+        int[] shape = [.. foreground.Shape.Select(e => (int)e)];
+        string distancePath = Path.Combine(outputDirectory, "distances.npy");
+        var distanceOperation = new DistanceTransformOperation { Halo = [8] };
+        Runner.Run(distanceOperation, [foreground], [NpySource.Create(distancePath, DType.Float32, foreground.Shape)], runOptions);
+        using var distances = NpyFile.Read<float>(distancePath);
+        yield return new Step("distance", distancePath, Lap(clock), string.Create(CultureInfo.InvariantCulture, $"exact EDT of the foreground block-wise, halo 8: max {distances.Span.ToArray().Max():F2} voxels"));
+
+        var peaks = LocalMaximaOperation.Find(new ArraySource<float>(distances), runOptions, minDistance: 4, thresholdAbs: 2, globalThresholds: true);
+        using var seeds = NdArray<uint>.Allocate(shape);
+        using var heights = NdArray<float>.Allocate(shape, clear: false);
+        for (int i = 0; i < peaks.GetLength(0); i++)
+        {
+            seeds[(int)peaks[i, 0], (int)peaks[i, 1], (int)peaks[i, 2]] = (uint)(i + 1);
+        }
+
+        for (int i = 0; i < heights.Length; i++)
+        {
+            heights.Span[i] = -distances.Span[i];
+        }
+
+        NpyFile.Write(Path.Combine(outputDirectory, "seeds.npy"), seeds);
+        string segmentationPath = Path.Combine(outputDirectory, "watershed.npy");
+        using var labels = NdArray<uint>.Allocate(shape);
+        WatershedOperation.Run(new ArraySource<float>(heights), new ArraySource<uint>(seeds), new ArraySource<uint>(labels), [8], runOptions with { Mask = foreground });
+        NpyFile.Write(segmentationPath, labels);
+        long labelled = labels.Span.Length - labels.Span.Count(0u);
+        yield return new Step("watershed", segmentationPath, Lap(clock), $"{peaks.GetLength(0)} seeds at distance maxima, inverted distances flooded block-wise (halo 8) in the foreground: {labelled} voxels labelled");
     }
 
     private static double Lap(Stopwatch clock)

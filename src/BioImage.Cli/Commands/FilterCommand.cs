@@ -29,9 +29,9 @@ internal static class FilterCommand
         var output = CommonOptions.Output();
         var inputKey = CommonOptions.InputKey();
         var outputKey = CommonOptions.OutputKey();
-        var sigma = ScaleList("--sigma", "Gaussian σ in voxels: one value, or one per axis (Z,Y,X).");
+        var sigma = CommonOptions.NumberList("--sigma", "Gaussian σ in voxels: one value, or one per axis (Z,Y,X).");
         sigma.Required = true;
-        var outerScale = ScaleList("--outer-scale", "structure-tensor-eigenvalues: the outer (integration) σ (required); difference-of-gaussians: the high σ (default 1.6·σ).");
+        var outerScale = CommonOptions.NumberList("--outer-scale", "structure-tensor-eigenvalues: the outer (integration) σ (required); difference-of-gaussians: the high σ (default 1.6·σ).");
         var returnChannel = new Option<int?>("--return-channel") { Description = "Eigenvalue filters: write only this channel (0 = largest) instead of all of them.", HelpName = "C" };
         var outputSettings = new OutputSettings();
         var run = new RunSettings();
@@ -90,31 +90,4 @@ internal static class FilterCommand
         });
         return command;
     }
-
-    /// <summary>A comma-separated list of non-negative finite numbers (σ values).</summary>
-    private static Option<double[]?> ScaleList(string optionName, string description) => new(optionName)
-    {
-        Description = description,
-        HelpName = "S|Z,Y,X",
-        CustomParser = result =>
-        {
-            if (result.Tokens.Count == 0)
-            {
-                return null;
-            }
-
-            var parts = string.Join(',', result.Tokens.Select(t => t.Value)).Split(',', StringSplitOptions.TrimEntries);
-            var values = new double[parts.Length];
-            for (int i = 0; i < parts.Length; i++)
-            {
-                if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]) || !double.IsFinite(values[i]) || values[i] < 0)
-                {
-                    result.AddError($"{optionName}: '{string.Join(',', parts)}' is not a non-negative number or a comma-separated list of them like 2 or 1,2,2.");
-                    return null;
-                }
-            }
-
-            return values;
-        },
-    };
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using BioImage.Kernels;
+using BioImage.Runners;
 using BioImage.Sources;
 
 namespace BioImage.Operations;
@@ -39,6 +40,28 @@ internal static class BlockData
     public static void Write<T>(ISource target, Region region, NdArray<T> data)
         where T : unmanaged, INumber<T> =>
         target.Write<T>(region, Folded(data).Span);
+
+    /// <summary>Writes the inner block of <paramref name="outer"/> (data read over the block's outer region) to <paramref name="target"/>.</summary>
+    public static void WriteInner<T>(ISource target, BlockWithHalo block, NdArray<T> outer)
+        where T : unmanaged, INumber<T>
+    {
+        var local = block.InnerLocal;
+        var begin = Pad(local.Begin);
+        var extent = Pad(local.Shape, fill: 1);
+        var inner = Folded(outer).Span.Slice(begin.Z, begin.Y, begin.X, extent.Z, extent.Y, extent.X);
+        target.Write<T>(block.Inner, inner);
+    }
+
+    /// <summary>A halo given as one value for every axis or one per axis, expanded to <paramref name="rank"/> values (each ≥ 0).</summary>
+    public static long[] PerAxis(long[]? halo, int rank, string name)
+    {
+        if (halo is null || (halo.Length != 1 && halo.Length != rank) || halo.Any(h => h < 0))
+        {
+            throw new ArgumentException($"{name} needs one value or {rank} (one per axis), each ≥ 0; got [{string.Join(", ", halo ?? [])}].", name);
+        }
+
+        return halo.Length == 1 ? [.. Enumerable.Repeat(halo[0], rank)] : [.. halo];
+    }
 
     /// <summary>The array as a 3D view: the last two axes are rows and columns, all leading axes fold into depth.</summary>
     public static Memory3D<T> Folded<T>(NdArray<T> array)

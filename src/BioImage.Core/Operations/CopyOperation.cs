@@ -42,13 +42,7 @@ public sealed class CopyOperation : BlockOperation
             var values = converted ?? (NdArray<TOut>)(object)data;
             if (block.Mask is { } mask)
             {
-                using var previous = NdArray<TOut>.Allocate(values.Shape, clear: false);
-                block.Outputs[0].Read(region, RegionView.Of(previous, local));
-                var inside = MaskFlags.Read(mask, region);
-                for (int i = 0; i < inside.Length; i++)
-                {
-                    values.Span[i] = inside[i] ? values.Span[i] : previous.Span[i];
-                }
+                MaskFlags.KeepOutside(mask, region, block.Outputs[0], region, values);
             }
 
             block.Outputs[0].Write<TOut>(region, RegionView.Of(values, local));

@@ -3,15 +3,16 @@ using System.Text.Json.Serialization;
 using BioImage.Kernels;
 using BioImage.Runners;
 using BioImage.Sources;
+using BioImage.Sources.Wrappers;
 
 namespace BioImage.Operations;
 
 /// <summary>
 /// Block step of <c>downsample</c> (bioimage-py's downsample): blocks are in OUTPUT space; the target shape is the
-/// ceil mode <c>s // f + (s % f != 0)</c> per axis. Without <see cref="Method"/> it resizes as bioimage-py's
-/// ResizedSource does (output voxel o samples input position o·in/out, spline order 0–5, optional anti-aliasing):
-/// each block reads exactly <see cref="ResizePlan.InputRegion"/> of its box, so blocks equal the whole-volume resize
-/// bit for bit. With <see cref="Method"/> it pools each f-box (mean, max, min, mode) reading [begin·f, min(end·f, n)).
+/// ceil mode <c>s // f + (s % f != 0)</c> per axis. Without <see cref="Method"/> it copies the blocks of a
+/// <see cref="ResizedSource"/> of the input, as bioimage-py does (output voxel o samples input position o·in/out,
+/// spline order 0–5, optional anti-aliasing): each block reads exactly <see cref="ResizePlan.InputRegion"/> of its box,
+/// so blocks equal the whole-volume resize bit for bit. With <see cref="Method"/> it pools each f-box (mean, max, min, mode) reading [begin·f, min(end·f, n)).
 /// Order 0 and pooling keep the input's element type (exact, label-safe); orders ≥ 1 and anti-aliasing write float32
 /// (float64 input stays float64). The input is not the runner's domain (its shape differs from the output's): local
 /// runs pass it as <see cref="InputSource"/>, workers reopen it from <see cref="Input"/>.
@@ -19,7 +20,7 @@ namespace BioImage.Operations;
 public sealed class DownsampleOperation : BlockOperation
 {
     private ISource? _opened;
-    private ResizePlan? _plan;
+    private ResizedSource? _resized;
 
     /// <summary>The input, reopened by worker processes; null for an in-memory input run locally.</summary>
     public SourceSpec? Input { get; set; }
@@ -93,49 +94,14 @@ public sealed class DownsampleOperation : BlockOperation
             return;
         }
 
-        var plan = Plan(input);
-        if (plan.IsNearest)
-        {
-            input.DType.Dispatch(new NearestBlock(input, block.Outputs[0], inner, plan));
-        }
-        else if (BlockData.WorkingType(input.DType) == DType.Float64)
-        {
-            Resize<double>(input, block.Outputs[0], inner, plan);
-        }
-        else
-        {
-            Resize<float>(input, block.Outputs[0], inner, plan);
-        }
-    }
-
-    private static void Resize<T>(ISource input, ISource output, Region inner, ResizePlan plan)
-        where T : unmanaged, IFloatingPointIeee754<T>, IMinMaxValue<T>
-    {
-        var (inputRegion, inputOrigin) = InputBox(plan, inner);
-        using var data = BlockData.ReadAs<T>(input, inputRegion);
-        using var result = NdArray<T>.Allocate(inner.GetShapeAsInt32(), clear: false);
-        Resampling.Resize(BlockData.Folded(data), inputOrigin, BlockData.Folded(result), BlockData.Pad(inner.Begin), plan);
-        BlockData.Write(output, inner, result);
-    }
-
-    /// <summary>The input region an output box reads (unpadded to the data's rank) and its padded origin.</summary>
-    private static (Region Region, Index3 Origin) InputBox(ResizePlan plan, Region inner)
-    {
-        var (begin, end) = plan.InputRegion(BlockData.Pad(inner.Begin), BlockData.Pad(inner.End, fill: 1));
-        long[] begins = [begin.Z, begin.Y, begin.X], ends = [end.Z, end.Y, end.X];
-        int skip = 3 - inner.Rank;
-        return (new Region(begins.AsSpan(skip), ends.AsSpan(skip)), begin);
+        Resized(input).DType.Dispatch(new CopyRegion(Resized(input), block.Outputs[0], inner));
     }
 
     private ISource OpenInput() =>
         InputSource ?? LazyInitializer.EnsureInitialized(ref _opened, () => Source.Open(Input ?? throw new InvalidOperationException("DownsampleOperation needs its Input (spec) or InputSource.")));
 
-    private ResizePlan Plan(ISource input) =>
-        LazyInitializer.EnsureInitialized(ref _plan, () =>
-        {
-            long[] shape = [.. input.Shape];
-            return new ResizePlan(BlockData.Pad(shape, fill: 1), BlockData.Pad(OutputShape(shape), fill: 1), Order, AntiAliasing);
-        });
+    private ResizedSource Resized(ISource input) =>
+        LazyInitializer.EnsureInitialized(ref _resized, () => new ResizedSource(input, OutputShape(input.Shape), Order, AntiAliasing));
 
     private int[] Factors(int rank)
     {
@@ -147,15 +113,13 @@ public sealed class DownsampleOperation : BlockOperation
         return Factor.Length == 1 ? [.. Enumerable.Repeat(Factor[0], rank)] : Factor;
     }
 
-    private sealed class NearestBlock(ISource input, ISource output, Region inner, ResizePlan plan) : IDTypeFunc<bool>
+    /// <summary>Reads a region of the resized input in its element type and writes it to the output.</summary>
+    private sealed class CopyRegion(ISource resized, ISource output, Region inner) : IDTypeFunc<bool>
     {
         public bool Invoke<T>()
             where T : unmanaged, INumber<T>
         {
-            var (inputRegion, inputOrigin) = InputBox(plan, inner);
-            using var data = BlockData.Read<T>(input, inputRegion);
-            using var result = NdArray<T>.Allocate(inner.GetShapeAsInt32(), clear: false);
-            Resampling.ResizeNearest(BlockData.Folded(data), inputOrigin, BlockData.Folded(result), BlockData.Pad(inner.Begin), plan);
+            using var result = BlockData.Read<T>(resized, inner);
             BlockData.Write(output, inner, result);
             return true;
         }

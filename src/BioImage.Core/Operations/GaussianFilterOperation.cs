@@ -33,7 +33,8 @@ public enum GaussianFilter
 /// channel axis (channel-first, one channel per spatial axis, largest eigenvalue first) unless
 /// <see cref="ReturnChannel"/> picks one. Because the kernels apply the border mode only at the volume's edges and
 /// the halo is their real radius, the block-wise result equals the whole-volume result bit for bit.
-/// Works on 2D (plane filters on y, x) and 3D data. O(block voxels · kernel taps).
+/// With a mask, out-of-mask output voxels keep their previous value (as with copy): the filter still sees the whole
+/// input, only the write is masked. Works on 2D (plane filters on y, x) and 3D data. O(block voxels · kernel taps).
 /// </summary>
 public sealed class GaussianFilterOperation : BlockOperation
 {
@@ -162,6 +163,11 @@ public sealed class GaussianFilterOperation : BlockOperation
         }
 
         var target = channels ? new Region([0, .. inner.Begin], [rank, .. inner.End]) : inner;
+        if (block.Mask is { } mask)
+        {
+            MaskFlags.KeepOutside(mask, inner, block.Outputs[0], target, result);
+        }
+
         BlockData.Write(block.Outputs[0], target, result);
     }
 

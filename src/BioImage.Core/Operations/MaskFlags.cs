@@ -3,10 +3,38 @@ using BioImage.Sources;
 
 namespace BioImage.Operations;
 
-/// <summary>Reads a mask region of any dtype as flags: true where the mask is non-zero.</summary>
+/// <summary>
+/// Masked block writes: reads a mask region of any dtype as flags (true where the mask is non-zero), and puts the
+/// output's current values back outside the mask so that writing a block leaves out-of-mask voxels untouched.
+/// </summary>
 internal static class MaskFlags
 {
     public static bool[] Read(ISource mask, Region region) => mask.DType.Dispatch(new ReadAsFlags(mask, region));
+
+    /// <summary>
+    /// Replaces the values of <paramref name="values"/> outside <paramref name="mask"/> with what <paramref name="output"/>
+    /// holds there now. <paramref name="values"/> covers <paramref name="target"/>: the mask's <paramref name="region"/>,
+    /// optionally behind leading (channel) axes, over which the same flags repeat. O(target voxels), one read of the
+    /// output region.
+    /// </summary>
+    public static void KeepOutside<T>(ISource mask, Region region, ISource output, Region target, NdArray<T> values)
+        where T : unmanaged, INumber<T>
+    {
+        var inside = Read(mask, region);
+        if (Array.TrueForAll(inside, flag => flag))
+        {
+            return;
+        }
+
+        using var previous = NdArray<T>.Allocate(values.Shape, clear: false);
+        output.Read(target, BlockData.Folded(previous).Span);
+        var span = values.Span;
+        var old = previous.Span;
+        for (int i = 0; i < span.Length; i++)
+        {
+            span[i] = inside[i % inside.Length] ? span[i] : old[i];
+        }
+    }
 
     private sealed class ReadAsFlags(ISource mask, Region region) : IDTypeFunc<bool[]>
     {

@@ -36,7 +36,7 @@ internal static class DistributedRun
 
     public static Dictionary<long, JsonElement> Start(Manifest manifest, IReadOnlyList<long[]> partition, ITaskLauncher launcher, RunOptions options)
     {
-        var folder = TaskFolder.Create(options.TmpRoot ?? options.Slurm?.TmpRoot ?? (options.JobType == JobType.Slurm ? SlurmConfig.Load().TmpRoot : null) ?? Path.GetTempPath());
+        var folder = TaskFolder.Create(options.EffectiveTmpRoot);
         folder.WriteManifest(manifest with { TaskCount = partition.Count });
         for (int task = 0; task < partition.Count; task++)
         {

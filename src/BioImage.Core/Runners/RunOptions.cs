@@ -42,6 +42,9 @@ public sealed record RunOptions
     /// <summary>Where distributed runs create their temp folder (must be shared with the nodes for Slurm); default the system temp folder.</summary>
     public string? TmpRoot { get; init; }
 
+    /// <summary>The folder for temp data shared with the workers: <see cref="TmpRoot"/>, else the Slurm tmp_root (explicit, then the config file's), else the system temp folder.</summary>
+    internal string EffectiveTmpRoot => TmpRoot ?? Slurm?.TmpRoot ?? (JobType == JobType.Slurm ? SlurmConfig.Load().TmpRoot : null) ?? Path.GetTempPath();
+
     /// <summary>Slurm settings given explicitly; they override the config file, which overrides the defaults.</summary>
     public SlurmConfig? Slurm { get; init; }
 

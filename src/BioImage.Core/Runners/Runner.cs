@@ -16,7 +16,11 @@ public static class Runner
 
     /// <summary>Runs a reduce operation and returns the per-block results in block-id order (mask-skipped blocks have none).</summary>
     public static IReadOnlyList<BlockResult<TResult>> Run<TResult>(ReduceOperation<TResult> operation, IReadOnlyList<ISource> inputs, RunOptions options) =>
-        Collect<TResult>(RunCore(operation, inputs, [], options, itemCount: null));
+        Run(operation, inputs, [], options);
+
+    /// <summary>Runs a reduce operation that also writes outputs (e.g. the first pass of block-wise labelling) and returns its per-block results.</summary>
+    public static IReadOnlyList<BlockResult<TResult>> Run<TResult>(ReduceOperation<TResult> operation, IReadOnlyList<ISource> inputs, IReadOnlyList<ISource> outputs, RunOptions options) =>
+        Collect<TResult>(RunCore(operation, inputs, outputs, options, itemCount: null));
 
     /// <summary>
     /// Runs <paramref name="operation"/> on items 0 … <paramref name="itemCount"/> − 1 (or on <see cref="RunOptions.BlockIds"/>,

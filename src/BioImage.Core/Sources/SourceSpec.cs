@@ -38,7 +38,7 @@ public sealed record SourceSpec(
 }
 
 /// <summary>One wrapper of a <see cref="SourceSpec"/>: its registered name and its parameters as JSON values.</summary>
-/// <param name="Name">Wrapper name: "threshold", "normalize", "roi", "pad", "expand_dims".</param>
+/// <param name="Name">Wrapper name: "threshold", "normalize", "roi", "pad", "expand_dims", "resized".</param>
 /// <param name="Parameters">Named parameters (numbers, strings, arrays of numbers).</param>
 public sealed record WrapperSpec(
     [property: JsonPropertyName("name")] string Name,

@@ -2,13 +2,15 @@ using BioImage.Kernels;
 using BioImage.Operations;
 using BioImage.Runners;
 using BioImage.Sources;
+using BioImage.Storage;
 
 namespace BioImage.Core.Tests.Operations;
 
 /// <summary>
 /// Block-wise Gaussian filters equal the whole-volume kernels bit for bit on every backend (odd shape 13×17×19,
-/// blocks 4×5×6 that divide no axis, anisotropic σ); the kernels themselves are checked against scipy in the
-/// kernel tests.
+/// blocks 4×5×6 that divide no axis, anisotropic σ), for float32 and float64, also with blocks whose rows start at
+/// odd x offsets (so a voxel sits in another vector lane or in the row tail than in the whole-volume run); the
+/// kernels themselves are checked against scipy in the kernel tests.
 /// </summary>
 public sealed class GaussianFilterOperationTests : IDisposable
 {
@@ -35,7 +37,38 @@ public sealed class GaussianFilterOperationTests : IDisposable
     public void Block_wise_equals_the_whole_volume_kernel(GaussianFilter filter, JobType jobType, int workers)
     {
         var operation = new GaussianFilterOperation { Filter = filter, Sigma = [1.5, 1.0, 2.0], OuterSigma = OuterFor(filter) };
-        AssertBlockWiseExact(_fixture, operation, _fixture.Options(jobType, workers, BlockShape));
+        AssertBlockWiseExact<float>(_fixture, operation, _fixture.Options(jobType, workers, BlockShape));
+    }
+
+    public static TheoryData<GaussianFilter, bool> PrecisionCases()
+    {
+        var cases = new TheoryData<GaussianFilter, bool>();
+        foreach (var filter in Enum.GetValues<GaussianFilter>())
+        {
+            cases.Add(filter, false);
+            cases.Add(filter, true);
+        }
+
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(PrecisionCases))]
+    public void Block_wise_is_bit_identical_in_both_precisions_at_odd_row_offsets(GaussianFilter filter, bool doublePrecision)
+    {
+        var operation = new GaussianFilterOperation { Filter = filter, Sigma = [1.2, 0.9, 1.7], OuterSigma = OuterFor(filter) };
+        foreach (long[] blockShape in new[] { new long[] { 3, 4, 5 }, [5, 3, 7], [13, 17, 9] })
+        {
+            var options = _fixture.Options(JobType.Local, 2, blockShape);
+            if (doublePrecision)
+            {
+                AssertBlockWiseExact<double>(_fixture, operation, options);
+            }
+            else
+            {
+                AssertBlockWiseExact<float>(_fixture, operation, options);
+            }
+        }
     }
 
     [Theory]
@@ -55,6 +88,57 @@ public sealed class GaussianFilterOperationTests : IDisposable
             var output = _fixture.Output("channel", shape, DType.Float32, [4, 5, 6]);
             Runner.Run(one, [Source.Open(path)], [output], _fixture.Options(JobType.Local, 2, BlockShape));
             Assert.Equal(expected.AsSpan(channel * voxels, voxels).ToArray(), OperationFixture.ReadAll<float>(output));
+        }
+    }
+
+    [Theory]
+    [InlineData(GaussianFilter.GaussianSmoothing, JobType.Local)]
+    [InlineData(GaussianFilter.GaussianSmoothing, JobType.Subprocess)]
+    [InlineData(GaussianFilter.HessianOfGaussianEigenvalues, JobType.Local)]
+    [InlineData(GaussianFilter.HessianOfGaussianEigenvalues, JobType.Subprocess)]
+    public void With_a_mask_only_in_mask_voxels_are_written(GaussianFilter filter, JobType jobType)
+    {
+        const float Untouched = -7.25f;
+        var (path, data) = _fixture.Input<float>("masked-input", v => v);
+        using (data)
+        {
+            var operation = new GaussianFilterOperation { Filter = filter, Sigma = [1.5, 1.0, 2.0] };
+            var expected = WholeVolume(operation, data);
+            using var mask = NdArray<byte>.Allocate(OperationFixture.Shape);
+            var maskView = mask.AsSpan3D();
+            for (int z = 2; z < 9; z++)
+            {
+                for (int y = 3; y < 12; y++)
+                {
+                    for (int x = 4; x < 15; x++)
+                    {
+                        maskView[z, y, x] = (byte)((z + y + x) % 3 == 0 ? 0 : 1 + (x % 2)); // any non-zero counts
+                    }
+                }
+            }
+
+            string maskPath = Path.Combine(_fixture.Directory, "mask.npy");
+            NpyFile.Write(maskPath, mask);
+            var shape = operation.OutputShape([.. OperationFixture.Shape.Select(e => (long)e)]);
+            int[] chunks = shape.Length == 4 ? [1, 4, 5, 6] : [4, 5, 6];
+            var output = _fixture.Output("masked-" + jobType, shape, DType.Float32, chunks);
+            using (var filled = NdArray<float>.Allocate([.. shape.Select(e => (int)e)]))
+            {
+                filled.Span.Fill(Untouched);
+                BlockData.Write(output, Region.FromShape(shape), filled);
+            }
+
+            Runner.Run(operation, [Source.Open(path)], [output], _fixture.Options(jobType, 2, BlockShape) with { Mask = Source.Open(maskPath) });
+            var actual = OperationFixture.ReadAll<float>(output);
+            int voxels = mask.Length, inside = 0;
+            for (int i = 0; i < actual.Length; i++)
+            {
+                bool masked = mask.Span[i % voxels] != 0;
+                inside += masked ? 1 : 0;
+                Assert.True(masked ? actual[i] == expected[i] : actual[i] == Untouched, $"voxel {i} (inside the mask: {masked}): {actual[i]}, expected {(masked ? expected[i] : Untouched)}");
+            }
+
+            Assert.InRange(inside, 1, actual.Length - 1);
         }
     }
 
@@ -100,18 +184,36 @@ public sealed class GaussianFilterOperationTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => new GaussianFilterOperation { Sigma = [-1] }.Validate(3));
     }
 
-    /// <summary>Runs <paramref name="operation"/> block-wise on a float32 input and compares with the whole-volume kernel.</summary>
-    internal static void AssertBlockWiseExact(OperationFixture fixture, GaussianFilterOperation operation, RunOptions options)
+    /// <summary>
+    /// Runs <paramref name="operation"/> block-wise on a <typeparamref name="T"/> input and compares with the
+    /// whole-volume kernel bit for bit (compared as raw bits, so NaN and −0 count too).
+    /// </summary>
+    internal static void AssertBlockWiseExact<T>(OperationFixture fixture, GaussianFilterOperation operation, RunOptions options)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
-        var (path, data) = fixture.Input<float>("input-" + operation.Filter, v => v);
+        string name = $"{operation.Filter}-{typeof(T).Name}-{string.Join('x', options.BlockShape ?? [])}";
+        var (path, data) = fixture.Input("input-" + name, v => T.CreateChecked(v));
         using (data)
         {
             var expected = WholeVolume(operation, data);
             var shape = operation.OutputShape([.. data.Shape.ToArray().Select(e => (long)e)]);
-            int[] chunks = shape.Length == 4 ? [1, 4, 5, 6] : [4, 5, 6];
-            var output = fixture.Output("out-" + operation.Filter, shape, DType.Float32, chunks);
+            int[] block = [.. (options.BlockShape ?? BlockShape).Select(e => (int)e)];
+            int[] chunks = shape.Length == 4 ? [1, .. block] : block;
+            var output = fixture.Output("out-" + name, shape, typeof(T) == typeof(double) ? DType.Float64 : DType.Float32, chunks);
             Runner.Run(operation, [Source.Open(path)], [output], options);
-            Assert.Equal(expected, OperationFixture.ReadAll<float>(output));
+            var actual = OperationFixture.ReadAll<T>(output);
+            Assert.Equal(expected.Length, actual.Length);
+            int differing = 0, first = -1;
+            for (int i = 0; i < expected.Length; i++)
+            {
+                if (!System.Runtime.InteropServices.MemoryMarshal.AsBytes(expected.AsSpan(i, 1)).SequenceEqual(System.Runtime.InteropServices.MemoryMarshal.AsBytes(actual.AsSpan(i, 1))))
+                {
+                    differing++;
+                    first = first < 0 ? i : first;
+                }
+            }
+
+            Assert.True(differing == 0, $"{name}: {differing} of {expected.Length} values differ from the whole-volume run; first at {first}: {(first < 0 ? default : expected[first])} vs {(first < 0 ? default : actual[first])}.");
         }
     }
 

@@ -30,6 +30,9 @@ public sealed class SpecRoundTripTests : IDisposable
         { "slices", "*.tif", "roi:0,1,1;3,13,8|threshold:0" },
         { "hdf5/volumes.h5", "group/inner/float", string.Empty },
         { "nifti/uint16_2d.nii", null, "expand_dims:0" },
+        { "hdf5/volumes.h5", "raw", "resized:4,9,13;3;aa" },
+        { "mrc/int16_big_endian.mrc", "data", "roi:1,2,1;3,7,5|resized:5,3,11;0;" },
+        { "nifti/uint16_2d.nii", null, "resized:9,14;1;" },
     };
 
     [Theory]

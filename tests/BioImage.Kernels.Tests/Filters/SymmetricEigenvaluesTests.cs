@@ -62,6 +62,45 @@ public class SymmetricEigenvaluesTests
     }
 
     [Fact]
+    public void A_matrix_has_the_same_eigenvalues_in_every_lane_whatever_its_neighbours()
+    {
+        var random = new Random(11);
+        int lanes = Vector<double>.Count;
+        for (int trial = 0; trial < 2000; trial++)
+        {
+            double[] matrix = [.. Enumerable.Range(0, 6).Select(_ => random.NextDouble() - 0.5)];
+            (double, double, double)? first = null;
+            for (int lane = 0; lane < lanes; lane++)
+            {
+                foreach (bool zeroNeighbours in new[] { true, false })
+                {
+                    var entries = new Vector<double>[6];
+                    for (int e = 0; e < 6; e++)
+                    {
+                        var values = new double[lanes];
+                        for (int l = 0; l < lanes; l++)
+                        {
+                            values[l] = l == lane ? matrix[e] : zeroNeighbours ? 0 : random.NextDouble() - 0.5;
+                        }
+
+                        entries[e] = new Vector<double>(values);
+                    }
+
+                    var (large, middle, small) = SymmetricEigenvalues.Of3x3(entries[0], entries[1], entries[2], entries[3], entries[4], entries[5]);
+                    var result = (large[lane], middle[lane], small[lane]);
+                    first ??= result;
+                    Assert.True(first.Value.Equals(result), $"trial {trial}, lane {lane}: {first} vs {result}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void SinCos_is_accurate_on_the_angles_the_eigenvalues_need() =>
+        OnGrid(0, Math.PI / 3, SymmetricEigenvalues.SinCos, (phi, sin, cos) =>
+            Assert.True(Math.Abs(sin - Math.Sin(phi)) <= 4e-16 && Math.Abs(cos - Math.Cos(phi)) <= 4e-16, $"φ = {phi:R}: {sin:R}, {cos:R}"));
+
+    [Fact]
     public void Eigenvalues_of_2x2_matrices_are_exact_for_simple_cases()
     {
         var (large, small) = SymmetricEigenvalues.Of2x2(new Vector<double>(2), new Vector<double>(1), new Vector<double>(2));
@@ -70,21 +109,27 @@ public class SymmetricEigenvaluesTests
     }
 
     [Fact]
-    public void Acos_is_accurate_over_the_whole_domain()
+    public void Acos_is_accurate_over_the_whole_domain() =>
+        OnGrid(-1, 1, x => (SymmetricEigenvalues.Acos(x), x), (x, acos, _) =>
+            Assert.True(Math.Abs(acos - Math.Acos(x)) < 1e-12, $"acos({x:R}) = {Math.Acos(x):R}, got {acos:R}"));
+
+    /// <summary>Runs <paramref name="function"/> on 4001 evenly spaced points of [from, to], a vector at a time, and checks every lane.</summary>
+    private static void OnGrid(double from, double to, Func<Vector<double>, (Vector<double>, Vector<double>)> function, Action<double, double, double> check)
     {
+        const int Steps = 4000;
         int lanes = Vector<double>.Count;
-        for (int i = 0; i <= 4000; i += lanes)
+        for (int i = 0; i <= Steps; i += lanes)
         {
             var x = new double[lanes];
             for (int l = 0; l < lanes; l++)
             {
-                x[l] = Math.Clamp(-1 + ((i + l) / 2000.0), -1, 1);
+                x[l] = Math.Clamp(from + ((to - from) * (i + l) / Steps), Math.Min(from, to), Math.Max(from, to));
             }
 
-            var result = SymmetricEigenvalues.Acos(new Vector<double>(x));
+            var (first, second) = function(new Vector<double>(x));
             for (int l = 0; l < lanes; l++)
             {
-                Assert.True(Math.Abs(result[l] - Math.Acos(x[l])) < 1e-12, $"acos({x[l]:R}) = {Math.Acos(x[l]):R}, got {result[l]:R}");
+                check(x[l], first[l], second[l]);
             }
         }
     }

@@ -110,6 +110,37 @@ public class RelabelTests
         Assert.Throws<ArgumentException>("minSize", () => SizeFilter.Apply(View(labels), Out(new ushort[N])));
     }
 
+    [Fact]
+    public void LabelMap_maps_runs_in_place_and_refuses_bad_keys_and_use_after_dispose()
+    {
+        // Runs of every length 1..20 (across the scalar / vectorized boundaries), in place, through a dense table and
+        // through a hash map (keys far apart).
+        var labels = Enumerable.Range(1, 20).SelectMany(length => Enumerable.Repeat((long)(length % 9), length)).ToArray();
+        labels = Enumerable.Range(0, N).Select(i => labels[i % labels.Length]).ToArray();
+        foreach (long spacing in new long[] { 1, 1L << 40 })
+        {
+            var keys = Enumerable.Range(0, 9).Select(k => k * spacing).ToArray();
+            var values = keys.Select(k => (k * 5) + 2).ToArray();
+            var data = labels.Select(v => v * spacing).ToArray();
+            var expected = data.Select(v => (v * 5) + 2).ToArray();
+            using (var map = new LabelMap<long, long>(keys, values))
+            {
+                map.Apply(View(data), Out(data), default, 3);
+                Assert.Equal(9, map.Count);
+            }
+
+            Assert.Equal(expected, data);
+        }
+
+        Assert.Contains("sorted", Assert.Throws<ArgumentException>(() => new LabelMap<int, int>([3, 3], [1, 2])).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new LabelMap<int, int>([1, 2], [1]));
+        using var empty = new LabelMap<int, int>([], []);
+        Assert.Contains("missing key 0", Assert.Throws<KeyNotFoundException>(() => empty.Apply(Flat(new int[3]), FlatOut(new int[3]))).Message, StringComparison.Ordinal);
+        var disposed = new LabelMap<int, int>([0], [1]);
+        disposed.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => disposed.Apply(Flat(new int[3]), FlatOut(new int[3])));
+    }
+
     private static ReadOnlySpan3D<T> View<T>(T[] data) => new(data, Shape[0], Shape[1], Shape[2]);
 
     private static Span3D<T> Out<T>(T[] data) => new(data, Shape[0], Shape[1], Shape[2]);

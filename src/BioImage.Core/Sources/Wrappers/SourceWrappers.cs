@@ -5,7 +5,8 @@ namespace BioImage.Sources.Wrappers;
 /// <summary>
 /// Composes wrappers (<c>source.Roi(...).Threshold(128)</c>) and reopens them from a spec's <see cref="SourceSpec.Wrappers"/>.
 /// Names and parameters: <c>threshold {threshold: number}</c>, <c>normalize {dtype: "float32"|"float64"}</c>,
-/// <c>roi {begin: [..], end: [..]}</c>, <c>pad {pad_width: [..]}</c> (after each axis), <c>expand_dims {axis: int}</c>.
+/// <c>roi {begin: [..], end: [..]}</c>, <c>pad {pad_width: [..]}</c> (after each axis), <c>expand_dims {axis: int}</c>,
+/// <c>resized {shape: [..], order: 0–5, anti_aliasing: bool}</c>.
 /// </summary>
 public static class SourceWrappers
 {
@@ -16,6 +17,7 @@ public static class SourceWrappers
         ["roi"] = (source, spec) => new RoiSource(source, new Region(spec.Get<long[]>("begin"), spec.Get<long[]>("end"))),
         ["pad"] = (source, spec) => new PadSource(source, spec.Get<long[]>("pad_width")),
         ["expand_dims"] = (source, spec) => new ExpandDimsSource(source, spec.Get<int>("axis")),
+        ["resized"] = (source, spec) => new ResizedSource(source, spec.Get<long[]>("shape"), spec.Get<int>("order"), spec.Get<bool>("anti_aliasing")),
     };
 
     /// <summary>Adds (or replaces) a wrapper that specs can name.</summary>
@@ -51,6 +53,9 @@ public static class SourceWrappers
 
     /// <summary>Zero padding at the end of each axis.</summary>
     public static PadSource Pad(this ISource source, params long[] padAfter) => new(source, padAfter);
+
+    /// <summary>The source resized to <paramref name="shape"/> (spline order 0–5, optional anti-aliasing).</summary>
+    public static ResizedSource Resized(this ISource source, IReadOnlyList<long> shape, int order = 0, bool antiAliasing = false) => new(source, shape, order, antiAliasing);
 
     /// <summary>A new axis of extent 1 at <paramref name="axis"/>.</summary>
     public static ExpandDimsSource ExpandDims(this ISource source, int axis = 0) => new(source, axis);

@@ -1,0 +1,517 @@
+using System.Globalization;
+using System.Numerics;
+using System.Text.Json.Serialization;
+using BioImage.Kernels;
+using BioImage.Runners;
+using BioImage.Sources;
+using BioImage.Storage;
+using BioImage.Storage.Metadata;
+using BioImage.Storage.Stores;
+
+namespace BioImage.Operations;
+
+/// <summary>
+/// Block-wise connected-component labelling that equals labelling the whole volume at once — scipy.ndimage.label's
+/// numbering, 1..N in raster order of each component's first voxel — voxel for voxel, for any block shape,
+/// connectivity 1..rank (faces, edges and corners; bioimage-py supports only faces) and backend.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Foreground is every non-zero input voxel (wrap the input in a <see cref="Sources.Wrappers.ThresholdSource"/> for
+/// <c>&gt; t</c>) inside the mask, when one is given. Three runner passes share one blocking:
+/// </para>
+/// <list type="number">
+/// <item><b>blocks</b> (<see cref="LabelBlocksStep"/>): each block labels its foreground with
+/// <see cref="ConnectedComponents"/> — local labels 1..n in block raster order — stores its boundary planes
+/// (<see cref="BlockShell"/>) in a scratch folder and returns n and the block-local index of each label's first
+/// voxel.</item>
+/// <item><b>seams</b> (<see cref="LabelSeamsStep"/>, one item per block): from its own shell and the shells of the
+/// neighbours with larger ids (faces, edges and corners, as far as the connectivity reaches) a block lists which of
+/// its labels touch which of theirs. Only boundary planes are read: O(border voxels).</item>
+/// <item>in process: provisional labels get global numbers (block offsets are prefix sums of n), a union-find over
+/// the labels that occur in seam contacts only — O(labels touching block borders), not O(voxels) as upstream —
+/// joins components across blocks, and each component's key is the smallest raster index of its members' first
+/// voxels. Within a block, block raster order is volume raster order, so a local label's first voxel is its first
+/// voxel in the volume; sorting the keys yields the whole-volume numbering.</item>
+/// <item><b>relabel</b> (<see cref="LabelRelabelStep"/>): each block labels its foreground again (the kernel is
+/// deterministic), maps the local labels through its slice of that table (in memory for local runs; a Zarr array in
+/// the scratch folder for worker processes) and writes the output once — recomputing is cheaper than storing and
+/// re-reading provisional 32/64-bit labels.</item>
+/// </list>
+/// <para>
+/// Cost: passes 1 and 4 are O(voxels), pass 2 O(border voxels × neighbours), pass 3 O(N log N) time and 32 bytes per
+/// provisional label N (first-voxel keys, sort buffers and the label table) in the calling process. The scratch
+/// folder lives under the run's temp root (shared with Slurm nodes) and is deleted after success.
+/// </para>
+/// </remarks>
+public static class Label
+{
+    /// <summary>Labels the non-zero voxels of <paramref name="input"/> into <paramref name="output"/> (uint32 or uint64, same shape); returns the number of components.</summary>
+    /// <param name="input">1D to 3D data of any dtype; non-zero (and inside <see cref="RunOptions.Mask"/>) is foreground.</param>
+    /// <param name="output">A writable uint32 or uint64 array of the input's shape, new or all zero where the mask skips blocks.</param>
+    /// <param name="options">Backend, workers and block shape (default: the output's chunks, else the input's, else one block). ROI and block ids are not supported.</param>
+    /// <param name="connectivity">1..rank, as scipy's <c>generate_binary_structure(rank, connectivity)</c>: 1 = faces only, rank = faces, edges and corners.</param>
+    /// <exception cref="ArgumentException">A parameter does not fit the data (the message names it and the valid values).</exception>
+    public static long Run(ISource input, ISource output, RunOptions options, int connectivity = 1)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        long[] shape = [.. input.Shape];
+        Validate(shape, output, options, connectivity);
+        long[] blockShape = [.. options.BlockShape ?? output.Chunks ?? input.Chunks ?? shape.Select(e => Math.Max(e, 1))];
+        var blocking = new Blocking(shape, blockShape);
+        var passOptions = options with { BlockShape = blockShape };
+        string scratch = Path.Combine(options.EffectiveTmpRoot, $"bioimage-label-{Guid.NewGuid():N}");
+        string shells = Path.Combine(scratch, "shells");
+
+        var blocks = Runner.Run(new LabelBlocksStep { Connectivity = connectivity, Shells = shells }, [input], passOptions);
+        var summaries = new LabelBlockSummary?[blocking.BlockCount];
+        foreach (var block in blocks)
+        {
+            summaries[block.BlockId] = block.Value;
+        }
+
+        long[] offsets = Offsets(summaries);
+        long[] labelled = [.. Enumerable.Range(0, summaries.Length).Where(b => summaries[b] is { Count: > 0 }).Select(b => (long)b)];
+        var seams = labelled.Length == 0
+            ? []
+            : Runner.Map(new LabelSeamsStep { Connectivity = connectivity, Shape = shape, BlockShape = blockShape, Shells = shells }, blocking.BlockCount, options with { BlockIds = labelled });
+        var (table, count) = FinalLabels(blocking, offsets, summaries, seams);
+        if (output.DType == DType.UInt32 && count > uint.MaxValue)
+        {
+            throw new OverflowException($"The volume has {count} components, more than a uint32 output can number; use a uint64 output.");
+        }
+
+        RelabelBlocks(input, output, new LabelRelabelStep { Connectivity = connectivity, Offsets = offsets }, table, scratch, passOptions);
+        if (Directory.Exists(scratch))
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+
+        return count;
+    }
+
+    private static void Validate(long[] shape, ISource output, RunOptions options, int connectivity)
+    {
+        if (shape.Length is < 1 or > 3)
+        {
+            throw new ArgumentException($"label needs 1D to 3D data; the input has {shape.Length} axes.", nameof(shape));
+        }
+
+        if (connectivity < 1 || connectivity > shape.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(connectivity), connectivity, $"The connectivity must be 1 to {shape.Length} for {shape.Length}D data (1 = faces only, {shape.Length} = faces, edges and corners).");
+        }
+
+        if (output.DType is not (DType.UInt32 or DType.UInt64))
+        {
+            throw new ArgumentException($"The label output must be uint32 or uint64; it is {output.DType.NumpyName()}.", nameof(output));
+        }
+
+        if (!output.Shape.SequenceEqual(shape))
+        {
+            throw new ArgumentException($"The label output shape ({string.Join(", ", output.Shape)}) must equal the input shape ({string.Join(", ", shape)}).", nameof(output));
+        }
+
+        if (options.Roi is not null || options.BlockIds is not null || options.ResumeFrom is not null)
+        {
+            throw new ArgumentException("label always processes the whole volume: a ROI, block ids and resume-from are not supported (components may cross any sub-volume's border).", nameof(options));
+        }
+    }
+
+    /// <summary>Exclusive prefix sums of the blocks' label counts, plus the total at the end.</summary>
+    private static long[] Offsets(LabelBlockSummary?[] summaries)
+    {
+        var offsets = new long[summaries.Length + 1];
+        for (int b = 0; b < summaries.Length; b++)
+        {
+            offsets[b + 1] = offsets[b] + (summaries[b]?.Count ?? 0);
+        }
+
+        return offsets;
+    }
+
+    /// <summary>The final label of every provisional label (block b's local label k is entry offsets[b] + k − 1) and the number of components.</summary>
+    private static (ulong[] Table, long Count) FinalLabels(Blocking blocking, long[] offsets, LabelBlockSummary?[] summaries, IReadOnlyList<BlockResult<long[]>> seams)
+    {
+        long provisional = offsets[^1];
+        if (provisional > Array.MaxLength)
+        {
+            throw new OverflowException($"{provisional} provisional labels exceed what one process can order ({Array.MaxLength}); use larger blocks.");
+        }
+
+        var keys = FirstVoxelKeys(blocking, offsets, summaries);
+        using var sets = new UnionFind<uint>();
+        var members = new List<long>();
+        var indexOf = new Dictionary<long, int>();
+        uint IndexOf(long label)
+        {
+            if (!indexOf.TryGetValue(label, out int index))
+            {
+                index = members.Count;
+                indexOf.Add(label, index);
+                members.Add(label);
+                sets.MakeSet();
+            }
+
+            return (uint)index;
+        }
+
+        foreach (var seam in seams)
+        {
+            long[] triples = seam.Value;
+            for (int i = 0; i < triples.Length; i += 3)
+            {
+                sets.Union(IndexOf(offsets[seam.BlockId] + triples[i + 1] - 1), IndexOf(offsets[triples[i]] + triples[i + 2] - 1));
+            }
+        }
+
+        long RepresentativeOf(int member) => members[(int)sets.Find((uint)member)];
+        for (int member = 0; member < members.Count; member++)
+        {
+            long representative = RepresentativeOf(member);
+            keys[representative] = Math.Min(keys[representative], keys[members[member]]);
+        }
+
+        var representatives = new List<long>((int)provisional - members.Count);
+        for (long label = 0; label < provisional; label++)
+        {
+            if (!indexOf.TryGetValue(label, out int member) || RepresentativeOf(member) == label)
+            {
+                representatives.Add(label);
+            }
+        }
+
+        long[] order = [.. representatives];
+        long[] orderKeys = [.. order.Select(label => keys[label])];
+        Array.Sort(orderKeys, order);
+        var table = new ulong[provisional];
+        for (int rank = 0; rank < order.Length; rank++)
+        {
+            table[order[rank]] = (ulong)rank + 1;
+        }
+
+        for (int member = 0; member < members.Count; member++)
+        {
+            table[members[member]] = table[RepresentativeOf(member)];
+        }
+
+        return (table, order.Length);
+    }
+
+    /// <summary>The volume raster index of each provisional label's first voxel.</summary>
+    private static long[] FirstVoxelKeys(Blocking blocking, long[] offsets, LabelBlockSummary?[] summaries)
+    {
+        var keys = new long[offsets[^1]];
+        var shape = blocking.Shape.ToArray();
+        Span<long> position = stackalloc long[shape.Length];
+        for (int b = 0; b < summaries.Length; b++)
+        {
+            if (summaries[b] is not { } summary)
+            {
+                continue;
+            }
+
+            var block = blocking.GetBlock(b);
+            long[] blockShape = [.. block.Shape];
+            for (int k = 0; k < summary.FirstVoxels.Length; k++)
+            {
+                long local = summary.FirstVoxels[k], key = 0;
+                for (int axis = shape.Length - 1; axis >= 0; axis--)
+                {
+                    position[axis] = block.Begin[axis] + (local % blockShape[axis]);
+                    local /= blockShape[axis];
+                }
+
+                for (int axis = 0; axis < shape.Length; axis++)
+                {
+                    key = (key * shape[axis]) + position[axis];
+                }
+
+                keys[offsets[b] + k] = key;
+            }
+        }
+
+        return keys;
+    }
+
+    private static void RelabelBlocks(ISource input, ISource output, LabelRelabelStep step, ulong[] table, string scratch, RunOptions options)
+    {
+        if (options.JobType == JobType.Local)
+        {
+            step.TableSource = new ArraySource<ulong>(NdArray<ulong>.Wrap(table, [table.Length]));
+        }
+        else if (table.Length > 0)
+        {
+            // Worker processes read their slice of the table from a Zarr array in the scratch folder shared with them.
+            var tableSource = ChunkedSource.Create(Path.Combine(scratch, "table.zarr"), null, new ArrayOptions { Shape = [table.Length], DType = DType.UInt64, Chunks = [LabelRelabelStep.TableChunk], Format = StorageFormat.ZarrV2 });
+            for (int begin = 0; begin < table.Length; begin += LabelRelabelStep.TableChunk)
+            {
+                int length = Math.Min(LabelRelabelStep.TableChunk, table.Length - begin);
+                tableSource.Write<ulong>(new Region([begin], [begin + length]), new ReadOnlySpan3D<ulong>(table.AsSpan(begin, length), 1, 1, length));
+            }
+
+            step.Table = tableSource.Spec;
+        }
+
+        Runner.Run(step, [input], [output], options);
+    }
+}
+
+/// <summary>Pass 1 of <see cref="Label"/>: one block's local labels and the block-local raster index of each label's first voxel.</summary>
+/// <param name="Count">Number of local labels n (1..n).</param>
+/// <param name="FirstVoxels">Block-local raster index of the first voxel of labels 1..n.</param>
+public sealed record LabelBlockSummary(long Count, int[] FirstVoxels);
+
+/// <summary>Pass 1 of <see cref="Label"/>: labels the block's foreground (local labels 1..n) and stores its boundary planes.</summary>
+public sealed class LabelBlocksStep : ReduceOperation<LabelBlockSummary>
+{
+    /// <summary>1..rank, as scipy's <c>generate_binary_structure</c>.</summary>
+    public int Connectivity { get; set; } = 1;
+
+    /// <summary>The scratch folder of the block shells (one object per labelled block, keyed by block id).</summary>
+    public string Shells { get; set; } = string.Empty;
+
+    /// <inheritdoc />
+    public override LabelBlockSummary Run(BlockContext block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        using var labels = LocalLabels.Of(block, Connectivity, out long count);
+        if (count == 0)
+        {
+            return new LabelBlockSummary(0, []);
+        }
+
+        BlockShell.Save(new FileSystemStore(Shells), block.Block.BlockId.ToString(CultureInfo.InvariantCulture), BlockData.Folded(labels).Span, block.Block.Inner.Rank);
+        var firstVoxels = new int[count];
+        uint next = 1;
+        for (int i = 0, found = 0; found < count; i++)
+        {
+            // Labels are numbered in raster order of first appearance, so label k first appears after label k − 1 does.
+            if (labels.Span[i] == next)
+            {
+                firstVoxels[found++] = i;
+                next++;
+            }
+        }
+
+        return new LabelBlockSummary(count, firstVoxels);
+    }
+}
+
+/// <summary>
+/// Pass 2 of <see cref="Label"/>, one item per labelled block: the contacts between this block's labels and those of
+/// the neighbouring blocks with larger ids, as triples (other block id, this block's local label, the other block's
+/// local label), found on the blocks' stored shells.
+/// </summary>
+public sealed class LabelSeamsStep : MapOperation<long[]>
+{
+    private static readonly int[] FreeSteps = [-1, 0, 1];
+    private static readonly int[] NoStep = [0];
+
+    private Blocking? _blocking;
+
+    /// <summary>1..rank, as scipy's <c>generate_binary_structure</c>.</summary>
+    public int Connectivity { get; set; } = 1;
+
+    /// <summary>The volume's shape.</summary>
+    public long[] Shape { get; set; } = [];
+
+    /// <summary>The block shape of all passes.</summary>
+    public long[] BlockShape { get; set; } = [];
+
+    /// <summary>The scratch folder of the block shells.</summary>
+    public string Shells { get; set; } = string.Empty;
+
+    /// <inheritdoc />
+    public override long[] Run(long itemId)
+    {
+        var blocking = LazyInitializer.EnsureInitialized(ref _blocking, () => new Blocking(Shape, BlockShape));
+        var store = new FileSystemStore(Shells);
+        var own = Load(store, blocking, itemId) ?? throw new InvalidDataException($"{Shells}: the shell of block {itemId} is missing; the blocks pass did not finish.");
+        var contacts = new HashSet<(long Block, uint Label, uint Other)>();
+        foreach (var neighbour in blocking.GetNeighbours(itemId, Connectivity, upperOnly: true))
+        {
+            if (Load(store, blocking, neighbour.BlockId) is not { } other)
+            {
+                continue;
+            }
+
+            var step = BlockData.Pad([.. neighbour.GridOffset.Select(o => (long)o)]);
+            AddContacts(own, other, step, Connectivity, neighbour.BlockId, contacts);
+        }
+
+        return [.. contacts.SelectMany(c => new[] { c.Block, c.Label, (long)c.Other })];
+    }
+
+    private static BlockShell? Load(IStore store, Blocking blocking, long blockId) =>
+        BlockShell.Load(store, blockId.ToString(CultureInfo.InvariantCulture), BlockData.Pad([.. blocking.GetBlock(blockId).Shape], fill: 1), blocking.Rank);
+
+    /// <summary>
+    /// Every foreground voxel p of <paramref name="own"/> on its side towards the neighbour at grid offset
+    /// <paramref name="step"/>, paired with every foreground voxel q of <paramref name="other"/> with q − p in the
+    /// neighbourhood: q − p equals the step on the axes where the step is non-zero and is −1, 0 or 1 elsewhere.
+    /// </summary>
+    private static void AddContacts(BlockShell own, BlockShell other, Index3 step, int connectivity, long otherId, HashSet<(long, uint, uint)> contacts)
+    {
+        var extent = own.Extent;
+        var otherExtent = other.Extent;
+        int fixedSteps = Math.Abs(step.Z) + Math.Abs(step.Y) + Math.Abs(step.X);
+        var (zRange, zFree) = Side(step.Z, extent.Z);
+        var (yRange, yFree) = Side(step.Y, extent.Y);
+        var (xRange, xFree) = Side(step.X, extent.X);
+        for (int z = zRange.Start; z < zRange.End; z++)
+        {
+            for (int y = yRange.Start; y < yRange.End; y++)
+            {
+                for (int x = xRange.Start; x < xRange.End; x++)
+                {
+                    uint label = own[z, y, x];
+                    if (label == 0)
+                    {
+                        continue;
+                    }
+
+                    foreach (int dz in zFree ? FreeSteps : NoStep)
+                    {
+                        foreach (int dy in yFree ? FreeSteps : NoStep)
+                        {
+                            foreach (int dx in xFree ? FreeSteps : NoStep)
+                            {
+                                if (fixedSteps + Math.Abs(dz) + Math.Abs(dy) + Math.Abs(dx) > connectivity)
+                                {
+                                    continue;
+                                }
+
+                                int qz = Across(step.Z, z + dz, otherExtent.Z), qy = Across(step.Y, y + dy, otherExtent.Y), qx = Across(step.X, x + dx, otherExtent.X);
+                                if ((uint)qz < (uint)otherExtent.Z && (uint)qy < (uint)otherExtent.Y && (uint)qx < (uint)otherExtent.X && other[qz, qy, qx] is var touching and not 0)
+                                {
+                                    contacts.Add((otherId, label, touching));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The voxels of an axis on the side towards a step (the last one for +1, the first for −1, all for 0) and whether the axis is free (step 0).</summary>
+    private static ((int Start, int End) Range, bool Free) Side(int step, int extent) => step switch
+    {
+        1 => ((extent - 1, extent), false),
+        -1 => ((0, 1), false),
+        _ => ((0, extent), true),
+    };
+
+    /// <summary>The neighbour's coordinate of a position: its first voxel for step +1, its last for −1, the same coordinate for 0.</summary>
+    private static int Across(int step, int position, int otherExtent) => step switch
+    {
+        1 => 0,
+        -1 => otherExtent - 1,
+        _ => position,
+    };
+}
+
+/// <summary>
+/// Pass 4 of <see cref="Label"/>: labels the block again (the kernel is deterministic, so the local labels equal pass
+/// 1's), maps them to the final labels through the block's slice of the table and writes the output.
+/// </summary>
+public sealed class LabelRelabelStep : BlockOperation
+{
+    /// <summary>Chunk length of the table array written for worker processes.</summary>
+    internal const int TableChunk = 1 << 20;
+
+    private ISource? _opened;
+
+    /// <summary>1..rank, as scipy's <c>generate_binary_structure</c>.</summary>
+    public int Connectivity { get; set; } = 1;
+
+    /// <summary>Exclusive prefix sums of the blocks' label counts and the total (block b's labels are table entries Offsets[b] .. Offsets[b + 1] − 1).</summary>
+    public long[] Offsets { get; set; } = [];
+
+    /// <summary>The table (a 1D uint64 array of final labels), reopened by worker processes.</summary>
+    public SourceSpec? Table { get; set; }
+
+    /// <summary>The opened table (local runs; not serialized).</summary>
+    [JsonIgnore]
+    public ISource? TableSource { get; set; }
+
+    /// <inheritdoc />
+    public override void Run(BlockContext block)
+    {
+        ArgumentNullException.ThrowIfNull(block);
+        long id = block.Block.BlockId;
+        int count = checked((int)(Offsets[id + 1] - Offsets[id]));
+        var mapping = new ulong[count + 1];
+        if (count > 0)
+        {
+            var table = TableSource ?? LazyInitializer.EnsureInitialized(ref _opened, () => Source.Open(Table ?? throw new InvalidOperationException("LabelRelabelStep needs its Table (spec) or TableSource.")));
+            table.Read(new Region([Offsets[id]], [Offsets[id] + count]), new Span3D<ulong>(mapping.AsSpan(1), 1, 1, count));
+        }
+
+        using var labels = LocalLabels.Of(block, Connectivity, out long relabelled);
+        if (relabelled != count)
+        {
+            throw new InvalidOperationException($"Block {id} has {relabelled} components now but had {count} in the first pass: the input changed during the run.");
+        }
+
+        var output = block.Outputs[0];
+        if (output.DType == DType.UInt32)
+        {
+            Write<uint>(labels, [.. mapping.Select(label => (uint)label)], output, block.Block.Inner);
+        }
+        else
+        {
+            Write(labels, mapping, output, block.Block.Inner);
+        }
+    }
+
+    private static void Write<TLabel>(NdArray<uint> labels, TLabel[] mapping, ISource output, Region region)
+        where TLabel : unmanaged, INumber<TLabel>
+    {
+        using var final = NdArray<TLabel>.Allocate(labels.Shape, clear: false);
+        Relabel.WithTable<uint, TLabel>(BlockData.Folded(labels).Span, mapping, BlockData.Folded(final).Span);
+        BlockData.Write(output, region, final);
+    }
+}
+
+/// <summary>The per-block labelling both passes of <see cref="Label"/> that read the input share.</summary>
+internal static class LocalLabels
+{
+    /// <summary>The block's foreground (non-zero, inside the mask) labelled 1..<paramref name="count"/> in block raster order.</summary>
+    public static NdArray<uint> Of(BlockContext block, int connectivity, out long count)
+    {
+        var region = block.Block.Inner;
+        using var foreground = block.Inputs[0].DType.Dispatch(new Foreground(block.Inputs[0], region));
+        if (block.Mask is not null)
+        {
+            var inside = MaskFlags.Read(block.Mask, region);
+            for (int i = 0; i < inside.Length; i++)
+            {
+                foreground.Span[i] &= inside[i];
+            }
+        }
+
+        var labels = NdArray<uint>.Allocate(region.GetShapeAsInt32(), clear: false);
+        count = ConnectedComponents.Label(BlockData.Folded(foreground).Span, BlockData.Folded(labels).Span, connectivity);
+        return labels;
+    }
+
+    private sealed class Foreground(ISource input, Region region) : IDTypeFunc<NdArray<bool>>
+    {
+        public NdArray<bool> Invoke<T>()
+            where T : unmanaged, INumber<T>
+        {
+            using var data = BlockData.Read<T>(input, region);
+            var foreground = NdArray<bool>.Allocate(region.GetShapeAsInt32(), clear: false);
+            for (int i = 0; i < data.Length; i++)
+            {
+                foreground.Span[i] = data.Span[i] != T.Zero;
+            }
+
+            return foreground;
+        }
+    }
+}
