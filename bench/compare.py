@@ -75,7 +75,8 @@ def disagreements(ours, peer):
 
 
 def figure(value):
-    return "—" if value is None else f"{value:,.0f}"
+    """Whole Mvox/s, with one decimal below 10 (the watersheds run at 1–10 Mvox/s)."""
+    return "—" if value is None else f"{value:,.0f}" if value >= 10 else f"{value:.1f}"
 
 
 def ratio(value):
