@@ -5,7 +5,7 @@
    bandwidth (STREAM copy) and every op on 1 and on all threads, and reports each op's parameters and result.
    Single-threaded runs, ours and the peers', are timed on the thread's CPU clock (waiting for a core does not
    count), the all-thread runs on the wall clock.
-2. bench/peers.py (numpy / scipy / scikit-image, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) runs the peer
+2. bench/peers.py (numpy / scipy / scikit-image / vigra, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset) runs the peer
    of every op on the same files with the same parameters.
 3. Every pair of results must agree (exact digests and integers, floats to a relative 1e-5, output arrays saved as
    .npy to the peer's tolerance relative to the peer's largest magnitude, 1e-4 by default); a disagreement is printed

@@ -16,7 +16,8 @@ An op may have several peers (a tuple in PEERS): each is timed and checked, and 
 Output arrays: a result value {"npy": path} (write it with `saved(array, path, name)`) is compared by compare.py
 with the peer's `tolerance` (max |ours - peer| <= tolerance * max |peer|; default 1e-4, the float32 filter tolerance
 of the issues). A peer whose output cannot be compared element-wise (another sample grid) sets `unchecked` to the
-reason; the table marks its row and another peer of the op must check the output.
+reason; the table marks its row and another peer of the op must check the output. A peer limited to some
+element types names them in `dtypes`.
 
 Usage: peers.py PLAN.json SAMPLES WARMUP_SECONDS, where PLAN.json is the output of `BioImage.Throughput measure`;
 prints {"versions": {...}, "results": [...]} as JSON.
@@ -34,7 +35,7 @@ import numpy as np
 # clock: what a single run of the peer is timed on. The thread's CPU clock unless the peer computes on threads of
 # its own (numcodecs' Blosc runs c-blosc's thread pool when called from the main thread): then the process's CPU
 # clock, so that all the CPU the peer spends counts, as all of ours does on our single thread.
-Peer = namedtuple("Peer", "label prepare tolerance unchecked clock", defaults=(None, None, time.thread_time))
+Peer = namedtuple("Peer", "label prepare tolerance unchecked clock dtypes", defaults=(None, None, time.thread_time, None))
 
 
 def sha256(data):
@@ -79,11 +80,12 @@ def prepare_threshold(a, params, path):
 def prepare_label(a, params, path):
     import scipy.ndimage as ndi
     mask = a > a.dtype.type(params["threshold"])
+    structure = ndi.generate_binary_structure(a.ndim, params["connectivity"])
     labels = np.empty(a.shape, dtype=np.int32)
     last = {}
 
     def run():
-        last["count"] = ndi.label(mask, output=labels)
+        last["count"] = ndi.label(mask, structure, output=labels)
 
     return run, lambda: {"count": int(last["count"]), "labels_sha256": sha256(labels.astype(np.uint32))}
 
@@ -97,6 +99,56 @@ def prepare_edt(a, params, path):
         last["d"] = ndi.distance_transform_edt(mask)
 
     return run, lambda: {"sum": float(last["d"].sum()), "max": float(last["d"].max())}
+
+
+def prepare_edt_vigra(a, params, path):
+    import vigra
+    mask = (a > a.dtype.type(params["threshold"])).astype(np.float32)
+    out = np.empty(a.shape, dtype=np.float32)
+    last = {}
+
+    def run():
+        last["d"] = vigra.filters.distanceTransform(mask, background=False, out=out)
+
+    return run, lambda: {"sum": float(last["d"].sum(dtype=np.float64)), "max": float(last["d"].max())}
+
+
+def watershed_input(a, params):
+    """The heights and seeds of the watershed op (bench/BioImage.Throughput/Ops/WatershedOp.cs): a seed every
+    `seed_spacing` voxels per axis from spacing/2, labelled 1, 2, … in raster order; on signed types the seeds'
+    heights become −label (no ties between seeds)."""
+    spacing = params["seed_spacing"]
+    seeds = np.zeros(a.shape, dtype=np.uint32)
+    grid = seeds[tuple(slice(spacing // 2, None, spacing) for _ in a.shape)]
+    grid[...] = np.arange(1, grid.size + 1, dtype=np.uint32).reshape(grid.shape)
+    heights = a.copy()
+    if np.issubdtype(a.dtype, np.signedinteger) or np.issubdtype(a.dtype, np.floating):
+        heights[seeds > 0] = -seeds[seeds > 0].astype(a.dtype)
+    return heights, seeds
+
+
+def prepare_watershed_skimage(a, params, path):
+    from skimage.segmentation import watershed
+    heights, seeds = watershed_input(a, params)
+    last = {}
+
+    def run():
+        last["labels"] = watershed(heights, seeds, connectivity=params["connectivity"])
+
+    return run, lambda: {"labels_sha256": sha256(last["labels"].astype(np.uint32))}
+
+
+def prepare_watershed_vigra(a, params, path):
+    import vigra
+    heights, seeds = watershed_input(a, params)
+    neighbourhood = {1: 6, 3: 26}[params["connectivity"]]
+    labels = np.empty(a.shape, dtype=np.uint32)
+
+    def run():
+        np.copyto(labels, seeds)
+        vigra.analysis.watershedsNew(heights, neighborhood=neighbourhood, seeds=labels, method="RegionGrowing", out=labels)
+
+    return run, lambda: {"labels_sha256": sha256(labels)}
 
 
 def label_image(a, params):
@@ -411,7 +463,11 @@ PEERS = {
     "threshold": Peer("numpy np.greater(a, t, out=m)", prepare_threshold),
     "copy-region": Peer("numpy np.copyto(out, a[roi])", prepare_copy_region),
     "label": Peer("scipy.ndimage.label(a > t)", prepare_label),
-    "edt": Peer("scipy.ndimage.distance_transform_edt(a > t)", prepare_edt),
+    "label-26": Peer("scipy.ndimage.label(a > t, 26-connected)", prepare_label),
+    "edt": (Peer("scipy.ndimage.distance_transform_edt(a > t)", prepare_edt),
+            Peer("vigra.filters.distanceTransform(a > t)", prepare_edt_vigra)),
+    "watershed": (Peer("skimage.segmentation.watershed(h, seeds)", prepare_watershed_skimage),
+                  Peer("vigra.analysis.watershedsNew(h, seeds, RegionGrowing)", prepare_watershed_vigra, dtypes=("float32",))),
     "relabel-consecutive": Peer("vigra.analysis.relabelConsecutive(labels)", prepare_relabel_vigra),
     "relabel-sequential": Peer("skimage.segmentation.relabel_sequential(labels)", prepare_relabel_skimage),
     "unique": Peer("numpy.unique(labels, return_counts=True)", prepare_unique),
@@ -464,21 +520,26 @@ def median_seconds(run, samples, warmup_seconds, clock=time.thread_time):
     return statistics.median(times)
 
 
-def measure(case, samples, warmup_seconds, volumes):
-    """One result per peer of the case's op, in PEERS order."""
-    peers = PEERS.get(case["op"])
-    if peers is None:
+def peers_of(case):
+    """The peers of the case's op that run on its element type."""
+    found = PEERS.get(case["op"])
+    if found is None:
         raise SystemExit(f"peers.py: no peer for op '{case['op']}'; add one to PEERS (see the docstring).")
+    return [p for p in ((found,) if isinstance(found, Peer) else found) if p.dtypes is None or case["dtype"] in p.dtypes]
+
+
+def measure(index, case, samples, warmup_seconds, volumes):
+    """One result per peer of the case, each naming the case by its index in the plan."""
     path = case["input"]
     if path not in volumes:
         volumes[path] = np.load(path)
     a = volumes[path]
     results = []
-    for peer in (peers,) if isinstance(peers, Peer) else peers:
+    for peer in peers_of(case):
         run, result = peer.prepare(a, case["parameters"], path)
         seconds = median_seconds(run, samples, warmup_seconds, peer.clock)
         print(f"peer {case['op']} {case['dtype']} ({peer.label}): {case['voxels'] / seconds / 1e6:.1f} Mvox/s", file=sys.stderr)
-        results.append({"op": case["op"], "dtype": case["dtype"], "peer": peer.label, "tolerance": peer.tolerance,
+        results.append({"case": index, "op": case["op"], "dtype": case["dtype"], "peer": peer.label, "tolerance": peer.tolerance,
                         "unchecked": peer.unchecked, "megavoxels_per_second": case["voxels"] / seconds / 1e6,
                         "result": result()})
     return results
@@ -501,7 +562,7 @@ def main():
     with open(plan_path) as f:
         plan = json.load(f)
     volumes = {}
-    results = [result for case in plan["results"] for result in measure(case, samples, warmup_seconds, volumes)]
+    results = [r for i, case in enumerate(plan["results"]) for r in measure(i, case, samples, warmup_seconds, volumes)]
     json.dump({"versions": versions(), "results": results}, sys.stdout, indent=1)
 
 

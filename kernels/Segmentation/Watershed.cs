@@ -17,10 +17,13 @@ namespace BioImage.Kernels;
 /// <para>
 /// The queue: skimage keys every seed on age 0, so seeds of equal height tie and its binary heap's sift rules decide
 /// between them. When no two seeds of equal height carry different labels, those ties cannot change the result and
-/// every key can be made distinct, so any priority queue pops in skimage's order; then a cache-friendly bucket queue
-/// is used (<see cref="FloodBuckets"/>, O(1) amortised per voxel plus small heaps). Otherwise — and for the compact
-/// watershed — a replica of skimage's heap is used (<see cref="FloodHeap"/>, O(log q) per voxel, with cache misses
-/// once the queue outgrows the cache). Either way the labels equal skimage's.
+/// every key can be made distinct, so any priority queue pops in skimage's order. Then heights with order-preserving
+/// 32-bit keys (float32, integers up to 32 bits, no NaN) flood on a padded grid through a radix heap
+/// (<see cref="FloodGrid"/>, <see cref="FloodRadixQueue"/>: O(1) amortised per voxel, no bounds checks, prefetched
+/// neighbours), other heights through a cache-friendly bucket queue (<see cref="FloodBuckets"/>, O(1) amortised per
+/// voxel plus small heaps). Otherwise — and for the compact watershed — a replica of skimage's heap is used
+/// (<see cref="FloodHeap"/>, O(log q) per voxel, with cache misses once the queue outgrows the cache). Either way
+/// the labels equal skimage's.
 /// </para>
 /// <para>
 /// Compact watershed (Neubert and Protzel, ICPR 2014), <c>compactness &gt; 0</c>: the priority is
@@ -99,7 +102,7 @@ public static class Watershed
         Flood(heights, labels, Neighbourhood.Of(3, connectivity), default, 0, allowBuckets: false);
     }
 
-    /// <summary>True when the bucket queue would be used for these seeds (see <see cref="FastQueueIsExact"/>).</summary>
+    /// <summary>True when a fast queue (radix heap or bucket queue, not the heap replica) would be used for these seeds (see <see cref="FastQueueIsExact"/>).</summary>
     internal static bool UsesBuckets<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels)
         where THeight : unmanaged, INumber<THeight>
         where TLabel : unmanaged, IBinaryInteger<TLabel> =>
@@ -153,8 +156,14 @@ public static class Watershed
         bool masked = !mask.IsEmpty;
         bool compact = compactness > 0;
         var seeds = CollectSeeds(heights, labels, mask);
+        bool fastQueueIsExact = allowBuckets && FastQueueIsExact(seeds, compact);
+        if (allowBuckets && !compact && FloodGrid.Supports<THeight>() && FloodGrid.TryFlood(heights, labels, offsets, mask, [.. seeds.Indices], radix: fastQueueIsExact))
+        {
+            return;
+        }
+
         int seedCount = seeds.Indices.Count;
-        using var queue = allowBuckets && FastQueueIsExact(seeds, compact)
+        using var queue = fastQueueIsExact
             ? new FloodBuckets(seeds.Low, seeds.High, Math.Clamp(depth * plane / 64, 256, 1 << 20))
             : (IFloodQueue)new FloodHeap();
         bool distinctSeedAges = queue is FloodBuckets;

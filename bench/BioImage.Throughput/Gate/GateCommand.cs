@@ -52,7 +52,7 @@ internal static class GateCommand
     public sealed record Options(string BaselinePath, bool UpdateBaseline, IReadOnlyList<string> Only, string? SlowKernel, int Samples);
 
     /// <summary>Every kernel the gate checks (the gated ops × their dtypes), in registry order.</summary>
-    public static IReadOnlyList<(string Id, ThroughputOp Op, DType DType)> Kernels { get; } = [.. OpRegistry.Cases.Where(c => c.Op.IsGated)];
+    public static IReadOnlyList<(string Id, ThroughputOp Op, DType DType)> Kernels { get; } = [.. OpRegistry.Cases.Where(c => c.Op.IsGated && c.Op.GatedDTypes.Contains(c.DType))];
 
     public static int Run(Options options, TextWriter output)
     {

@@ -5,33 +5,43 @@ using BioImage.Kernels;
 namespace BioImage.Throughput.Ops;
 
 /// <summary>
-/// <c>label</c>: 6-connected components of <c>a &gt; t</c> into a reused uint32 output
-/// (peer: <c>scipy.ndimage.label</c>); the mask is made once, outside the timed runs, on both sides.
+/// <c>label</c> (6-connected) and <c>label-26</c> (26-connected): connected components of <c>a &gt; t</c> into a
+/// reused uint32 output (peer: <c>scipy.ndimage.label</c> with <c>generate_binary_structure(3, connectivity)</c>);
+/// the mask is made once, outside the timed runs, on both sides.
 /// </summary>
-internal sealed class LabelOp : ThroughputOp
+/// <param name="connectivity">1 (6-neighbourhood, op <c>label</c>) or 3 (26-neighbourhood, op <c>label-26</c>).</param>
+internal sealed class LabelOp(int connectivity) : ThroughputOp
 {
-    public override string Name => "label";
+    public override string Name => connectivity == 1 ? "label" : $"label-{Neighbours(connectivity)}";
 
     public override IReadOnlyList<DType> DTypes => [DType.Float32];
 
     public override int BytesPerVoxel(int itemSize) => sizeof(bool) + sizeof(uint);
 
     public override IReadOnlyDictionary<string, object> Parameters(IReadOnlyList<int> shape) =>
-        new Dictionary<string, object> { ["threshold"] = SampleVolumes.Threshold };
+        new Dictionary<string, object> { ["threshold"] = SampleVolumes.Threshold, ["connectivity"] = connectivity };
 
-    public override IPreparedOp Prepare<T>(OpInput<T> input) => new Prepared<T>(input.Volume);
+    public override IPreparedOp Prepare<T>(OpInput<T> input) => new Prepared<T>(input.Volume, connectivity);
+
+    /// <summary>Neighbours of a voxel in 3D at <paramref name="connectivity"/> 1, 2, 3: 6, 18, 26.</summary>
+    private static int Neighbours(int connectivity) => connectivity switch { 1 => 6, 2 => 18, _ => 26 };
 
     private sealed class Prepared<T> : MaskedRun<T>
         where T : unmanaged, INumber<T>
     {
         private readonly NdArray<uint> _labels;
+        private readonly int _connectivity;
         private long _count;
 
-        public Prepared(NdArray<T> volume)
-            : base(volume) => _labels = NdArray<uint>.Allocate(volume.Shape);
+        public Prepared(NdArray<T> volume, int connectivity)
+            : base(volume)
+        {
+            _labels = NdArray<uint>.Allocate(volume.Shape);
+            _connectivity = connectivity;
+        }
 
         public override void Run(int threads) =>
-            _count = ConnectedComponents.Label<uint>(Mask.AsSpan3D(), _labels.AsSpan3D(), connectivity: 1, degreeOfParallelism: threads);
+            _count = ConnectedComponents.Label<uint>(Mask.AsSpan3D(), _labels.AsSpan3D(), _connectivity, degreeOfParallelism: threads);
 
         public override IReadOnlyDictionary<string, object> Result() => new Dictionary<string, object>
         {
@@ -49,7 +59,8 @@ internal sealed class LabelOp : ThroughputOp
 
 /// <summary>
 /// <c>edt</c>: exact Euclidean distance transform of <c>a &gt; t</c> into a reused float64 output
-/// (peer: <c>scipy.ndimage.distance_transform_edt</c>); compared by the sum and maximum of the distances.
+/// (peers: <c>scipy.ndimage.distance_transform_edt</c> and <c>vigra.filters.distanceTransform</c>); compared by the
+/// sum and maximum of the distances.
 /// </summary>
 internal sealed class EdtOp : ThroughputOp
 {

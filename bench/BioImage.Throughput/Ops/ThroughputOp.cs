@@ -31,6 +31,12 @@ internal abstract class ThroughputOp
     /// </summary>
     public virtual bool IsGated => true;
 
+    /// <summary>
+    /// The element types the gate checks when <see cref="IsGated"/>: all of <see cref="DTypes"/> unless one run on the
+    /// gate's 64 MiB input takes so long that its samples would dominate the gate's time.
+    /// </summary>
+    public virtual IReadOnlyList<DType> GatedDTypes => DTypes;
+
     /// <summary>Bytes read plus bytes written per voxel, to relate the op's speed to the memory bandwidth.</summary>
     public abstract int BytesPerVoxel(int itemSize);
 

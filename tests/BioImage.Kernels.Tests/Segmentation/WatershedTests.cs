@@ -54,42 +54,16 @@ public class WatershedTests
     }
 
     [Fact]
-    public void The_bucket_queue_floods_exactly_like_the_skimage_heap_on_plateaus()
+    public void The_fast_queues_flood_exactly_like_the_skimage_heap_on_plateaus()
     {
-        var random = new Random(40);
-        foreach (int levels in new[] { 3, 12, 1000 })
-        {
-            int[] shape = [9, 23, 31];
-            int n = shape[0] * shape[1] * shape[2];
-            var heights = new float[n];
-            for (int i = 0; i < n; i++)
-            {
-                heights[i] = random.Next(levels);
-            }
-
-            // Seeds: single voxels and 2×2 blocks, each label at its own height (equal within a label).
-            var seeds = new uint[n];
-            for (uint label = 1; label <= 40; label++)
-            {
-                int start = random.Next(n - 40);
-                foreach (int index in label % 2 == 0 ? [start] : new[] { start, start + 1, start + 31, start + 32 })
-                {
-                    seeds[index] = label;
-                    heights[index] = -1 - (label * 0.01f);
-                }
-            }
-
-            var heightView = new ReadOnlySpan3D<float>(heights, shape[0], shape[1], shape[2]);
-            Assert.True(Watershed.UsesBuckets(heightView, new Span3D<uint>((uint[])seeds.Clone(), shape[0], shape[1], shape[2])));
-            for (int connectivity = 1; connectivity <= 3; connectivity++)
-            {
-                var fast = (uint[])seeds.Clone();
-                var exact = (uint[])seeds.Clone();
-                Watershed.Seeded(heightView, new Span3D<uint>(fast, shape[0], shape[1], shape[2]), connectivity);
-                Watershed.SeededOnHeap(heightView, new Span3D<uint>(exact, shape[0], shape[1], shape[2]), connectivity);
-                Assert.Equal(exact, fast);
-            }
-        }
+        // float32 and the integer types take the radix queue on the padded grid, float64 the bucket queue, and
+        // float32 with a NaN falls back to the bucket queue: all must pop exactly as skimage's heap.
+        FloodsLikeTheHeap(level => level, nan: false);
+        FloodsLikeTheHeap(level => (double)level, nan: false);
+        FloodsLikeTheHeap(level => (byte)level, nan: false);
+        FloodsLikeTheHeap(level => (short)(level - 300), nan: false);
+        FloodsLikeTheHeap(level => (uint)level * 100_000u, nan: false);
+        FloodsLikeTheHeap(level => level, nan: true);
     }
 
     [Fact]
@@ -121,6 +95,54 @@ public class WatershedTests
         Assert.Throws<OverflowException>(() => Watershed.Seeded(new ReadOnlySpan3D<float>(heights, 3, 4, 5), new ReadOnlySpan3D<long>(seeds, 3, 4, 5), new Span3D<uint>(labels, 3, 4, 5)));
         Assert.Throws<ArgumentOutOfRangeException>("connectivity", () => Watershed.Seeded(new ReadOnlySpan2D<float>(heights, 4, 15), new Span2D<uint>(labels, 4, 15), 3));
         Assert.Throws<ArgumentOutOfRangeException>("compactness", () => Watershed.Seeded(new ReadOnlySpan3D<float>(heights, 3, 4, 5), new Span3D<uint>(labels, 3, 4, 5), 1, default, -1));
+    }
+
+    /// <summary>
+    /// Heights with 3, 12 and 200 levels (seeds below all of them, each label at its own height, equal within a label;
+    /// single voxels and 2×2 blocks): <see cref="Watershed.Seeded{THeight, TLabel}(ReadOnlySpan3D{THeight}, Span3D{TLabel}, int, ReadOnlySpan3D{bool}, double)"/>
+    /// equals the heap replica for every connectivity.
+    /// </summary>
+    private static void FloodsLikeTheHeap<T>(Func<int, T> height, bool nan)
+        where T : unmanaged, INumber<T>
+    {
+        var random = new Random(40);
+        foreach (int levels in new[] { 3, 12, 200 })
+        {
+            int[] shape = [9, 23, 31];
+            int n = shape[0] * shape[1] * shape[2];
+            var heights = new T[n];
+            for (int i = 0; i < n; i++)
+            {
+                heights[i] = height(random.Next(levels) + 41);
+            }
+
+            var seeds = new uint[n];
+            for (uint label = 1; label <= 40; label++)
+            {
+                int start = random.Next(n - 40);
+                foreach (int index in label % 2 == 0 ? [start] : new[] { start, start + 1, start + 31, start + 32 })
+                {
+                    seeds[index] = label;
+                    heights[index] = height((int)label);
+                }
+            }
+
+            if (nan)
+            {
+                heights[Array.IndexOf(seeds, 0u, n / 2)] = T.CreateTruncating(double.NaN);
+            }
+
+            var heightView = new ReadOnlySpan3D<T>(heights, shape[0], shape[1], shape[2]);
+            Assert.True(Watershed.UsesBuckets(heightView, new Span3D<uint>((uint[])seeds.Clone(), shape[0], shape[1], shape[2])));
+            for (int connectivity = 1; connectivity <= 3; connectivity++)
+            {
+                var fast = (uint[])seeds.Clone();
+                var exact = (uint[])seeds.Clone();
+                Watershed.Seeded(heightView, new Span3D<uint>(fast, shape[0], shape[1], shape[2]), connectivity);
+                Watershed.SeededOnHeap(heightView, new Span3D<uint>(exact, shape[0], shape[1], shape[2]), connectivity);
+                Assert.True(exact.SequenceEqual(fast), $"{typeof(T).Name}, {levels} levels, connectivity {connectivity}: {Differences([.. exact.Select(v => (int)v)], [.. fast.Select(v => (int)v)])} voxels differ.");
+            }
+        }
     }
 
     private static int Differences(int[] expected, int[] actual) => expected.Where((v, i) => v != actual[i]).Count();
