@@ -65,6 +65,11 @@ internal sealed class OutputSettings
             return NpySource.Create(path, dtype, shape);
         }
 
+        if (IsHdf5(path))
+        {
+            throw new UsageException($"{path}: only `bioimage copy` writes HDF5 (a new file written at once, since PureHDF cannot write parts of a file); write .zarr or .n5 and convert with `bioimage copy OUT.zarr {Path.GetFileName(path)} --output-key KEY`.");
+        }
+
         var format = extension.Equals(".n5", StringComparison.OrdinalIgnoreCase)
             ? StorageFormat.N5
             : zarrFormat == 2 ? StorageFormat.ZarrV2 : StorageFormat.ZarrV3;
@@ -96,6 +101,24 @@ internal sealed class OutputSettings
         {
             throw new UsageException(error.Message);
         }
+    }
+
+    /// <summary>True when <paramref name="path"/> names an HDF5 file (.h5, .hdf5, .hdf).</summary>
+    public static bool IsHdf5(string path) => Path.GetExtension(path.TrimEnd('/')).ToLowerInvariant() is ".h5" or ".hdf5" or ".hdf";
+
+    /// <summary>
+    /// The chunks of a new HDF5 dataset of <paramref name="shape"/>: --chunks, else <paramref name="defaultChunks"/>, else
+    /// the shape capped at 64 per axis (deflate level 1); --shards, --codec and --zarr-format do not apply.
+    /// </summary>
+    public int[] Hdf5Chunks(ParseResult parse, IReadOnlyList<long> shape, IReadOnlyList<long>? defaultChunks)
+    {
+        var (chunks, shards, codecSpec, _) = Read(parse, shape.Count, "the input");
+        if (shards is not null || codecSpec is not null || parse.GetValue(_zarrFormat) is not null)
+        {
+            throw new UsageException("An HDF5 output takes --chunks only (deflate level 1); --shards, --codec and --zarr-format apply to Zarr and N5.");
+        }
+
+        return chunks ?? defaultChunks?.Select((e, axis) => (int)Math.Clamp(e, 1, shape[axis])).ToArray() ?? [.. shape.Select(e => (int)Math.Clamp(e, 1, 64))];
     }
 
     /// <summary>

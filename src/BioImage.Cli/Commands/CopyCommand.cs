@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Numerics;
 using BioImage.Operations;
 using BioImage.Runners;
 using BioImage.Sources;
+using BioImage.Sources.Formats;
 using BioImage.Sources.Wrappers;
 
 namespace BioImage.Cli.Commands;
@@ -75,6 +77,11 @@ internal static class CopyCommand
             int rank = source.Shape.Count;
             var outputDType = parse.GetResult(dtype) is null ? source.DType : parse.GetValue(dtype);
             string outputPath = parse.GetRequiredValue(output);
+            if (OutputSettings.IsHdf5(outputPath))
+            {
+                return Task.FromResult(CopyToHdf5(parse, source, outputDType, outputPath, parse.GetValue(outputKey), outputSettings.Hdf5Chunks(parse, source.Shape, source.Chunks), run.Read(parse, rank, cancellation), json));
+            }
+
             var target = outputSettings.Create(parse, outputPath, parse.GetValue(outputKey), source.Shape, outputDType, source.Chunks, (source as ChunkedSource)?.Array.Metadata.Attributes);
             var options = run.Read(parse, rank, cancellation);
             options = options with { BlockShape = options.BlockShape ?? target.Chunks };
@@ -96,5 +103,47 @@ internal static class CopyCommand
             return Task.FromResult(BioImageCommand.Success);
         });
         return command;
+    }
+
+    /// <summary>
+    /// Copies into a new HDF5 file: block-wise on local threads into memory, then one write of the whole dataset
+    /// (PureHDF writes whole files), atomically (temp file + rename). Worker processes cannot share an HDF5 file.
+    /// </summary>
+    private static int CopyToHdf5(ParseResult parse, ISource source, DType dtype, string path, string? key, int[] chunks, RunOptions options, Option<bool> json)
+    {
+        if (key is null)
+        {
+            throw new UsageException($"{path}: an HDF5 output needs --output-key (the dataset path inside the file, e.g. raw or volumes/raw).");
+        }
+
+        if (options.JobType != JobType.Local)
+        {
+            throw new UsageException($"{path}: HDF5 files cannot be written by several processes; use --job-type local, or write .zarr/.n5 for distributed runs.");
+        }
+
+        long bytes = source.Shape.Aggregate(1L, (product, extent) => product * extent) * dtype.ItemSize();
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (bytes > available / 2)
+        {
+            throw new UsageException($"{path}: the HDF5 output ({bytes >> 20} MiB) is written from memory and does not fit (available {available >> 20} MiB); write .zarr or .n5 instead.");
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        dtype.Dispatch(new WriteHdf5(source, path, key, chunks, options));
+        var summary = new { input = source.Spec?.Path, output = path, outputKey = key, shape = source.Shape, dtype = dtype.NumpyName(), chunks, seconds = Math.Round(clock.Elapsed.TotalSeconds, 3) };
+        CliJson.Report(parse, json, summary, string.Create(CultureInfo.InvariantCulture, $"copied {summary.input} → {path}/{key}: {summary.dtype} ({string.Join(", ", summary.shape)}), HDF5 chunks ({string.Join(", ", chunks)}) in {summary.seconds} s"));
+        return BioImageCommand.Success;
+    }
+
+    private sealed class WriteHdf5(ISource source, string path, string key, int[] chunks, RunOptions options) : IDTypeFunc<bool>
+    {
+        public bool Invoke<T>()
+            where T : unmanaged, INumber<T>
+        {
+            using var data = NdArray<T>.Allocate([.. source.Shape.Select(e => checked((int)e))], clear: false);
+            Runner.Run(new CopyOperation(), [source], [new ArraySource<T>(data)], options with { BlockShape = options.BlockShape ?? source.Chunks ?? chunks.Select(e => (long)e).ToArray() });
+            Hdf5Source.Write(path, key, data, chunks);
+            return true;
+        }
     }
 }

@@ -35,6 +35,40 @@ public sealed class SourceFormatsCopyTests : IDisposable
         Assert.Equal(expectedBytes, ReadAll(written));
     }
 
+    [Fact]
+    public void Copy_writes_a_new_hdf5_dataset_that_h5py_reads()
+    {
+        string input = Path.Combine(_folder, "in.npy");
+        string output = Path.Combine(_folder, "out.h5");
+        Python.Run("import sys, numpy as np; np.save(sys.argv[1], np.arange(7 * 9 * 11, dtype=np.uint16).reshape(7, 9, 11) * 3)", input);
+        var (code, _, error) = CliTests.Run("copy", input, output, "--output-key", "volumes/raw", "--dtype", "float32", "--chunks", "3,4,5", "--block-shape", "2,4,5", "--workers", "2");
+        Assert.True(code == 0, error);
+        string check = Python.Run(
+            "import sys, numpy as np, h5py\n" +
+            "with h5py.File(sys.argv[2], 'r') as f:\n" +
+            "    d = f['volumes/raw']\n" +
+            "    assert d.dtype == np.float32 and d.chunks == (3, 4, 5) and d.compression == 'gzip', (d.dtype, d.chunks, d.compression)\n" +
+            "    assert (d[...] == np.load(sys.argv[1]).astype(np.float32)).all()\n" +
+            "print('ok')\n",
+            input,
+            output);
+        Assert.Equal("ok", check.Trim());
+        Assert.Equal([7L, 9, 11], Source.Open(output, "volumes/raw").Shape);
+    }
+
+    [Theory]
+    [InlineData("needs --output-key", "copy", "in.npy", "out.h5")]
+    [InlineData("cannot be written by several processes", "copy", "in.npy", "out.h5", "--output-key", "raw", "--job-type", "subprocess")]
+    [InlineData("only `bioimage copy` writes HDF5", "filter", "gaussian-smoothing", "in.npy", "out.h5", "--sigma", "1")]
+    public void Hdf5_outputs_other_than_a_local_copy_are_refused(string message, params string[] arguments)
+    {
+        Python.Run("import sys, numpy as np; np.save(sys.argv[1], np.ones((3, 4, 5), np.float32))", Path.Combine(_folder, "in.npy"));
+        var (code, _, error) = CliTests.Run([.. arguments.Select(a => a.EndsWith(".npy", StringComparison.Ordinal) || a.EndsWith(".h5", StringComparison.Ordinal) ? Path.Combine(_folder, a) : a)]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_folder, "out.h5")) || Directory.Exists(Path.Combine(_folder, "out.h5")));
+    }
+
     private static byte[] ReadAll(ISource source) => source.DType switch
     {
         DType.UInt16 => Bytes<ushort>(source),

@@ -50,7 +50,7 @@ public sealed class DownsampleOperationTests : IDisposable
             {
                 var operation = DownsampleOperation.For(Source.Open(path), Factor, method: mode == "mode" ? PoolingMethod.Mode : null);
                 Assert.Equal(DType.UInt16, operation.OutputDType(DType.UInt16));
-                AssertEqual(operation, path, labels, DType.UInt16, options);
+                AssertEqual(_fixture, operation, labels, DType.UInt16, options);
             }
         }
         else
@@ -59,7 +59,7 @@ public sealed class DownsampleOperationTests : IDisposable
             using (data)
             {
                 var operation = DownsampleOperation.For(Source.Open(path), Factor, order: mode == "order3" ? 3 : 1, antiAliasing: mode == "order1-aa", method: mode == "mean" ? PoolingMethod.Mean : null);
-                AssertEqual(operation, path, data, DType.Float32, options);
+                AssertEqual(_fixture, operation, data, DType.Float32, options);
             }
         }
     }
@@ -81,11 +81,11 @@ public sealed class DownsampleOperationTests : IDisposable
         Assert.Contains("order", Assert.Throws<ArgumentException>(() => new DownsampleOperation { Order = 6 }.Validate(3)).Message, StringComparison.Ordinal);
     }
 
-    private void AssertEqual<T>(DownsampleOperation operation, string path, NdArray<T> input, DType dtype, RunOptions options)
+    internal static void AssertEqual<T>(OperationFixture fixture, DownsampleOperation operation, NdArray<T> input, DType dtype, RunOptions options, string name = "out")
         where T : unmanaged, System.Numerics.INumber<T>
     {
         var shape = operation.OutputShape([.. input.Shape.ToArray().Select(e => (long)e)]);
-        var output = _fixture.Output("out", shape, dtype, [3, 4, 5]);
+        var output = fixture.Output(name, shape, dtype, [3, 4, 5]);
         Runner.Run(operation, [], [output], options);
         Assert.Equal(WholeVolume(operation, input, shape), OperationFixture.ReadAll<T>(output));
     }

@@ -16,11 +16,25 @@ public sealed class SlurmOperationTests : IDisposable
     public void Dispose() => _fixture.Dispose();
 
     [Fact]
-    public void Smoothing_and_Hessian_eigenvalues_equal_the_whole_volume_kernel()
+    public void Every_filter_equals_the_whole_volume_kernel()
     {
         var options = _fixture.Options(JobType.Slurm, 3, [4, 5, 6]);
-        GaussianFilterOperationTests.AssertBlockWiseExact<float>(_fixture, new GaussianFilterOperation { Filter = GaussianFilter.GaussianSmoothing, Sigma = [1.5, 1.0, 2.0] }, options);
-        GaussianFilterOperationTests.AssertBlockWiseExact<float>(_fixture, new GaussianFilterOperation { Filter = GaussianFilter.HessianOfGaussianEigenvalues, Sigma = [1.5, 1.0, 2.0] }, options);
+        foreach (var filter in Enum.GetValues<GaussianFilter>())
+        {
+            GaussianFilterOperationTests.AssertBlockWiseExact<float>(_fixture, new GaussianFilterOperation { Filter = filter, Sigma = [1.5, 1.0, 2.0], OuterSigma = GaussianFilterOperationTests.OuterFor(filter) }, options);
+        }
+    }
+
+    [Fact]
+    public void Anti_aliased_linear_and_cubic_downsampling_equal_the_whole_volume_kernel()
+    {
+        var (path, data) = _fixture.Input<float>("volume", v => v);
+        using (data)
+        {
+            var options = _fixture.Options(JobType.Slurm, 2, [3, 4, 5]);
+            DownsampleOperationTests.AssertEqual(_fixture, DownsampleOperation.For(Source.Open(path), [2, 3, 2], order: 1, antiAliasing: true), data, DType.Float32, options, "linear");
+            DownsampleOperationTests.AssertEqual(_fixture, DownsampleOperation.For(Source.Open(path), [2, 3, 2], order: 3), data, DType.Float32, options, "cubic");
+        }
     }
 
     [Fact]
