@@ -5,7 +5,6 @@ using BioImage.Kernels;
 using BioImage.Runners;
 using BioImage.Sources;
 using BioImage.Storage;
-using BioImage.Storage.Metadata;
 using BioImage.Storage.Stores;
 
 namespace BioImage.Operations;
@@ -34,8 +33,8 @@ namespace BioImage.Operations;
 /// voxels. Within a block, block raster order is volume raster order, so a local label's first voxel is its first
 /// voxel in the volume; sorting the keys yields the whole-volume numbering.</item>
 /// <item><b>relabel</b> (<see cref="LabelRelabelStep"/>): each block labels its foreground again (the kernel is
-/// deterministic), maps the local labels through its slice of that table (in memory for local runs; a Zarr array in
-/// the scratch folder for worker processes) and writes the output once — recomputing is cheaper than storing and
+/// deterministic), maps the local labels through its slice of that table (in memory for local runs; a .npy in the
+/// scratch folder for worker processes) and writes the output once — recomputing is cheaper than storing and
 /// re-reading provisional 32/64-bit labels. Blocks without labels (background, or skipped by the mask) are written as
 /// zeros without reading the input, so re-running into an existing output leaves no stale labels.</item>
 /// </list>
@@ -251,15 +250,10 @@ public static class Label
         }
         else if (table.Length > 0)
         {
-            // Worker processes read their slice of the table from a Zarr array in the scratch folder shared with them.
-            var tableSource = ChunkedSource.Create(Path.Combine(scratch, "table.zarr"), null, new ArrayOptions { Shape = [table.Length], DType = DType.UInt64, Chunks = [LabelRelabelStep.TableChunk], Format = StorageFormat.ZarrV2 });
-            for (int begin = 0; begin < table.Length; begin += LabelRelabelStep.TableChunk)
-            {
-                int length = Math.Min(LabelRelabelStep.TableChunk, table.Length - begin);
-                tableSource.Write<ulong>(new Region([begin], [begin + length]), new ReadOnlySpan3D<ulong>(table.AsSpan(begin, length), 1, 1, length));
-            }
-
-            step.Table = tableSource.Spec;
+            // Worker processes read their slice of the table (positional reads) from a .npy in the scratch folder shared with them.
+            string tablePath = Path.Combine(scratch, "table.npy");
+            NpyFile.Write(tablePath, NdArray<ulong>.Wrap(table, [table.Length]));
+            step.Table = Source.Open(tablePath).Spec;
         }
 
         // The mask goes in as a second input, not as the runner's mask: blocks it skips are visited and written as zeros.
@@ -425,9 +419,6 @@ public sealed class LabelSeamsStep : MapOperation<long[]>
 /// </summary>
 public sealed class LabelRelabelStep : BlockOperation
 {
-    /// <summary>Chunk length of the table array written for worker processes.</summary>
-    internal const int TableChunk = 1 << 16;
-
     private ISource? _opened;
 
     /// <summary>1..rank, as scipy's <c>generate_binary_structure</c>.</summary>

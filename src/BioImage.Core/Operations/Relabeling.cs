@@ -75,8 +75,7 @@ public static class Relabeling
             return;
         }
 
-        string root = options.TmpRoot ?? options.Slurm?.TmpRoot ?? (options.JobType == JobType.Slurm ? SlurmConfig.Load().TmpRoot : null) ?? Path.GetTempPath();
-        string folder = Path.Combine(root, $"bioimage-labeling-{Guid.NewGuid():N}");
+        string folder = Path.Combine(options.EffectiveTmpRoot, $"bioimage-labeling-{Guid.NewGuid():N}");
         operation.Save(folder);
         try
         {

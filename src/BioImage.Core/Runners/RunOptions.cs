@@ -42,8 +42,11 @@ public sealed record RunOptions
     /// <summary>Where distributed runs create their temp folder (must be shared with the nodes for Slurm); default the system temp folder.</summary>
     public string? TmpRoot { get; init; }
 
-    /// <summary>The folder for temp data shared with the workers: <see cref="TmpRoot"/>, else the Slurm tmp_root (explicit, then the config file's), else the system temp folder.</summary>
-    internal string EffectiveTmpRoot => TmpRoot ?? Slurm?.TmpRoot ?? (JobType == JobType.Slurm ? SlurmConfig.Load().TmpRoot : null) ?? Path.GetTempPath();
+    /// <summary>The temp root shared with the workers that was configured: <see cref="TmpRoot"/>, else the Slurm tmp_root (explicit, then the config file's for Slurm runs); null when none was.</summary>
+    internal string? SharedTmpRoot => TmpRoot ?? Slurm?.TmpRoot ?? (JobType == JobType.Slurm ? SlurmConfig.Load().TmpRoot : null);
+
+    /// <summary>The folder for temp data shared with the workers: <see cref="SharedTmpRoot"/>, else the system temp folder.</summary>
+    internal string EffectiveTmpRoot => SharedTmpRoot ?? Path.GetTempPath();
 
     /// <summary>Slurm settings given explicitly; they override the config file, which overrides the defaults.</summary>
     public SlurmConfig? Slurm { get; init; }

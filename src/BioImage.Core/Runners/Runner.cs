@@ -78,7 +78,7 @@ public static class Runner
             }
         }
 
-        if (options.JobType == JobType.Slurm && (options.TmpRoot ?? options.Slurm?.TmpRoot ?? SlurmConfig.Load().TmpRoot) is null)
+        if (options.JobType == JobType.Slurm && options.SharedTmpRoot is null)
         {
             throw new ArgumentException("The Slurm backend needs a tmp_root on a file system shared by this machine and the compute nodes: pass --tmp-root, or set tmp_root in the [slurm] table of the config file (bioimage config slurm --tmp-root DIR).", nameof(options));
         }
