@@ -27,12 +27,7 @@ internal static class BoxCopy
             }
         }
 
-        if (rank == 0)
-        {
-            source[..itemSize].CopyTo(destination);
-            return;
-        }
-
+        int leading = Math.Max(rank - 1, 0);
         Span<long> sourceStrides = stackalloc long[rank];
         Span<long> destinationStrides = stackalloc long[rank];
         Strides(sourceShape, itemSize, sourceStrides);
@@ -45,42 +40,74 @@ internal static class BoxCopy
             destinationOffset += destinationOrigin[axis] * destinationStrides[axis];
         }
 
-        int rowBytes = checked((int)(box[rank - 1] * itemSize));
-        CheckBounds(source.Length, sourceOffset, sourceStrides, box, rowBytes, nameof(source));
-        CheckBounds(destination.Length, destinationOffset, destinationStrides, box, rowBytes, nameof(destination));
+        int rowBytes = checked((int)((rank == 0 ? 1 : box[rank - 1]) * itemSize));
+        CopyRows(
+            source, sourceStrides[..leading], sourceOffset, destination, destinationStrides[..leading], destinationOffset,
+            box[..leading], [new RowPiece(0, 0, rowBytes)]);
+    }
+
+    /// <summary>
+    /// For every row of a box (<paramref name="rows"/> = its extents on every axis but the last, whose strides are given), copies
+    /// each of <paramref name="pieces"/>: contiguous bytes at their own offsets from the row's start in source and destination.
+    /// Several pieces split one long source row among buffers side by side (a run of chunks), so that the long side streams
+    /// row after row through memory — three times faster than visiting one chunk after another over 256-byte rows.
+    /// </summary>
+    public static void CopyRows(
+        ReadOnlySpan<byte> source, ReadOnlySpan<long> sourceStrides, long sourceOffset,
+        Span<byte> destination, ReadOnlySpan<long> destinationStrides, long destinationOffset,
+        ReadOnlySpan<long> rows, ReadOnlySpan<RowPiece> pieces)
+    {
+        int rank = rows.Length;
+        foreach (long extent in rows)
+        {
+            if (extent == 0)
+            {
+                return;
+            }
+        }
+
+        foreach (var piece in pieces)
+        {
+            CheckBounds(source.Length, sourceOffset + piece.SourceOffset, sourceStrides, rows, piece.Bytes, nameof(source));
+            CheckBounds(destination.Length, destinationOffset + piece.DestinationOffset, destinationStrides, rows, piece.Bytes, nameof(destination));
+        }
 
         // Rows are often short (64 one-byte voxels), so the two innermost loops run without per-row slicing: every
         // offset was checked against both spans above.
         ref byte from = ref MemoryMarshal.GetReference(source);
         ref byte to = ref MemoryMarshal.GetReference(destination);
-        long rows = rank >= 2 ? box[rank - 2] : 1;
-        long sourceRowStride = rank >= 2 ? sourceStrides[rank - 2] : 0;
-        long destinationRowStride = rank >= 2 ? destinationStrides[rank - 2] : 0;
+        long innerRows = rank >= 1 ? rows[rank - 1] : 1;
+        long sourceRowStride = rank >= 1 ? sourceStrides[rank - 1] : 0;
+        long destinationRowStride = rank >= 1 ? destinationStrides[rank - 1] : 0;
         Span<long> index = stackalloc long[rank];
         index.Clear();
         while (true)
         {
             long s = sourceOffset;
             long d = destinationOffset;
-            for (long row = 0; row < rows; row++)
+            for (long row = 0; row < innerRows; row++)
             {
-                Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref to, (nint)d), ref Unsafe.Add(ref from, (nint)s), (uint)rowBytes);
+                foreach (var piece in pieces)
+                {
+                    Unsafe.CopyBlockUnaligned(ref Unsafe.Add(ref to, (nint)(d + piece.DestinationOffset)), ref Unsafe.Add(ref from, (nint)(s + piece.SourceOffset)), (uint)piece.Bytes);
+                }
+
                 s += sourceRowStride;
                 d += destinationRowStride;
             }
 
-            int axis = rank - 3;
+            int axis = rank - 2;
             for (; axis >= 0; axis--)
             {
                 sourceOffset += sourceStrides[axis];
                 destinationOffset += destinationStrides[axis];
-                if (++index[axis] < box[axis])
+                if (++index[axis] < rows[axis])
                 {
                     break;
                 }
 
-                sourceOffset -= sourceStrides[axis] * box[axis];
-                destinationOffset -= destinationStrides[axis] * box[axis];
+                sourceOffset -= sourceStrides[axis] * rows[axis];
+                destinationOffset -= destinationStrides[axis] * rows[axis];
                 index[axis] = 0;
             }
 
@@ -91,16 +118,16 @@ internal static class BoxCopy
         }
     }
 
-    /// <summary>Throws unless every row of the box lies inside a buffer of <paramref name="length"/> bytes.</summary>
-    private static void CheckBounds(int length, long offset, ReadOnlySpan<long> strides, ReadOnlySpan<long> box, int rowBytes, string name)
+    /// <summary>Throws unless the piece of <paramref name="bytes"/> at <paramref name="offset"/> lies inside a buffer of <paramref name="length"/> bytes in every row.</summary>
+    private static void CheckBounds(int length, long offset, ReadOnlySpan<long> strides, ReadOnlySpan<long> rows, int bytes, string name)
     {
         long last = offset;
-        for (int axis = 0; axis < box.Length - 1; axis++)
+        for (int axis = 0; axis < rows.Length; axis++)
         {
-            last += (box[axis] - 1) * strides[axis];
+            last += (rows[axis] - 1) * strides[axis];
         }
 
-        if (offset < 0 || last + rowBytes > length)
+        if (offset < 0 || bytes < 0 || last + bytes > length)
         {
             throw new ArgumentOutOfRangeException(name, $"The box does not fit in the {length}-byte {name} buffer.");
         }
@@ -200,3 +227,6 @@ internal static class BoxCopy
         }
     }
 }
+
+/// <summary>One contiguous piece of every row that <see cref="BoxCopy.CopyRows"/> copies: its byte offsets from the row's start in source and destination, and its length.</summary>
+internal readonly record struct RowPiece(long SourceOffset, long DestinationOffset, int Bytes);

@@ -24,6 +24,9 @@ public sealed class ChunkedArray
     /// <summary>Striped locks that serialise writes of the same chunk within this process (read-modify-write of partial chunks).</summary>
     private static readonly object[] ChunkLocks = Enumerable.Range(0, 64).Select(_ => new object()).ToArray();
 
+    /// <summary>Most bytes of chunk buffers that one task fills at once (a run of neighbouring chunks; they stay in the L3 cache).</summary>
+    private const int RunBytes = 4 << 20;
+
     private readonly ChunkSpec _spec;
     private readonly string _prefix;
     private readonly bool _isPlain;
@@ -258,81 +261,119 @@ public sealed class ChunkedArray
         where T : unmanaged
     {
         CheckRegion(region);
-        var regionShape = region.Shape.ToArray();
-        ForEachChunk(region, (position, origin, overlap, chunk) =>
+        ForEachRun(region, (run, buffer) =>
         {
             var target = MemoryMarshal.AsBytes(destination.Span);
-            var inRegion = Offset(overlap.Begin, region.Begin);
-            string key = ChunkKey(position);
-            using var stored = Store.GetPooled(key);
-            if (stored is null)
+            var loaded = new bool[run.Length];
+            for (int i = 0; i < run.Length; i++)
             {
-                BoxCopy.Fill(target, regionShape, inRegion, overlap.Shape, Metadata.FillValue);
-                return;
+                loaded[i] = ReadChunk(run[i], ChunkBuffer(buffer, i));
+                if (!loaded[i])
+                {
+                    BoxCopy.Fill(target, region.Shape, Offset(run[i].Overlap.Begin, region.Begin), run[i].Overlap.Shape, Metadata.FillValue);
+                }
             }
 
-            // Uncompressed little-endian chunks need no decoding: copy the region straight out of the stored bytes.
-            bool plain = _isPlain && stored.Length == _spec.ByteLength;
-            if (!plain)
-            {
-                // A shard that the region only partly covers: decode just the inner chunks it needs.
-                bool partial = !overlap.Shape.SequenceEqual(ValidShape(origin));
-                Decode(key, stored.Span, chunk.Span, origin, partial ? Offset(overlap.Begin, origin) : null, partial ? Offset(overlap.End, origin) : null);
-            }
-
-            BoxCopy.Copy(plain ? stored.Span : chunk.Span, ToLong(Metadata.ChunkShape), Offset(overlap.Begin, origin), target, regionShape, inRegion, overlap.Shape, _spec.ItemSize);
+            CopyRun(run, loaded, region, buffer, target, toRegion: true);
         });
+    }
+
+    /// <summary>Loads the stored object of <paramref name="part"/> into <paramref name="chunk"/>; false when there is none (fill value).</summary>
+    private bool ReadChunk(ChunkPart part, Span<byte> chunk)
+    {
+        // Uncompressed little-endian chunks need no decoding: the file is read straight into the chunk buffer. An object
+        // of the wrong length goes through the codec below, which names it.
+        long length = _isPlain ? Store.GetInto(part.Key, chunk) : 0;
+        if (length == chunk.Length || length < 0)
+        {
+            return length >= 0;
+        }
+
+        using var stored = Store.GetPooled(part.Key);
+        if (stored is null)
+        {
+            return false;
+        }
+
+        // A shard that the region only partly covers: decode just the inner chunks it needs.
+        bool partial = !part.Overlap.Shape.SequenceEqual(ValidShape(part.Origin));
+        Decode(part.Key, stored.Span, chunk, part.Origin, partial ? Offset(part.Overlap.Begin, part.Origin) : null, partial ? Offset(part.Overlap.End, part.Origin) : null);
+        return true;
     }
 
     private void WriteCore<T>(Region region, ReadOnlyMemory<T> source)
         where T : unmanaged
     {
         CheckRegion(region);
-        var regionShape = region.Shape.ToArray();
         var chunkShape = ToLong(Metadata.ChunkShape);
-        ForEachChunk(region, (position, origin, overlap, chunk) =>
+        ForEachRun(region, (run, buffer) =>
         {
-            string key = ChunkKey(position);
-            lock (ChunkLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(Store.Location + "/" + key) % ChunkLocks.Length)])
+            // Partly covered chunks are read-modify-writes: hold the locks of the whole run, taken in one order.
+            var locks = run.Select(part => (int)((uint)StringComparer.Ordinal.GetHashCode(Store.Location + "/" + part.Key) % ChunkLocks.Length)).Distinct().Order().ToArray();
+            int taken = 0;
+            try
             {
-                WriteChunk(MemoryMarshal.AsBytes(source.Span), region, regionShape, chunkShape, key, origin, overlap, chunk.Span);
+                for (; taken < locks.Length; taken++)
+                {
+                    Monitor.Enter(ChunkLocks[locks[taken]]);
+                }
+
+                for (int i = 0; i < run.Length; i++)
+                {
+                    PrepareChunk(run[i], ChunkBuffer(buffer, i), chunkShape);
+                }
+
+                CopyRun(run, null, region, buffer, MemoryMarshal.AsBytes(MemoryMarshal.AsMemory(source).Span), toRegion: false);
+                for (int i = 0; i < run.Length; i++)
+                {
+                    StoreChunk(run[i], ChunkBuffer(buffer, i));
+                }
+            }
+            finally
+            {
+                for (taken--; taken >= 0; taken--)
+                {
+                    Monitor.Exit(ChunkLocks[locks[taken]]);
+                }
             }
         });
     }
 
-    private void WriteChunk(ReadOnlySpan<byte> data, Region region, long[] regionShape, long[] chunkShape, string key, long[] origin, Region overlap, Span<byte> chunk)
+    /// <summary>Before the region's values go in: the stored chunk when the region covers only part of it, else fill value where the region leaves a gap.</summary>
+    private void PrepareChunk(ChunkPart part, Span<byte> chunk, long[] chunkShape)
     {
-
-        var valid = ValidShape(origin);
-        bool covered = overlap.Shape.SequenceEqual(valid);
-        using var stored = covered ? null : Store.GetPooled(key);
+        var valid = ValidShape(part.Origin);
+        bool covered = part.Overlap.Shape.SequenceEqual(valid);
+        using var stored = covered ? null : Store.GetPooled(part.Key);
         if (stored is not null)
         {
-            Decode(key, stored.Span, chunk, origin);
+            Decode(part.Key, stored.Span, chunk, part.Origin);
         }
         else if (!covered || !valid.SequenceEqual(chunkShape))
         {
             BoxCopy.FillElements(chunk, Metadata.FillValue);
         }
+    }
 
-        BoxCopy.Copy(data, regionShape, Offset(overlap.Begin, region.Begin), chunk, chunkShape, Offset(overlap.Begin, origin), overlap.Shape, _spec.ItemSize);
+    private void StoreChunk(ChunkPart part, Span<byte> chunk)
+    {
         if (!WriteEmptyChunks && BoxCopy.IsAll(chunk, Metadata.FillValue))
         {
-            Store.Delete(key);
+            Store.Delete(part.Key);
             return;
         }
 
         if (_isPlain)
         {
-            Store.Set(key, chunk);
+            Store.Set(part.Key, chunk);
             return;
         }
 
-        var spec = Metadata.Format == StorageFormat.N5 ? _spec with { ValidShape = Array.ConvertAll(valid, e => (int)e) } : _spec;
+        var spec = Metadata.Format == StorageFormat.N5 ? _spec with { ValidShape = Array.ConvertAll(ValidShape(part.Origin), e => (int)e) } : _spec;
         var encoded = Metadata.Codecs.Encode(chunk, spec);
         try
         {
-            Store.Set(key, encoded.AsSpan());
+            Store.Set(part.Key, encoded.AsSpan());
         }
         finally
         {
@@ -340,10 +381,72 @@ public sealed class ChunkedArray
         }
     }
 
-    private delegate void ChunkAction(long[] position, long[] origin, Region overlap, Memory<byte> chunk);
+    /// <summary>
+    /// Copies between the region's buffer and the chunk buffers of a run (side by side in <paramref name="buffer"/>), row by
+    /// row of the region: each region row is split into one piece per chunk. Chunks whose <paramref name="loaded"/> entry is
+    /// false are skipped.
+    /// </summary>
+    private void CopyRun(ChunkPart[] run, bool[]? loaded, Region region, Span<byte> buffer, Span<byte> regionBytes, bool toRegion)
+    {
+        int rank = Rank;
+        int leading = Math.Max(rank - 1, 0);
+        int itemSize = _spec.ItemSize;
+        var first = run[0];
+        var regionStrides = new long[leading];
+        var chunkStrides = new long[leading];
+        long regionOffset = 0;
+        long chunkOffset = 0;
+        long regionStride = rank == 0 ? itemSize : region.Shape[rank - 1] * itemSize;
+        long chunkStride = rank == 0 ? itemSize : (long)Metadata.ChunkShape[rank - 1] * itemSize;
+        for (int axis = leading - 1; axis >= 0; axis--)
+        {
+            regionStrides[axis] = regionStride;
+            chunkStrides[axis] = chunkStride;
+            regionOffset += (first.Overlap.Begin[axis] - region.Begin[axis]) * regionStride;
+            chunkOffset += (first.Overlap.Begin[axis] - first.Origin[axis]) * chunkStride;
+            regionStride *= region.Shape[axis];
+            chunkStride *= Metadata.ChunkShape[axis];
+        }
 
-    /// <summary>Runs <paramref name="action"/> for every stored object that <paramref name="region"/> touches, in parallel, each with a pooled chunk buffer.</summary>
-    private void ForEachChunk(Region region, ChunkAction action)
+        var pieces = new List<RowPiece>(run.Length);
+        for (int i = 0; i < run.Length; i++)
+        {
+            if (loaded is not null && !loaded[i])
+            {
+                continue;
+            }
+
+            var part = run[i];
+            long inRegion = rank == 0 ? 0 : (part.Overlap.Begin[rank - 1] - region.Begin[rank - 1]) * itemSize;
+            long inChunk = ((long)i * _spec.ByteLength) + (rank == 0 ? 0 : (part.Overlap.Begin[rank - 1] - part.Origin[rank - 1]) * itemSize);
+            int bytes = checked((int)((rank == 0 ? 1 : part.Overlap.Shape[rank - 1]) * itemSize));
+            pieces.Add(toRegion ? new RowPiece(inChunk, inRegion, bytes) : new RowPiece(inRegion, inChunk, bytes));
+        }
+
+        var rows = first.Overlap.Shape[..leading];
+        if (toRegion)
+        {
+            BoxCopy.CopyRows(buffer, chunkStrides, chunkOffset, regionBytes, regionStrides, regionOffset, rows, CollectionsMarshal.AsSpan(pieces));
+        }
+        else
+        {
+            BoxCopy.CopyRows(regionBytes, regionStrides, regionOffset, buffer, chunkStrides, chunkOffset, rows, CollectionsMarshal.AsSpan(pieces));
+        }
+    }
+
+    private Span<byte> ChunkBuffer(Span<byte> buffer, int index) => buffer.Slice(index * _spec.ByteLength, _spec.ByteLength);
+
+    /// <summary>A stored object that a region touches: its grid position, its first element, the part of the region inside it, its key.</summary>
+    private sealed record ChunkPart(long[] Position, long[] Origin, Region Overlap, string Key);
+
+    private delegate void RunAction(ChunkPart[] run, Span<byte> buffer);
+
+    /// <summary>
+    /// Runs <paramref name="action"/> in parallel for every run of stored objects that <paramref name="region"/> touches:
+    /// neighbours along the last axis (up to <see cref="RunBytes"/> of them, fewer when that leaves a worker idle), given
+    /// with a pooled buffer that holds one chunk buffer per object, side by side.
+    /// </summary>
+    private void ForEachRun(Region region, RunAction action)
     {
         if (region.IsEmpty)
         {
@@ -361,7 +464,13 @@ public sealed class ChunkedArray
         }
 
         int chunkBytes = _spec.ByteLength;
-        void Run(long index, byte[] buffer)
+        int workers = total == 1 ? 1 : Math.Max(1, MaxDegreeOfParallelism);
+        long along = Rank == 0 ? 1 : counts[Rank - 1];
+        int runLength = (int)Math.Max(1, Math.Min(Math.Min(along, RunBytes / Math.Max(chunkBytes, 1)), total / (2L * workers)));
+        long runsPerLine = (along + runLength - 1) / runLength;
+        long runs = total / along * runsPerLine;
+
+        ChunkPart Part(long index)
         {
             var position = new long[Rank];
             var origin = new long[Rank];
@@ -376,16 +485,28 @@ public sealed class ChunkedArray
                 end[axis] = Math.Min(origin[axis] + Metadata.ChunkShape[axis], region.End[axis]);
             }
 
-            action(position, origin, new Region(begin, end), buffer.AsMemory(0, chunkBytes));
+            return new ChunkPart(position, origin, new Region(begin, end), ChunkKey(position));
+        }
+
+        void Run(long index, byte[] buffer)
+        {
+            long start = (index / runsPerLine * along) + (index % runsPerLine * runLength);
+            var run = new ChunkPart[Math.Min(runLength, along - (index % runsPerLine * runLength))];
+            for (int i = 0; i < run.Length; i++)
+            {
+                run[i] = Part(start + i);
+            }
+
+            action(run, buffer.AsSpan(0, run.Length * chunkBytes));
         }
 
         try
         {
             Parallel.For(
                 0L,
-                total,
-                new ParallelOptions { MaxDegreeOfParallelism = total == 1 ? 1 : Math.Max(1, MaxDegreeOfParallelism) },
-                () => ArrayPool<byte>.Shared.Rent(Math.Max(chunkBytes, 1)),
+                runs,
+                new ParallelOptions { MaxDegreeOfParallelism = runs == 1 ? 1 : workers },
+                () => ArrayPool<byte>.Shared.Rent(Math.Max(runLength * chunkBytes, 1)),
                 (index, _, buffer) =>
                 {
                     Run(index, buffer);

@@ -58,40 +58,67 @@ public sealed class FileSystemStore : IStore
     /// <inheritdoc />
     public StoredObject? GetPooled(string key)
     {
-        string path = PathOf(key);
-        SafeFileHandle handle;
+        using var handle = OpenForReading(key);
+        if (handle is null)
+        {
+            return null;
+        }
+
+        long length = RandomAccess.GetLength(handle);
+        if (length > Array.MaxLength)
+        {
+            throw new IOException($"{PathOf(key)} holds {length} bytes, more than one buffer can.");
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+        return new StoredObject(buffer, ReadFully(handle, buffer.AsSpan(0, (int)length)), pooled: true);
+    }
+
+    /// <inheritdoc />
+    public long GetInto(string key, Span<byte> destination)
+    {
+        using var handle = OpenForReading(key);
+        if (handle is null)
+        {
+            return -1;
+        }
+
+        long length = RandomAccess.GetLength(handle);
+
+        // A file that shrank while being read (it cannot with atomic writes, but another tool may truncate it) reports
+        // the bytes actually read, which then differ from the expected length.
+        return length == destination.Length ? ReadFully(handle, destination) : length;
+    }
+
+    /// <summary>The open file of <paramref name="key"/>, or null when there is none.</summary>
+    private SafeFileHandle? OpenForReading(string key)
+    {
         try
         {
-            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return File.OpenHandle(PathOf(key), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
             return null;
         }
+    }
 
-        using (handle)
+    /// <summary>Reads from the start of the file until <paramref name="destination"/> is full or the file ends; returns the bytes read.</summary>
+    private static int ReadFully(SafeFileHandle handle, Span<byte> destination)
+    {
+        int total = 0;
+        while (total < destination.Length)
         {
-            long length = RandomAccess.GetLength(handle);
-            if (length > Array.MaxLength)
+            int read = RandomAccess.Read(handle, destination[total..], total);
+            if (read == 0)
             {
-                throw new IOException($"{path} holds {length} bytes, more than one buffer can.");
+                break;
             }
 
-            var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
-            int total = 0;
-            while (total < length)
-            {
-                int read = RandomAccess.Read(handle, buffer.AsSpan(total, (int)length - total), total);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                total += read;
-            }
-
-            return new StoredObject(buffer, total, pooled: true);
+            total += read;
         }
+
+        return total;
     }
 
     /// <inheritdoc />

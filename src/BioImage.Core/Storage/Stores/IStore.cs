@@ -23,6 +23,22 @@ public interface IStore
     /// </summary>
     StoredObject? GetPooled(string key) => Get(key) is { } bytes ? new StoredObject(bytes, bytes.Length, pooled: false) : null;
 
+    /// <summary>
+    /// Reads the object under <paramref name="key"/> straight into <paramref name="destination"/> when it holds exactly
+    /// <paramref name="destination"/>.Length bytes (an uncompressed chunk: no intermediate buffer). Returns the object's length,
+    /// or -1 when there is none; when the lengths differ nothing is read, and the caller decides (e.g. reports the bad object).
+    /// </summary>
+    long GetInto(string key, Span<byte> destination)
+    {
+        using var stored = GetPooled(key);
+        if (stored is not null && stored.Length == destination.Length)
+        {
+            stored.Span.CopyTo(destination);
+        }
+
+        return stored?.Length ?? -1;
+    }
+
     /// <summary>True when an object is stored under <paramref name="key"/>.</summary>
     bool Contains(string key);
 
