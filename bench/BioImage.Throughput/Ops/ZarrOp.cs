@@ -70,9 +70,8 @@ internal sealed class ZarrOp(bool write, string codecName, Func<IBytesToBytesCod
             var region = Region.FromShape(options.Shape);
             if (write)
             {
-                var array = ChunkedArray.Create(path, null, options);
+                var array = ChunkedArray.Create(path, null, options, threads);
                 array.WriteEmptyChunks = true;
-                array.MaxDegreeOfParallelism = threads;
                 array.WriteRegion(region, volume);
             }
             else

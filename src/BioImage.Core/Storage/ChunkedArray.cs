@@ -94,12 +94,21 @@ public sealed class ChunkedArray
     }
 
     /// <summary>Creates (or replaces) an array at <paramref name="key"/> inside the container folder <paramref name="path"/>.</summary>
-    public static ChunkedArray Create(string path, string? key, ArrayOptions options) => Create(new FileSystemStore(path), key ?? string.Empty, options);
+    /// <param name="path">The container folder.</param>
+    /// <param name="key">The array's key inside it (null: the root).</param>
+    /// <param name="options">Shape, dtype, chunks, codecs, ….</param>
+    /// <param name="maxDegreeOfParallelism">Most old objects deleted at once, and the new array's <see cref="MaxDegreeOfParallelism"/> (null: all cores).</param>
+    public static ChunkedArray Create(string path, string? key, ArrayOptions options, int? maxDegreeOfParallelism = null) => Create(new FileSystemStore(path), key ?? string.Empty, options, maxDegreeOfParallelism);
 
     /// <summary>Creates (or replaces: its old chunks are deleted) an array at <paramref name="key"/>.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="key">The array's key inside it.</param>
+    /// <param name="options">Shape, dtype, chunks, codecs, ….</param>
+    /// <param name="maxDegreeOfParallelism">Most old objects deleted at once, and the new array's <see cref="MaxDegreeOfParallelism"/> (null: all cores).</param>
     /// <exception cref="ArgumentException">The options are inconsistent (ranks, non-positive chunks, …).</exception>
-    public static ChunkedArray Create(IStore store, string key, ArrayOptions options)
+    public static ChunkedArray Create(IStore store, string key, ArrayOptions options, int? maxDegreeOfParallelism = null)
     {
+        int workers = Math.Max(1, maxDegreeOfParallelism ?? Environment.ProcessorCount);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
         string path = StoreKey.Validate(key?.Trim('/') ?? string.Empty, allowEmpty: true);
@@ -123,7 +132,7 @@ public sealed class ChunkedArray
             // Deleting files scales with threads (about 30 µs each on ext4); an array of many chunks has many to delete.
             try
             {
-                Parallel.ForEach(store.List(path).ToList(), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, store.Delete);
+                Parallel.ForEach(store.List(path).ToList(), new ParallelOptions { MaxDegreeOfParallelism = workers }, store.Delete);
             }
             catch (AggregateException error) when (error.InnerExceptions.Count >= 1)
             {
@@ -131,7 +140,7 @@ public sealed class ChunkedArray
             }
         }
 
-        var array = new ChunkedArray(store, path, metadata);
+        var array = new ChunkedArray(store, path, metadata) { MaxDegreeOfParallelism = workers };
         array.SaveMetadata();
         return array;
     }

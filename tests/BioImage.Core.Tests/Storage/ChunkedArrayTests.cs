@@ -176,6 +176,147 @@ public class ChunkedArrayTests
         Assert.Empty(store.List(string.Empty));
     }
 
+    public static TheoryData<bool, DType, int> PlainCases()
+    {
+        var data = new TheoryData<bool, DType, int>();
+        foreach (bool onDisk in new[] { false, true })
+        {
+            foreach (var dtype in new[] { DType.UInt8, DType.Float32 })
+            {
+                data.Add(onDisk, dtype, 1);
+                data.Add(onDisk, dtype, 3);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(PlainCases))]
+    public void Uncompressed_chunks_in_runs_read_and_write_unaligned_regions_and_edge_chunks(bool onDisk, DType dtype, int workers)
+    {
+        // Regions span several chunks along the last axis (one run), start and end inside chunks, and reach the partial
+        // edge chunks; the oracle slices with plain index arithmetic.
+        using var folder = new TemporaryFolder();
+        IStore store = onDisk ? new FileSystemStore(folder.Path) : new MemoryStore();
+        foreach (long[] shape in new[] { new long[] { 9, 13, 70 }, new long[] { 5, 41 }, new long[] { 100 } })
+        {
+            int[] chunks = shape.Length switch { 3 => [4, 5, 8], 2 => [2, 6], _ => [7] };
+            var options = new ArrayOptions { Shape = shape, DType = dtype, Chunks = chunks, Format = StorageFormat.ZarrV2, Compressor = null };
+            var array = ChunkedArray.Create(store, "plain", options);
+            array.MaxDegreeOfParallelism = workers;
+            var whole = Region.FromShape(shape);
+            var data = Random(dtype, whole.VoxelCount, seed: shape.Length);
+            array.WriteRegion(whole, (ReadOnlyMemory<byte>)data);
+
+            var reopened = ChunkedArray.Open(store, "plain");
+            reopened.MaxDegreeOfParallelism = workers;
+            var back = new byte[data.Length];
+            reopened.ReadRegion(whole, back);
+            Assert.Equal(data, back);
+
+            var region = new Region(shape.Select(e => e / 3).ToArray(), shape.Select(e => e - 1).ToArray());
+            var part = new byte[region.VoxelCount * dtype.ItemSize()];
+            reopened.ReadRegion(region, part);
+            Assert.Equal(NaiveSlice(data, shape, region, dtype.ItemSize()), part);
+
+            var box = new Region(shape.Select(e => e / 4).ToArray(), shape.Select(e => e - (e / 5)).ToArray());
+            var patch = Random(dtype, box.VoxelCount, seed: 7);
+            reopened.WriteRegion(box, (ReadOnlyMemory<byte>)patch);
+            reopened.ReadRegion(whole, back);
+            for (long i = 0; i < whole.VoxelCount; i++)
+            {
+                var at = Unravel(i, shape);
+                var expected = box.Contains(new Region(at, at.Select(e => e + 1).ToArray()))
+                    ? patch.AsSpan((int)(Ravel(at.Zip(box.Begin.ToArray(), (a, b) => a - b).ToArray(), box.Shape.ToArray()) * dtype.ItemSize()), dtype.ItemSize())
+                    : data.AsSpan((int)(i * dtype.ItemSize()), dtype.ItemSize());
+                Assert.True(expected.SequenceEqual(back.AsSpan((int)(i * dtype.ItemSize()), dtype.ItemSize())), $"voxel ({string.Join(", ", at)}) of {shape.Length}D");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false, -1)]
+    [InlineData(false, 1)]
+    [InlineData(true, -1)]
+    [InlineData(true, 1)]
+    public void A_truncated_or_oversized_uncompressed_chunk_is_reported_by_name(bool onDisk, int lengthChange)
+    {
+        using var folder = new TemporaryFolder();
+        IStore store = onDisk ? new FileSystemStore(folder.Path) : new MemoryStore();
+        long[] shape = [6, 6, 24];
+        var array = ChunkedArray.Create(store, "raw", new ArrayOptions { Shape = shape, DType = DType.Float32, Chunks = [3, 3, 6], Format = StorageFormat.ZarrV2, Compressor = null });
+        array.WriteRegion(Region.FromShape(shape), (ReadOnlyMemory<byte>)Random(DType.Float32, 6 * 6 * 24));
+        var stored = store.Get("raw/1.0.2")!;
+        store.Set("raw/1.0.2", lengthChange < 0 ? stored.AsSpan(0, stored.Length - 5) : [.. stored, 0]);
+
+        var destination = new byte[6 * 6 * 24 * 4];
+        var error = Assert.Throws<InvalidDataException>(() => array.ReadRegion(Region.FromShape(shape), destination));
+        Assert.Contains("1.0.2", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"the chunk holds {stored.Length + (lengthChange < 0 ? -5 : 1)} bytes", error.Message, StringComparison.Ordinal);
+
+        // A region that does not touch the bad chunk still reads.
+        array.ReadRegion(new Region([0, 0, 0], [3, 6, 24]), new byte[3 * 6 * 24 * 4]);
+    }
+
+    [Fact]
+    public void A_missing_chunk_inside_a_run_reads_as_fill_value_between_stored_neighbours()
+    {
+        var store = new MemoryStore();
+        long[] shape = [4, 30];
+        var array = ChunkedArray.Create(store, "a", new ArrayOptions { Shape = shape, DType = DType.UInt8, Chunks = [4, 5], Format = StorageFormat.ZarrV2, Compressor = null, FillValue = 42 });
+        var data = Random(DType.UInt8, 4 * 30);
+        array.WriteEmptyChunks = true;
+        array.WriteRegion(Region.FromShape(shape), (ReadOnlyMemory<byte>)data);
+        store.Delete("a/0.2");
+        var region = new Region([1, 3], [4, 27]);
+        var back = new byte[region.VoxelCount];
+        array.ReadRegion(region, back);
+        for (int y = 1; y < 4; y++)
+        {
+            for (int x = 3; x < 27; x++)
+            {
+                Assert.Equal(x is >= 10 and < 15 ? 42 : data[(y * 30) + x], back[((y - 1) * 24) + x - 3]);
+            }
+        }
+    }
+
+    private static byte[] NaiveSlice(byte[] data, long[] shape, Region region, int itemSize)
+    {
+        var part = new byte[region.VoxelCount * itemSize];
+        var regionShape = region.Shape.ToArray();
+        for (long i = 0; i < region.VoxelCount; i++)
+        {
+            var at = Unravel(i, regionShape).Zip(region.Begin.ToArray(), (a, b) => a + b).ToArray();
+            data.AsSpan((int)(Ravel(at, shape) * itemSize), itemSize).CopyTo(part.AsSpan((int)(i * itemSize)));
+        }
+
+        return part;
+    }
+
+    private static long[] Unravel(long index, long[] shape)
+    {
+        var at = new long[shape.Length];
+        for (int axis = shape.Length - 1; axis >= 0; axis--)
+        {
+            at[axis] = index % shape[axis];
+            index /= shape[axis];
+        }
+
+        return at;
+    }
+
+    private static long Ravel(long[] at, long[] shape)
+    {
+        long index = 0;
+        for (int axis = 0; axis < shape.Length; axis++)
+        {
+            index = (index * shape[axis]) + at[axis];
+        }
+
+        return index;
+    }
+
     internal static byte[] Random(DType dtype, long count, int seed = 1)
     {
         var bytes = new byte[count * dtype.ItemSize()];
@@ -196,5 +337,19 @@ public class ChunkedArrayTests
         var part = new byte[region.VoxelCount * itemSize];
         BoxCopy.Copy(data, shape, region.Begin, part, region.Shape, new long[region.Rank], region.Shape, itemSize);
         return part;
+    }
+
+    /// <summary>A fresh folder under the temporary path, deleted on dispose.</summary>
+    private sealed class TemporaryFolder : IDisposable
+    {
+        public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "bioimage-chunks-" + Guid.NewGuid().ToString("N"));
+
+        public void Dispose()
+        {
+            if (Directory.Exists(Path))
+            {
+                Directory.Delete(Path, recursive: true);
+            }
+        }
     }
 }

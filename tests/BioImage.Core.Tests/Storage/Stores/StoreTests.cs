@@ -27,6 +27,23 @@ public abstract class StoreTests : IDisposable
     }
 
     [Fact]
+    public void GetInto_reads_an_object_of_the_expected_length_and_reports_any_other_length()
+    {
+        var destination = new byte[4];
+        Assert.Equal(-1, Store.GetInto("k/missing", destination));
+        Store.Set("k/four", [1, 2, 3, 4]);
+        Assert.Equal(4, Store.GetInto("k/four", destination));
+        Assert.Equal([1, 2, 3, 4], destination);
+
+        Store.Set("k/three", [7, 7, 7]);
+        Store.Set("k/five", [7, 7, 7, 7, 7]);
+        Assert.Equal(3, Store.GetInto("k/three", destination));
+        Assert.Equal(5, Store.GetInto("k/five", destination));
+        Assert.Equal([1, 2, 3, 4], destination);
+        Assert.Equal(4, Store.GetInto("k/four", Span<byte>.Empty));
+    }
+
+    [Fact]
     public void List_returns_every_key_below_a_prefix_in_order()
     {
         Store.Set("x/.zarray", [0]);
