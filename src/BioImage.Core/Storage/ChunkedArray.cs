@@ -108,9 +108,9 @@ public sealed class ChunkedArray
     /// <exception cref="ArgumentException">The options are inconsistent (ranks, non-positive chunks, …).</exception>
     public static ChunkedArray Create(IStore store, string key, ArrayOptions options, int? maxDegreeOfParallelism = null)
     {
-        int workers = Math.Max(1, maxDegreeOfParallelism ?? Environment.ProcessorCount);
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(options);
+        int workers = Math.Max(1, maxDegreeOfParallelism ?? Environment.ProcessorCount);
         string path = StoreKey.Validate(key?.Trim('/') ?? string.Empty, allowEmpty: true);
         var metadata = options.Format switch
         {
@@ -332,7 +332,7 @@ public sealed class ChunkedArray
                     PrepareChunk(run[i], ChunkBuffer(buffer, i), chunkShape);
                 }
 
-                CopyRun(run, null, region, buffer, MemoryMarshal.AsBytes(MemoryMarshal.AsMemory(source).Span), toRegion: false);
+                CopyRun(run, null, region, MemoryMarshal.AsBytes(source.Span), buffer, toRegion: false);
                 for (int i = 0; i < run.Length; i++)
                 {
                     StoreChunk(run[i], ChunkBuffer(buffer, i));
@@ -391,11 +391,11 @@ public sealed class ChunkedArray
     }
 
     /// <summary>
-    /// Copies between the region's buffer and the chunk buffers of a run (side by side in <paramref name="buffer"/>), row by
-    /// row of the region: each region row is split into one piece per chunk. Chunks whose <paramref name="loaded"/> entry is
-    /// false are skipped.
+    /// Copies from the chunk buffers of a run (side by side in one buffer) to the region's buffer when <paramref name="toRegion"/>,
+    /// else the other way, row by row of the region: each region row is split into one piece per chunk. Chunks whose
+    /// <paramref name="loaded"/> entry is false are skipped.
     /// </summary>
-    private void CopyRun(ChunkPart[] run, bool[]? loaded, Region region, Span<byte> buffer, Span<byte> regionBytes, bool toRegion)
+    private void CopyRun(ChunkPart[] run, bool[]? loaded, Region region, ReadOnlySpan<byte> source, Span<byte> destination, bool toRegion)
     {
         int rank = Rank;
         int leading = Math.Max(rank - 1, 0);
@@ -435,11 +435,11 @@ public sealed class ChunkedArray
         var rows = first.Overlap.Shape[..leading];
         if (toRegion)
         {
-            BoxCopy.CopyRows(buffer, chunkStrides, chunkOffset, regionBytes, regionStrides, regionOffset, rows, CollectionsMarshal.AsSpan(pieces));
+            BoxCopy.CopyRows(source, chunkStrides, chunkOffset, destination, regionStrides, regionOffset, rows, CollectionsMarshal.AsSpan(pieces));
         }
         else
         {
-            BoxCopy.CopyRows(regionBytes, regionStrides, regionOffset, buffer, chunkStrides, chunkOffset, rows, CollectionsMarshal.AsSpan(pieces));
+            BoxCopy.CopyRows(source, regionStrides, regionOffset, destination, chunkStrides, chunkOffset, rows, CollectionsMarshal.AsSpan(pieces));
         }
     }
 
