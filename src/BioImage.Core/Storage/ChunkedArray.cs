@@ -21,8 +21,11 @@ namespace BioImage.Storage;
 /// </remarks>
 public sealed class ChunkedArray
 {
-    /// <summary>Striped locks that serialise writes of the same chunk within this process (read-modify-write of partial chunks).</summary>
-    private static readonly object[] ChunkLocks = Enumerable.Range(0, 64).Select(_ => new object()).ToArray();
+    /// <summary>
+    /// The objects (store location + key) being written in this process: a writer waits until none of its run's objects is
+    /// in flight, so writes of the same chunk (read-modify-write of partial chunks) take turns and others never wait.
+    /// </summary>
+    private static readonly HashSet<string> ChunksInFlight = new(StringComparer.Ordinal);
 
     /// <summary>Most bytes of chunk buffers that one task fills at once (a run of neighbouring chunks; they stay in the L3 cache).</summary>
     private const int RunBytes = 4 << 20;
@@ -317,16 +320,20 @@ public sealed class ChunkedArray
         var chunkShape = ToLong(Metadata.ChunkShape);
         ForEachRun(region, (run, buffer) =>
         {
-            // Partly covered chunks are read-modify-writes: hold the locks of the whole run, taken in one order.
-            var locks = run.Select(part => (int)((uint)StringComparer.Ordinal.GetHashCode(Store.Location + "/" + part.Key) % ChunkLocks.Length)).Distinct().Order().ToArray();
-            int taken = 0;
-            try
+            // Partly covered chunks are read-modify-writes: claim the run's chunks all at once.
+            var claimed = run.Select(part => Store.Location + "/" + part.Key).ToArray();
+            lock (ChunksInFlight)
             {
-                for (; taken < locks.Length; taken++)
+                while (claimed.Any(ChunksInFlight.Contains))
                 {
-                    Monitor.Enter(ChunkLocks[locks[taken]]);
+                    Monitor.Wait(ChunksInFlight);
                 }
 
+                ChunksInFlight.UnionWith(claimed);
+            }
+
+            try
+            {
                 for (int i = 0; i < run.Length; i++)
                 {
                     PrepareChunk(run[i], ChunkBuffer(buffer, i), chunkShape);
@@ -340,9 +347,10 @@ public sealed class ChunkedArray
             }
             finally
             {
-                for (taken--; taken >= 0; taken--)
+                lock (ChunksInFlight)
                 {
-                    Monitor.Exit(ChunkLocks[locks[taken]]);
+                    ChunksInFlight.ExceptWith(claimed);
+                    Monitor.PulseAll(ChunksInFlight);
                 }
             }
         });
