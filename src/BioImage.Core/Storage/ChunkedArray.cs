@@ -517,23 +517,49 @@ public sealed class ChunkedArray
             action(run, buffer.AsSpan(0, run.Length * chunkBytes));
         }
 
+        // The buffers are rented and returned on this thread: worker threads come and go, and a buffer left in the pool's
+        // slot of a thread that the next call does not use would make that call allocate (and first-touch) a new one.
+        var buffers = new Stack<byte[]>();
+        byte[] Take()
+        {
+            lock (buffers)
+            {
+                return buffers.Count > 0 ? buffers.Pop() : ArrayPool<byte>.Shared.Rent(Math.Max(runLength * chunkBytes, 1));
+            }
+        }
+
+        void Give(byte[] buffer)
+        {
+            lock (buffers)
+            {
+                buffers.Push(buffer);
+            }
+        }
+
+        int degree = (int)Math.Min(runs, workers);
+        for (int i = 0; i < degree; i++)
+        {
+            Give(Take());
+        }
+
         try
         {
-            Parallel.For(
-                0L,
-                runs,
-                new ParallelOptions { MaxDegreeOfParallelism = runs == 1 ? 1 : workers },
-                () => ArrayPool<byte>.Shared.Rent(Math.Max(runLength * chunkBytes, 1)),
-                (index, _, buffer) =>
-                {
-                    Run(index, buffer);
-                    return buffer;
-                },
-                buffer => ArrayPool<byte>.Shared.Return(buffer));
+            Parallel.For(0L, runs, new ParallelOptions { MaxDegreeOfParallelism = degree }, Take, (index, _, buffer) =>
+            {
+                Run(index, buffer);
+                return buffer;
+            }, Give);
         }
         catch (AggregateException error) when (error.InnerExceptions.Count >= 1)
         {
             ExceptionDispatchInfo.Capture(error.InnerExceptions[0]).Throw();
+        }
+        finally
+        {
+            foreach (var buffer in buffers)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 
