@@ -6,9 +6,18 @@ namespace BioImage.Throughput;
 /// <summary>How the harness times an op: warm up first, then time batches of runs with <see cref="Stopwatch"/>.</summary>
 internal static class Timing
 {
+    /// <summary>Runs after which every method of an op has been recompiled at tier 1 (the JIT's threshold is 30 calls).</summary>
+    private const int TierUpRuns = 40;
+
+    /// <summary>The longest the warm-up waits for <see cref="TierUpRuns"/> runs.</summary>
+    private static readonly TimeSpan TierUpLimit = TimeSpan.FromSeconds(3);
+
     /// <summary>
     /// Runs <paramref name="op"/> for at least <paramref name="duration"/> and at least twice, so tiered JIT has
-    /// promoted its loops and every output page is touched; returns the seconds of the last run.
+    /// promoted its loops and every output page is touched — and at least <see cref="TierUpRuns"/> times unless that
+    /// takes over <see cref="TierUpLimit"/>: the JIT recompiles a method called once per run (such as the read of a
+    /// whole array) only after 30 calls, on a background thread that would otherwise share the two cores with the
+    /// timed two-thread runs. Returns the seconds of the last run.
     /// </summary>
     public static double WarmUp(IPreparedOp op, int threads, TimeSpan duration)
     {
@@ -20,7 +29,7 @@ internal static class Timing
             last = Time(op, threads, 1);
             runs++;
         }
-        while (runs < 2 || total.Elapsed < duration);
+        while (runs < 2 || total.Elapsed < duration || (runs < TierUpRuns && total.Elapsed < TierUpLimit));
 
         return last;
     }
