@@ -57,7 +57,7 @@ public static partial class NpyFile
         where T : unmanaged
     {
         ArgumentNullException.ThrowIfNull(array);
-        WriteAtomically(path, array.DType, array.Shape, stream => stream.Write(MemoryMarshal.AsBytes<T>(array.Span)));
+        WriteAtomically(path, array.DType, array.Shape, (long)array.Length * array.DType.ItemSize(), stream => stream.Write(MemoryMarshal.AsBytes<T>(array.Span)));
     }
 
     /// <summary>Creates a zero-filled .npy of <paramref name="dtype"/> and <paramref name="shape"/> (sparse where the file system allows).</summary>
@@ -69,10 +69,10 @@ public static partial class NpyFile
             elements = extent >= 0 ? checked(elements * extent) : throw new ArgumentException($"shape ({string.Join(", ", shape.ToArray())}) has a negative extent.", nameof(shape));
         }
 
-        WriteAtomically(path, dtype, shape, stream => stream.SetLength(stream.Position + (elements * dtype.ItemSize())));
+        WriteAtomically(path, dtype, shape, 0, stream => stream.SetLength(stream.Position + (elements * dtype.ItemSize())));
     }
 
-    private static void WriteAtomically(string path, DType dtype, ReadOnlySpan<int> shape, Action<FileStream> writeData)
+    private static void WriteAtomically(string path, DType dtype, ReadOnlySpan<int> shape, long dataBytes, Action<FileStream> writeData)
     {
         string shapeText = shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape.ToArray())})";
         string dict = $"{{'descr': '{Descr(dtype)}', 'fortran_order': False, 'shape': {shapeText}, }}";
@@ -82,7 +82,10 @@ public static partial class NpyFile
         string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
-            using (var stream = File.Create(temporary))
+            // Preallocated (fallocate): ext4 then skips delayed allocation, and renaming over an existing file does not
+            // force the new data to disk first.
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, PreallocationSize = Magic.Length + 4 + header.Length + dataBytes };
+            using (var stream = new FileStream(temporary, options))
             {
                 stream.Write(Magic);
                 stream.Write([1, 0]);
