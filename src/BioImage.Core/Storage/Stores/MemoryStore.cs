@@ -14,22 +14,6 @@ public sealed class MemoryStore : IStore
     public byte[]? Get(string key) => _objects.TryGetValue(StoreKey.Validate(key), out var value) ? value : null;
 
     /// <inheritdoc />
-    public long GetInto(string key, Span<byte> destination)
-    {
-        if (Get(key) is not { } value)
-        {
-            return -1;
-        }
-
-        if (value.Length == destination.Length)
-        {
-            value.CopyTo(destination);
-        }
-
-        return value.Length;
-    }
-
-    /// <inheritdoc />
     public bool Contains(string key) => _objects.ContainsKey(StoreKey.Validate(key));
 
     /// <inheritdoc />
