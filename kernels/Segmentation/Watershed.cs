@@ -26,6 +26,14 @@ namespace BioImage.Kernels;
 /// the labels equal skimage's.
 /// </para>
 /// <para>
+/// Threads: on the radix path of a 3D float32 volume, two or three threads flood as many slabs of planes at once;
+/// the seams between them are repaired (<see cref="FloodSeamRepair"/>) and the whole result is checked against
+/// conditions that imply skimage's labels (<see cref="FloodCertificate"/>). When the check fails — only ties that
+/// skimage's order alone decides do that, such as two basins meeting over two passes of exactly the same height — the
+/// volume is flooded again in one piece, so the labels never depend on the thread count, but that run costs about
+/// 1.7 times the one-thread time. Integer heights tie too often and always flood in one piece.
+/// </para>
+/// <para>
 /// Compact watershed (Neubert and Protzel, ICPR 2014), <c>compactness &gt; 0</c>: the priority is
 /// <c>height + compactness · distance to the seed the voxel was reached from</c>, and a voxel is labelled when it is
 /// popped (the first pop wins), not when it is pushed.
@@ -46,13 +54,11 @@ public static class Watershed
     /// <param name="connectivity">1 (6-neighbourhood), 2 (18) or 3 (26).</param>
     /// <param name="mask">Optional: only voxels where it is true are flooded (empty for all).</param>
     /// <param name="compactness">0 for the classic watershed; &gt; 0 for the compact watershed.</param>
-    public static void Seeded<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, int connectivity = 1, ReadOnlySpan3D<bool> mask = default, double compactness = 0)
+    /// <param name="degreeOfParallelism">Threads (from 2 on, float32 heights flood in slabs; the labels are the same).</param>
+    public static void Seeded<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, int connectivity = 1, ReadOnlySpan3D<bool> mask = default, double compactness = 0, int degreeOfParallelism = 1)
         where THeight : unmanaged, INumber<THeight>
-        where TLabel : unmanaged, IBinaryInteger<TLabel>
-    {
-        Check(heights.Layout, labels.Layout, mask, connectivity, 3, compactness);
-        Flood(heights, labels, Neighbourhood.Of(3, connectivity), mask, compactness, allowBuckets: true);
-    }
+        where TLabel : unmanaged, IBinaryInteger<TLabel> =>
+        SeededInSlabs(heights, labels, connectivity, mask, compactness, degreeOfParallelism);
 
     /// <summary>The same with the seeds given separately, in any integer type; they are copied into <paramref name="labels"/> first.</summary>
     /// <param name="heights">The height map (any real or integer type; compared as float64).</param>
@@ -61,28 +67,29 @@ public static class Watershed
     /// <param name="connectivity">1 (6-neighbourhood), 2 (18) or 3 (26).</param>
     /// <param name="mask">Optional: only voxels where it is true are flooded (empty for all).</param>
     /// <param name="compactness">0 for the classic watershed; &gt; 0 for the compact watershed.</param>
-    public static void Seeded<THeight, TSeed, TLabel>(ReadOnlySpan3D<THeight> heights, ReadOnlySpan3D<TSeed> seeds, Span3D<TLabel> labels, int connectivity = 1, ReadOnlySpan3D<bool> mask = default, double compactness = 0)
+    /// <param name="degreeOfParallelism">Threads (from 2 on, float32 heights flood in slabs; the labels are the same).</param>
+    public static void Seeded<THeight, TSeed, TLabel>(ReadOnlySpan3D<THeight> heights, ReadOnlySpan3D<TSeed> seeds, Span3D<TLabel> labels, int connectivity = 1, ReadOnlySpan3D<bool> mask = default, double compactness = 0, int degreeOfParallelism = 1)
         where THeight : unmanaged, INumber<THeight>
         where TSeed : unmanaged, IBinaryInteger<TSeed>
         where TLabel : unmanaged, IBinaryInteger<TLabel>
     {
         seeds.Layout.CheckSameShape(labels.Layout, nameof(seeds));
         CopySeeds(seeds, labels);
-        Seeded(heights, labels, connectivity, mask, compactness);
+        Seeded(heights, labels, connectivity, mask, compactness, degreeOfParallelism);
     }
 
     /// <summary>2D: floods from the seeds in <paramref name="labels"/>; connectivity 1 (4-neighbourhood) or 2 (8).</summary>
-    /// <inheritdoc cref="Seeded{THeight, TLabel}(ReadOnlySpan3D{THeight}, Span3D{TLabel}, int, ReadOnlySpan3D{bool}, double)"/>
+    /// <inheritdoc cref="Seeded{THeight, TLabel}(ReadOnlySpan3D{THeight}, Span3D{TLabel}, int, ReadOnlySpan3D{bool}, double, int)"/>
     public static void Seeded<THeight, TLabel>(ReadOnlySpan2D<THeight> heights, Span2D<TLabel> labels, int connectivity = 1, ReadOnlySpan2D<bool> mask = default, double compactness = 0)
         where THeight : unmanaged, INumber<THeight>
         where TLabel : unmanaged, IBinaryInteger<TLabel>
     {
-        Check(heights.AsSpan3D().Layout, labels.AsSpan3D().Layout, mask.AsSpan3D(), connectivity, 2, compactness);
-        Flood(heights.AsSpan3D(), labels.AsSpan3D(), Neighbourhood.Of(2, connectivity), mask.AsSpan3D(), compactness, allowBuckets: true);
+        Check(heights.AsSpan3D().Layout, labels.AsSpan3D().Layout, mask.AsSpan3D(), connectivity, 2, compactness, 1);
+        Flood(heights.AsSpan3D(), labels.AsSpan3D(), Neighbourhood.Of(2, connectivity), mask.AsSpan3D(), compactness, allowBuckets: true, 1);
     }
 
     /// <summary>2D with the seeds given separately.</summary>
-    /// <inheritdoc cref="Seeded{THeight, TSeed, TLabel}(ReadOnlySpan3D{THeight}, ReadOnlySpan3D{TSeed}, Span3D{TLabel}, int, ReadOnlySpan3D{bool}, double)"/>
+    /// <inheritdoc cref="Seeded{THeight, TSeed, TLabel}(ReadOnlySpan3D{THeight}, ReadOnlySpan3D{TSeed}, Span3D{TLabel}, int, ReadOnlySpan3D{bool}, double, int)"/>
     public static void Seeded<THeight, TSeed, TLabel>(ReadOnlySpan2D<THeight> heights, ReadOnlySpan2D<TSeed> seeds, Span2D<TLabel> labels, int connectivity = 1, ReadOnlySpan2D<bool> mask = default, double compactness = 0)
         where THeight : unmanaged, INumber<THeight>
         where TSeed : unmanaged, IBinaryInteger<TSeed>
@@ -93,13 +100,22 @@ public static class Watershed
         Seeded(heights, labels, connectivity, mask, compactness);
     }
 
+    /// <summary>The 3D watershed; true when its labels came from slabs flooded in parallel (for tests that the slab path is taken).</summary>
+    internal static bool SeededInSlabs<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, int connectivity, ReadOnlySpan3D<bool> mask, double compactness, int degreeOfParallelism)
+        where THeight : unmanaged, INumber<THeight>
+        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    {
+        Check(heights.Layout, labels.Layout, mask, connectivity, 3, compactness, degreeOfParallelism);
+        return Flood(heights, labels, Neighbourhood.Of(3, connectivity), mask, compactness, allowBuckets: true, degreeOfParallelism);
+    }
+
     /// <summary>The 3D watershed always on the skimage heap replica: for tests that the bucket queue pops identically.</summary>
     internal static void SeededOnHeap<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, int connectivity)
         where THeight : unmanaged, INumber<THeight>
         where TLabel : unmanaged, IBinaryInteger<TLabel>
     {
-        Check(heights.Layout, labels.Layout, default, connectivity, 3, 0);
-        Flood(heights, labels, Neighbourhood.Of(3, connectivity), default, 0, allowBuckets: false);
+        Check(heights.Layout, labels.Layout, default, connectivity, 3, 0, 1);
+        Flood(heights, labels, Neighbourhood.Of(3, connectivity), default, 0, allowBuckets: false, 1);
     }
 
     /// <summary>True when a fast queue (radix heap or bucket queue, not the heap replica) would be used for these seeds (see <see cref="FastQueueIsExact"/>).</summary>
@@ -108,8 +124,9 @@ public static class Watershed
         where TLabel : unmanaged, IBinaryInteger<TLabel> =>
         FastQueueIsExact(CollectSeeds(heights, labels, default), compact: false);
 
-    private static void Check(ViewLayout heights, ViewLayout labels, ReadOnlySpan3D<bool> mask, int connectivity, int rank, double compactness)
+    private static void Check(ViewLayout heights, ViewLayout labels, ReadOnlySpan3D<bool> mask, int connectivity, int rank, double compactness, int degreeOfParallelism)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(degreeOfParallelism, 1);
         heights.CheckSameShape(labels, nameof(labels));
         if (!mask.IsEmpty)
         {
@@ -147,7 +164,8 @@ public static class Watershed
         }
     }
 
-    private static void Flood<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, (int Z, int Y, int X)[] offsets, ReadOnlySpan3D<bool> mask, double compactness, bool allowBuckets)
+    /// <summary>Floods with the fastest exact queue; true when the labels came from slabs.</summary>
+    private static bool Flood<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, (int Z, int Y, int X)[] offsets, ReadOnlySpan3D<bool> mask, double compactness, bool allowBuckets, int degreeOfParallelism)
         where THeight : unmanaged, INumber<THeight>
         where TLabel : unmanaged, IBinaryInteger<TLabel>
     {
@@ -157,14 +175,15 @@ public static class Watershed
         bool compact = compactness > 0;
         var seeds = CollectSeeds(heights, labels, mask);
         bool fastQueueIsExact = allowBuckets && FastQueueIsExact(seeds, compact);
-        if (allowBuckets && !compact && FloodGrid.Supports<THeight>() && FloodGrid.TryFlood(heights, labels, offsets, mask, [.. seeds.Indices], radix: fastQueueIsExact))
+        if (allowBuckets && !compact && FloodGrid.Supports<THeight>() && FloodGrid.TryFlood(heights, labels, offsets, mask, seeds.Indices, radix: fastQueueIsExact, degreeOfParallelism, out bool inSlabs))
         {
-            return;
+            return inSlabs;
         }
 
         int seedCount = seeds.Indices.Count;
+        var (low, high) = fastQueueIsExact ? HeightRange(heights) : default;
         using var queue = fastQueueIsExact
-            ? new FloodBuckets(seeds.Low, seeds.High, Math.Clamp(depth * plane / 64, 256, 1 << 20))
+            ? new FloodBuckets(low, high, Math.Clamp(depth * plane / 64, 256, 1 << 20))
             : (IFloodQueue)new FloodHeap();
         bool distinctSeedAges = queue is FloodBuckets;
         for (int i = 0; i < seedCount; i++)
@@ -226,6 +245,8 @@ public static class Watershed
                 queue.Push(new FloodItem(priority, age, (nz * plane) + (ny * width) + nx));
             }
         }
+
+        return false;
     }
 
     /// <summary>
@@ -255,7 +276,25 @@ public static class Watershed
         return true;
     }
 
-    /// <summary>The seeds in raster order (those outside the mask are removed from <paramref name="labels"/>) and the height range.</summary>
+    /// <summary>The least and the greatest height, as float64.</summary>
+    private static (double Low, double High) HeightRange<THeight>(ReadOnlySpan3D<THeight> heights)
+        where THeight : unmanaged, INumber<THeight>
+    {
+        double low = double.PositiveInfinity, high = double.NegativeInfinity;
+        for (int z = 0; z < heights.Depth; z++)
+        {
+            for (int y = 0; y < heights.Height && heights.Width > 0; y++)
+            {
+                var (rowLow, rowHigh) = Moments.MinMax(heights.GetRowSpan(z, y));
+                low = Math.Min(low, double.CreateTruncating(rowLow));
+                high = Math.Max(high, double.CreateTruncating(rowHigh));
+            }
+        }
+
+        return (low, high);
+    }
+
+    /// <summary>The seeds in raster order (those outside the mask are removed from <paramref name="labels"/>).</summary>
     private static Seeds CollectSeeds<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, ReadOnlySpan3D<bool> mask)
         where THeight : unmanaged, INumber<THeight>
         where TLabel : unmanaged, IBinaryInteger<TLabel>
@@ -270,20 +309,15 @@ public static class Watershed
                 var row = labels.GetRowSpan(z, y);
                 var heightRow = heights.GetRowSpan(z, y);
                 var maskRow = masked ? mask.GetRowSpan(z, y) : default;
-                if (heightRow.Length > 0)
-                {
-                    var (low, high) = Moments.MinMax(heightRow);
-                    seeds.Low = Math.Min(seeds.Low, double.CreateTruncating(low));
-                    seeds.High = Math.Max(seeds.High, double.CreateTruncating(high));
-                }
-
                 for (int x = 0; x < row.Length; x++)
                 {
-                    if (row[x] == TLabel.Zero)
+                    int skipped = row[x..].IndexOfAnyExcept(TLabel.Zero);
+                    if (skipped < 0)
                     {
-                        continue;
+                        break;
                     }
 
+                    x += skipped;
                     if (masked && !maskRow[x])
                     {
                         row[x] = TLabel.Zero;
@@ -300,7 +334,7 @@ public static class Watershed
         return seeds;
     }
 
-    /// <summary>Seed voxels in raster order with their heights and labels, and the range of all heights.</summary>
+    /// <summary>Seed voxels in raster order with their heights and labels.</summary>
     private sealed class Seeds
     {
         public List<int> Indices { get; } = [];
@@ -308,10 +342,6 @@ public static class Watershed
         public List<double> Heights { get; } = [];
 
         public List<ulong> Labels { get; } = [];
-
-        public double Low { get; set; } = double.PositiveInfinity;
-
-        public double High { get; set; } = double.NegativeInfinity;
     }
 
     private static (int Z, int Y, int X) Coordinates(int index, int plane, int width)

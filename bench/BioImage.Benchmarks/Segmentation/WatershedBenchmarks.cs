@@ -26,6 +26,10 @@ public class WatershedBenchmarks : VolumeBenchmarks<float>
     [Benchmark]
     public uint Seeded26() => Flood(3);
 
+    /// <summary>6-connected seeded watershed on two threads: two slabs flooded in parallel, then the seam repaired and the result checked.</summary>
+    [Benchmark]
+    public uint Seeded6TwoThreads() => Flood(1, 2);
+
     /// <summary>6-connected seeded watershed on uint8 heights (255 − volume, saturated): seeds tie, the heap replica runs.</summary>
     [Benchmark]
     public uint Seeded6QuantisedHeights()
@@ -67,10 +71,10 @@ public class WatershedBenchmarks : VolumeBenchmarks<float>
         _labels.Dispose();
     }
 
-    private uint Flood(int connectivity)
+    private uint Flood(int connectivity, int threads = 1)
     {
         _seeds.Span.CopyTo(_labels.Span);
-        Watershed.Seeded(_heights.AsSpan3D().AsReadOnly(), _labels.AsSpan3D(), connectivity);
+        Watershed.Seeded(_heights.AsSpan3D().AsReadOnly(), _labels.AsSpan3D(), connectivity, degreeOfParallelism: threads);
         return _labels.Span[^1];
     }
 }

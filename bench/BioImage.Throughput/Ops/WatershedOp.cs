@@ -59,7 +59,7 @@ internal sealed class WatershedOp : ThroughputOp
         public void Run(int threads)
         {
             _seeds.Span.CopyTo(_labels.Span);
-            Watershed.Seeded(_heights.AsSpan3D().AsReadOnly(), _labels.AsSpan3D(), connectivity: 1);
+            Watershed.Seeded(_heights.AsSpan3D().AsReadOnly(), _labels.AsSpan3D(), connectivity: 1, degreeOfParallelism: threads);
         }
 
         public IReadOnlyDictionary<string, object> Result() => new Dictionary<string, object>

@@ -8,7 +8,7 @@ namespace BioImage.Operations;
 /// <summary>
 /// Block step of <c>watershed</c> (bioimage-py's seeded watershed): each block reads the height map (input 0) and the
 /// seeds (input 1) over its outer region — the inner block plus <see cref="Halo"/> voxels per side, clipped at the
-/// volume — floods it with <see cref="Watershed.Seeded{THeight, TSeed, TLabel}(ReadOnlySpan3D{THeight}, ReadOnlySpan3D{TSeed}, Span3D{TLabel}, int, ReadOnlySpan3D{bool}, double)"/>
+/// volume — floods it with <see cref="Watershed.Seeded{THeight, TSeed, TLabel}(ReadOnlySpan3D{THeight}, ReadOnlySpan3D{TSeed}, Span3D{TLabel}, int, ReadOnlySpan3D{bool}, double, int)"/>
 /// (skimage's watershed) and writes the inner block. Seed ids are kept as they are: there is no merge across blocks,
 /// so seeds must be globally consistent, and a block equals the whole-volume watershed where the halo covers the
 /// basins that reach it (the whole volume when the halo covers it).
