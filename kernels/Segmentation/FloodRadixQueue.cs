@@ -233,12 +233,12 @@ internal sealed unsafe class FloodRadixQueue : IDisposable
         }
     }
 
+    /// <summary>Makes <paramref name="array"/> hold at least <paramref name="count"/> items (its contents are not kept).</summary>
     private static void EnsureCapacity(ref ulong[] array, int count)
     {
         if (array.Length < count)
         {
-            PooledArrays.Return(ref array);
-            array = System.Buffers.ArrayPool<ulong>.Shared.Rent(Math.Max(count, 1024));
+            PooledArrays.Grow(ref array, 0, Math.Max(count, 1024));
         }
     }
 
