@@ -14,14 +14,17 @@ namespace BioImage.Kernels;
 /// The conditions, with level(v) the cell's flood level, key(v) its height key and least(v) the least level among
 /// its flooded neighbours:
 /// (1) a seed's level is its key; (2) every other flooded voxel has level(v) = max(key(v), least(v)); (3) every
-/// flooded neighbour at level least(v) carries v's label; (4) a free voxel has no flooded neighbour.
+/// flooded neighbour at level least(v) carries v's label, or, where they carry different labels,
+/// <see cref="FloodTies"/> decides which of them pops first and it carries v's label; (4) a free voxel has no flooded
+/// neighbour.
 /// </para>
 /// <para>
 /// Why they suffice, given that every level was written from a real path (so it is at least the true minimax
 /// level): by (1) and (2), induction along an optimal path shows each level is also at most the true one, so the
 /// levels are the true ones. skimage pops voxels in non-decreasing level (the running maximum of popped heights),
 /// so the neighbour that labels v — the first of them to pop — is at level least(v). By induction over the order in
-/// which skimage labels voxels, that neighbour's label is ours, and by (3) it is v's. By (4) the same voxels are
+/// which skimage labels voxels, that neighbour's label is ours, and by (3) it is v's (with different labels among
+/// them, by the argument in <see cref="FloodTies"/>, which needs only the true levels and the keys). By (4) the same voxels are
 /// reached. Cost: one read of the cells and the heights; O(n / threads).
 /// </para>
 /// </remarks>
@@ -39,7 +42,7 @@ internal static unsafe class FloodCertificate
             {
                 for (int y = 0; y < state.Grid.Height; y++)
                 {
-                    found += CheckRow(heights.GetRowSpan(z, y), state, state.Grid.Cell(z, y, 0));
+                    found += CheckRow(heights, z, y, state);
                 }
             }
 
@@ -66,40 +69,46 @@ internal static unsafe class FloodCertificate
         }
     }
 
-    /// <summary>The number of voxels in one row (starting at cell <paramref name="rowStart"/>) that break a condition.</summary>
-    private static int CheckRow<THeight>(ReadOnlySpan<THeight> heights, FloodState state, int rowStart)
-        where THeight : unmanaged
+    /// <summary>The number of voxels in row (<paramref name="z"/>, <paramref name="y"/>) that break a condition.</summary>
+    private static int CheckRow<THeight>(PinnedView<THeight> heights, int z, int y, FloodState state)
+        where THeight : unmanaged, INumber<THeight>
     {
+        var row = heights.GetRowSpan(z, y);
+        int rowStart = state.Grid.Cell(z, y, 0);
         int violations = 0;
         int x = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            for (; x + Vector256<ulong>.Count <= heights.Length; x += Vector256<ulong>.Count)
+            for (; x + Vector256<ulong>.Count <= row.Length; x += Vector256<ulong>.Count)
             {
                 int cell = rowStart + x;
-                violations += HasSeed(state.Seeds, cell, Vector256<ulong>.Count)
-                    ? CheckEach(heights.Slice(x, Vector256<ulong>.Count), state, cell)
-                    : CheckFour(heights.Slice(x, Vector256<ulong>.Count), state, cell);
+                if (HasSeed(state.Seeds, cell, Vector256<ulong>.Count) || !HoldForFour(row.Slice(x, Vector256<ulong>.Count), state, cell))
+                {
+                    violations += CheckEach(heights, z, y, x, Vector256<ulong>.Count, state);
+                }
             }
         }
 
-        return violations + CheckEach(heights[x..], state, rowStart + x);
+        return violations + CheckEach(heights, z, y, x, row.Length - x, state);
     }
 
-    private static int CheckEach<THeight>(ReadOnlySpan<THeight> heights, FloodState state, int firstCell)
-        where THeight : unmanaged
+    /// <summary>The number of voxels (z, y, x) … (z, y, x + <paramref name="count"/> − 1) that break a condition.</summary>
+    private static int CheckEach<THeight>(PinnedView<THeight> heights, int z, int y, int x, int count, FloodState state)
+        where THeight : unmanaged, INumber<THeight>
     {
+        var row = heights.GetRowSpan(z, y);
         int violations = 0;
-        for (int i = 0; i < heights.Length; i++)
+        for (int i = x; i < x + count; i++)
         {
-            violations += CheckOne(FloodGrid.Key(heights[i]), state, firstCell + i) ? 0 : 1;
+            violations += CheckOne(heights, FloodGrid.Key(row[i]), state, state.Grid.Cell(z, y, i)) ? 0 : 1;
         }
 
         return violations;
     }
 
-    /// <summary>The conditions for one voxel.</summary>
-    private static bool CheckOne(uint key, FloodState state, int cell)
+    /// <summary>The conditions for one voxel of key <paramref name="key"/>.</summary>
+    private static bool CheckOne<THeight>(PinnedView<THeight> heights, uint key, FloodState state, int cell)
+        where THeight : unmanaged, INumber<THeight>
     {
         ulong value = state.Cells[cell];
         if (value == FloodGrid.BlockedCell)
@@ -140,16 +149,19 @@ internal static unsafe class FloodCertificate
             ulong neighbour = state.Cells[cell + offset];
             if (FloodGrid.IsFlooded(neighbour) && (uint)neighbour == least && (neighbour & FloodGrid.OwnerMask) != owner)
             {
-                return false;
+                return FloodTies.FirstOwner(heights, state, cell, least) == owner;
             }
         }
 
         return true;
     }
 
-    /// <summary>The conditions for four neighbouring voxels, none a seed: 1 if any breaks one, else 0.</summary>
+    /// <summary>
+    /// The conditions for four neighbouring voxels, none a seed, with (3) in its plain form: true when all four hold
+    /// them (false also when only <see cref="FloodTies"/> could accept one).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int CheckFour<THeight>(ReadOnlySpan<THeight> heights, FloodState state, int cell)
+    private static bool HoldForFour<THeight>(ReadOnlySpan<THeight> heights, FloodState state, int cell)
         where THeight : unmanaged
     {
         var levelMask = Vector256.Create(0xFFFF_FFFFUL);
@@ -179,7 +191,7 @@ internal static unsafe class FloodCertificate
             broken |= flooded & neighbourFlooded & Vector256.Equals(neighbour & levelMask, least) & ~Vector256.Equals(neighbourOwner, owner);
         }
 
-        return broken == Vector256<ulong>.Zero ? 0 : 1;
+        return broken == Vector256<ulong>.Zero;
     }
 
     private static bool HasSeed(ulong* seeds, int firstCell, int count)

@@ -28,8 +28,8 @@ namespace BioImage.Kernels;
 /// Slabs (two or more threads in <see cref="TryFlood"/>): each thread floods its planes from
 /// its own seeds as if the volume ended at the slab. <see cref="FloodSeamRepair"/> then lowers the levels that are
 /// reached more cheaply across a seam and relabels what depends on them, and <see cref="FloodCertificate"/> checks
-/// the result in one parallel pass; the check implies the labels equal skimage's. If it fails (ties between labels
-/// that only skimage's order settles) the volume is flooded again in one piece. Time: O(n) pushes and pops, each
+/// the result in one parallel pass; the check implies the labels equal skimage's. If it fails (ties that the
+/// levels cannot order, see <see cref="FloodTies"/>) the volume is flooded again in one piece. Time: O(n) pushes and pops, each
 /// O(1) amortised, plus the repair, which is proportional to the voxels it changes.
 /// </para>
 /// </remarks>
@@ -204,7 +204,7 @@ internal static unsafe class FloodGrid
     {
         if (radix)
         {
-            using var queue = new FloodRadixQueue();
+            using var queue = new FloodRadixQueue(state.Grid.CellCount);
             queue.PrefetchCells(state.Cells, state.Flooded, state.Offsets);
             Flood(state, seedCells, 0, (int)state.Grid.CellCount, new RadixQueue(queue));
         }
@@ -228,7 +228,7 @@ internal static unsafe class FloodGrid
             for (int s = firstSlab; s < endSlab; s++)
             {
                 int first = firstPlanes[s] * grid.PlaneStride, end = firstPlanes[s + 1] * grid.PlaneStride;
-                using var queue = new FloodRadixQueue();
+                using var queue = new FloodRadixQueue(end - first);
                 queue.PrefetchCells(state.Cells, state.Flooded, state.Offsets);
                 Flood(state, seedCells.Where(c => c >= first && c < end).ToArray(), first, end, new RadixQueue(queue));
             }

@@ -17,10 +17,11 @@ namespace BioImage.Kernels;
 /// </para>
 /// <para>
 /// Labels: skimage labels a voxel from the neighbour that pops first, which is one of its least-level neighbours. A
-/// voxel whose least neighbour is strictly lower takes that neighbour's label; voxels of equal level that touch
-/// (a lake and the pass it spills over) form a class whose label comes from its members with a strictly lower
-/// neighbour (or a seed among them), and they must agree. Classes are settled in increasing level, so every label
-/// they read is final. The work list starts with the voxels whose level changed, their neighbours that now have a
+/// voxel whose least neighbour is strictly lower takes that neighbour's label (the first to pop, by
+/// <see cref="FloodTies"/>, when several of different labels tie); voxels of equal level that touch (a lake and the
+/// pass it spills over) form a class whose label comes from its members with a strictly lower neighbour (or a seed
+/// among them). When those disagree (two passes of the same height into one lake), <see cref="FloodTies"/> replays
+/// the class's pops. Classes are settled in increasing level, so every label they read is final. The work list starts with the voxels whose level changed, their neighbours that now have a
 /// changed voxel among their least-level neighbours, and seam voxels whose least-level neighbours now include one
 /// across the seam; a class whose label changes lists the higher neighbours of its members. Time and memory are
 /// proportional to the voxels visited (on 256³ noise about 0.7 M relabels around one seam).
@@ -30,7 +31,8 @@ internal static unsafe class FloodSeamRepair
 {
     /// <summary>
     /// Repairs the seams below the padded planes <paramref name="seamPlanes"/> (each the first plane of a slab);
-    /// false when a class's members disagree on its label (only ties between labels do that), the grid then unfinished.
+    /// false when the labels of a class are not decided (ties that <see cref="FloodTies"/> cannot order), the grid then
+    /// unfinished.
     /// </summary>
     public static bool Run<THeight>(PinnedView<THeight> heights, FloodState state, int[] seamPlanes)
         where THeight : unmanaged, INumber<THeight>
@@ -47,7 +49,7 @@ internal static unsafe class FloodSeamRepair
                 var changed = LowerLevels(heights, state, seamPlanes, settledOrigin);
                 new Span<ulong>(markOrigin, grid.WordCount).Clear();
                 new Span<ulong>(settledOrigin, grid.WordCount).Clear();
-                return Relabel(state, seamPlanes, changed, markOrigin, settledOrigin);
+                return Relabel(heights, state, seamPlanes, changed, markOrigin, settledOrigin);
             }
         }
         finally
@@ -62,7 +64,7 @@ internal static unsafe class FloodSeamRepair
         where THeight : unmanaged, INumber<THeight>
     {
         var changed = new List<int>();
-        using var queue = new FloodRadixQueue();
+        using var queue = new FloodRadixQueue(state.Grid.PlaneStride);
         foreach (int seamPlane in seamPlanes)
         {
             foreach (var (cell, across) in AcrossSeam(state, seamPlane))
@@ -144,9 +146,10 @@ internal static unsafe class FloodSeamRepair
         }
     }
 
-    private static bool Relabel(FloodState state, int[] seamPlanes, List<int> changed, ulong* listed, ulong* settled)
+    private static bool Relabel<THeight>(PinnedView<THeight> heights, FloodState state, int[] seamPlanes, List<int> changed, ulong* listed, ulong* settled)
+        where THeight : unmanaged, INumber<THeight>
     {
-        var classes = new ClassRelabelling(state, listed, settled);
+        var classes = new ClassRelabelling<THeight>(heights, state, listed, settled);
         try
         {
             foreach (int cell in changed)
@@ -179,8 +182,12 @@ internal static unsafe class FloodSeamRepair
     }
 
     /// <summary>The work list of voxels to relabel, settled class by class in increasing level.</summary>
-    private sealed class ClassRelabelling(FloodState state, ulong* listed, ulong* settled) : IDisposable
+    private sealed class ClassRelabelling<THeight>(PinnedView<THeight> heights, FloodState state, ulong* listed, ulong* settled) : IDisposable
+        where THeight : unmanaged, INumber<THeight>
     {
+        /// <summary>A candidate label that the grid does not decide (never an owner: the blocked cell's).</summary>
+        private const ulong Undecided = FloodGrid.BlockedCell;
+
         private readonly FloodRadixQueue _queue = CreateQueue(state);
         private readonly List<int> _members = [];
 
@@ -229,32 +236,16 @@ internal static unsafe class FloodSeamRepair
                     continue;
                 }
 
-                ulong label = 0;
-                foreach (int member in _members)
-                {
-                    ulong candidate = Candidate(member);
-                    if (candidate == 0)
-                    {
-                        continue;
-                    }
-
-                    if (label != 0 && candidate != label)
-                    {
-                        return false;
-                    }
-
-                    label = candidate;
-                }
-
-                if (label == 0)
+                uint level = (uint)state.Cells[popped];
+                if (!DecideLabels(level, out ulong shared, out var replayed))
                 {
                     return false;
                 }
 
-                uint level = (uint)state.Cells[popped];
                 foreach (int member in _members)
                 {
                     ulong value = state.Cells[member];
+                    ulong label = replayed is null ? shared : replayed[member].Owner;
                     if ((value & FloodGrid.OwnerMask) == label)
                     {
                         continue;
@@ -278,9 +269,40 @@ internal static unsafe class FloodSeamRepair
 
         private static FloodRadixQueue CreateQueue(FloodState state)
         {
-            var queue = new FloodRadixQueue();
+            var queue = new FloodRadixQueue(state.Grid.PlaneStride);
             queue.PrefetchCells(state.Cells, null, state.Offsets);
             return queue;
+        }
+
+        /// <summary>
+        /// Decides the labels of the members (a class at <paramref name="level"/>): the <paramref name="shared"/> one
+        /// when the members with a strictly lower neighbour agree, else each member's as <see cref="FloodTies"/>
+        /// replays them; false when neither decides them.
+        /// </summary>
+        private bool DecideLabels(uint level, out ulong shared, out Dictionary<int, (ulong Owner, int Order)>? replayed)
+        {
+            shared = 0;
+            replayed = null;
+            bool agree = true;
+            foreach (int member in _members)
+            {
+                ulong candidate = Candidate(member);
+                if (candidate == Undecided)
+                {
+                    return false;
+                }
+
+                agree &= candidate == 0 || shared == 0 || candidate == shared;
+                shared = candidate == 0 ? shared : candidate;
+            }
+
+            if (agree)
+            {
+                return shared != 0;
+            }
+
+            replayed = FloodTies.Replay(heights, state, level, _members, Candidate);
+            return replayed is not null;
         }
 
         /// <summary>Collects into the members the class of <paramref name="first"/>; false when it was settled before.</summary>
@@ -323,7 +345,11 @@ internal static unsafe class FloodSeamRepair
             return true;
         }
 
-        /// <summary>The label a member passes to its class: its own if a seed, its least neighbour's if strictly lower, else 0.</summary>
+        /// <summary>
+        /// The label a member passes to its class: its own if a seed; if its least neighbours are strictly lower,
+        /// the label of the one that pops first (<see cref="Undecided"/> when they disagree and
+        /// <see cref="FloodTies"/> cannot tell); else 0.
+        /// </summary>
         private ulong Candidate(int member)
         {
             ulong value = state.Cells[member];
@@ -334,17 +360,32 @@ internal static unsafe class FloodSeamRepair
 
             uint least = uint.MaxValue;
             ulong owner = 0;
+            bool tied = false;
             foreach (int offset in state.Offsets)
             {
                 ulong neighbour = state.Cells[member + offset];
-                if (FloodGrid.IsFlooded(neighbour) && (uint)neighbour < least)
+                if (!FloodGrid.IsFlooded(neighbour) || (uint)neighbour > least)
                 {
-                    least = (uint)neighbour;
-                    owner = neighbour & FloodGrid.OwnerMask;
+                    continue;
                 }
+
+                tied = (uint)neighbour == least && (tied || (neighbour & FloodGrid.OwnerMask) != owner);
+                least = (uint)neighbour;
+                owner = neighbour & FloodGrid.OwnerMask;
             }
 
-            return least < (uint)value ? owner : 0;
+            if (least >= (uint)value)
+            {
+                return 0;
+            }
+
+            if (!tied)
+            {
+                return owner;
+            }
+
+            ulong first = FloodTies.FirstOwner(heights, state, member, least);
+            return first == 0 ? Undecided : first;
         }
     }
 }

@@ -28,10 +28,12 @@ namespace BioImage.Kernels;
 /// <para>
 /// Threads: on the radix path of a 3D float32 volume, two or three threads flood as many slabs of planes at once;
 /// the seams between them are repaired (<see cref="FloodSeamRepair"/>) and the whole result is checked against
-/// conditions that imply skimage's labels (<see cref="FloodCertificate"/>). When the check fails — only ties that
-/// skimage's order alone decides do that, such as two basins meeting over two passes of exactly the same height — the
-/// volume is flooded again in one piece, so the labels never depend on the thread count, but that run costs about
-/// 1.7 times the one-thread time. Integer heights tie too often and always flood in one piece.
+/// conditions that imply skimage's labels (<see cref="FloodCertificate"/>). Two basins meeting over two passes of
+/// exactly the same height are settled by replaying skimage's order at that level (<see cref="FloodTies"/>). When
+/// the check still fails — only ties that the levels cannot order do that, such as two passes pushed at the same
+/// water level, or wide plateaus — the volume is flooded again in one piece, so the labels never depend on the thread
+/// count, but that run costs about 1.7 times the one-thread time. Integer heights tie too often and always flood in
+/// one piece.
 /// </para>
 /// <para>
 /// Compact watershed (Neubert and Protzel, ICPR 2014), <c>compactness &gt; 0</c>: the priority is

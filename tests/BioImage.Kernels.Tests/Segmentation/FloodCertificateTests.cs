@@ -1,9 +1,10 @@
 namespace BioImage.Kernels.Tests.Segmentation;
 
 /// <summary>
-/// <see cref="FloodCertificate"/> on a hand-flooded row of nine voxels with seeds at both ends: it accepts the true
+/// <see cref="FloodCertificate"/> on hand-flooded rows of nine voxels with seeds at both ends: it accepts the true
 /// levels and labels and rejects each kind of wrong cell, both in the four-voxel vector group (x = 4..7) and in the
-/// scalar voxels next to a seed (x = 1..3).
+/// scalar voxels next to a seed (x = 1..3); and where two passes of equal height tie, it accepts skimage's label only
+/// when the levels decide it (<see cref="FloodTies"/>).
 /// </summary>
 public class FloodCertificateTests
 {
@@ -11,6 +12,14 @@ public class FloodCertificateTests
     private static readonly float[] Heights = [0, 3, 1, 4, 2, 9, 5, 6, 0.5f];
     private static readonly float[] Levels = [0, 3, 3, 4, 4, 9, 6, 6, 0.5f];
     private static readonly uint[] Owners = [1, 1, 1, 1, 1, 1, 2, 2, 2];
+
+    /// <summary>Rows with a voxel between two passes of height 5 of different labels, as skimage floods them.</summary>
+    private static readonly (float[] Heights, float[] Levels, uint[] Owners)[] TiedRows =
+    [
+        ([0, 1, 5, 9, 5, 2, 1.5f, 1, 0.5f], [0, 1, 5, 9, 5, 2, 1.5f, 1, 0.5f], [1, 1, 1, 1, 2, 2, 2, 2, 2]),
+        ([0.5f, 1, 1.5f, 2, 5, 9, 5, 1, 0], [0.5f, 1, 1.5f, 2, 5, 9, 5, 1, 0], [1, 1, 1, 1, 1, 2, 2, 2, 2]),
+        ([0, 1, 5, 3, 9, 5, 2, 1.5f, 0.5f], [0, 1, 5, 5, 9, 5, 2, 1.5f, 0.5f], [1, 1, 1, 1, 1, 2, 2, 2, 2]),
+    ];
 
     [Fact]
     public void Accepts_the_true_flood()
@@ -48,35 +57,52 @@ public class FloodCertificateTests
         Assert.False(Check(cells => cells[Cell(x)] = FloodGrid.Key(Heights[x])));
     }
 
-    [Fact]
-    public void Rejects_least_neighbours_of_different_labels()
+    [Theory]
+    [InlineData(0, 3)]
+    [InlineData(1, 5)]
+    [InlineData(2, 4)]
+    public void Settles_passes_of_equal_height_by_the_water_level_that_pushed_them(int row, int tied)
     {
-        // x = 5 between two neighbours at level 4 of labels 1 and 2: only skimage's order could settle it.
-        Assert.False(Check(cells =>
-        {
-            cells[Cell(6)] = (2UL << 32) | FloodGrid.Key(4f);
-            cells[Cell(7)] = (2UL << 32) | FloodGrid.Key(4f);
-        }));
+        // Two passes of height 5 beside the tied voxel: the one pushed when the water stood lower pops first and
+        // labels it (row 2: through a lake of height 3 behind it). Accepted as flooded, rejected with the other label.
+        var (heights, levels, owners) = TiedRows[row];
+        Assert.True(Check(heights, levels, owners, _ => { }));
+        Assert.False(Check(heights, levels, owners, cells => cells[Cell(heights, tied)] = ((ulong)(3 - owners[tied]) << 32) | (uint)cells[Cell(heights, tied)]));
     }
 
-    private static int Cell(int x) => new GridLayout(1, 1, Heights.Length).Cell(0, 0, x);
-
-    private static bool Check(Action<ulong[]> change)
+    [Theory]
+    [InlineData(1u)]
+    [InlineData(2u)]
+    public void Rejects_passes_of_equal_height_pushed_at_the_same_water_level(uint label)
     {
-        var grid = new GridLayout(1, 1, Heights.Length);
+        // Both passes were pushed at water level 1; only their push order (skimage: label 1) would settle x = 3.
+        float[] heights = [0, 1, 5, 9, 5, 1, 0.25f];
+        Assert.False(Check(heights, heights, [1, 1, 1, label, 2, 2, 2], _ => { }));
+    }
+
+    private static int Cell(int x) => Cell(Heights, x);
+
+    private static int Cell(float[] heights, int x) => new GridLayout(1, 1, heights.Length).Cell(0, 0, x);
+
+    private static bool Check(Action<ulong[]> change) => Check(Heights, Levels, Owners, change);
+
+    /// <summary>The certificate on a flooded row with seeds at both ends, after <paramref name="change"/>.</summary>
+    private static bool Check(float[] heights, float[] levels, uint[] owners, Action<ulong[]> change)
+    {
+        var grid = new GridLayout(1, 1, heights.Length);
         var cells = Enumerable.Repeat(FloodGrid.BlockedCell, (int)grid.CellCount).ToArray();
         var seeds = new ulong[grid.WordCount];
-        for (int x = 0; x < Heights.Length; x++)
+        for (int x = 0; x < heights.Length; x++)
         {
-            cells[Cell(x)] = ((ulong)Owners[x] << 32) | FloodGrid.Key(Levels[x]);
+            cells[Cell(heights, x)] = ((ulong)owners[x] << 32) | FloodGrid.Key(levels[x]);
         }
 
-        foreach (int x in new[] { 0, Heights.Length - 1 })
+        foreach (int x in new[] { 0, heights.Length - 1 })
         {
-            seeds[Cell(x) >> 6] |= 1UL << Cell(x);
+            seeds[Cell(heights, x) >> 6] |= 1UL << Cell(heights, x);
         }
 
         change(cells);
-        return FloodCertificate.Holds(new ReadOnlySpan3D<float>(Heights, 1, 1, Heights.Length), cells, seeds, Neighbourhood.Of(3, 1));
+        return FloodCertificate.Holds(new ReadOnlySpan3D<float>(heights, 1, 1, heights.Length), cells, seeds, Neighbourhood.Of(3, 1));
     }
 }
