@@ -393,6 +393,7 @@ internal sealed unsafe class FloodRadixQueue : IDisposable
         return first;
     }
 
+    /// <summary>Prefetches the cell of <paramref name="index"/> and those of its neighbours that are not flooded yet.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Prefetch(int index)
     {
