@@ -64,7 +64,7 @@ internal static unsafe class FloodCertificate
         fixed (ulong* cellOrigin = cells)
         fixed (ulong* seedOrigin = seeds)
         {
-            var state = new FloodState(grid, cellOrigin, null, seedOrigin, [.. neighbours.Select(grid.Offset)]);
+            var state = new FloodState(grid, cellOrigin, null, seedOrigin, [.. neighbours.Select(grid.Offset)], FloodTies.Budget.For(grid));
             return Holds(new PinnedView<float>(heightOrigin, heights.Layout), state, 1);
         }
     }

@@ -98,7 +98,7 @@ internal static unsafe class FloodGrid
                 var heightView = new PinnedView<THeight>(heightOrigin, heights.Layout);
                 var maskView = mask.IsEmpty ? default : new PinnedView<bool>(maskOrigin, mask.Layout);
                 var labelView = new PinnedView<TLabel>(labelOrigin, labels.Layout);
-                var state = new FloodState(grid, cellOrigin, floodedOrigin, seedOrigin, [.. neighbours.Select(grid.Offset)]);
+                var state = new FloodState(grid, cellOrigin, floodedOrigin, seedOrigin, [.. neighbours.Select(grid.Offset)], FloodTies.Budget.For(grid));
                 for (int i = 0; i < seedIndices.Count; i++)
                 {
                     var (z, y, x) = grid.Unpadded(seedIndices[i]);
@@ -463,8 +463,11 @@ internal readonly record struct GridLayout(int Depth, int Height, int Width)
     public int Offset((int Z, int Y, int X) neighbour) => (neighbour.Z * PlaneStride) + (neighbour.Y * RowStride) + neighbour.X;
 }
 
-/// <summary>The pinned grid of one flood: cells, the flooded-or-blocked bitmap, the seed bitmap and the neighbour offsets.</summary>
-internal readonly unsafe struct FloodState(GridLayout grid, ulong* cells, ulong* flooded, ulong* seeds, int[] offsets)
+/// <summary>
+/// The pinned grid of one flood: cells, the flooded-or-blocked bitmap, the seed bitmap, the neighbour offsets and what
+/// its tie replays may still spend.
+/// </summary>
+internal readonly unsafe struct FloodState(GridLayout grid, ulong* cells, ulong* flooded, ulong* seeds, int[] offsets, FloodTies.Budget tieBudget)
 {
     /// <summary>The grid's layout.</summary>
     public GridLayout Grid { get; } = grid;
@@ -480,4 +483,7 @@ internal readonly unsafe struct FloodState(GridLayout grid, ulong* cells, ulong*
 
     /// <summary>The neighbours' cell offsets in skimage's order.</summary>
     public int[] Offsets { get; } = offsets;
+
+    /// <summary>The voxels that <see cref="FloodTies"/> may still replay for this flood.</summary>
+    public FloodTies.Budget TieBudget { get; } = tieBudget;
 }

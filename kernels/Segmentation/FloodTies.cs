@@ -32,6 +32,12 @@ internal static unsafe class FloodTies
     /// <summary>The largest number of voxels a replay visits before it gives up.</summary>
     private const int MaxReplayed = 1 << 20;
 
+    /// <summary>A flood's replays may visit one voxel per this many of its cells in all (see <see cref="Budget"/>).</summary>
+    private const int CellsPerReplayedVoxel = 64;
+
+    /// <summary>The least budget, for small volumes: a few hundred ordinary replays.</summary>
+    private const int LeastBudget = 1 << 16;
+
     /// <summary>What <see cref="PushedAt"/> returns for a voxel that is not early.</summary>
     private const ulong NotEarly = ulong.MaxValue;
 
@@ -43,6 +49,11 @@ internal static unsafe class FloodTies
     public static ulong FirstOwner<THeight>(PinnedView<THeight> heights, FloodState state, int cell, uint least)
         where THeight : unmanaged, INumber<THeight>
     {
+        if (state.TieBudget.Spent)
+        {
+            return 0;
+        }
+
         var tied = new List<int>();
         foreach (int offset in state.Offsets)
         {
@@ -72,7 +83,7 @@ internal static unsafe class FloodTies
     public static Dictionary<int, (ulong Owner, int Order)>? Replay<THeight>(PinnedView<THeight> heights, FloodState state, uint level, IReadOnlyCollection<int> members, Func<int, ulong> earlyOwner)
         where THeight : unmanaged, INumber<THeight>
     {
-        if (members.Count == 0 || members.Count > MaxReplayed)
+        if (members.Count == 0 || members.Count > MaxReplayed || !state.TieBudget.TrySpend(members.Count))
         {
             return null;
         }
@@ -194,5 +205,24 @@ internal static unsafe class FloodTies
     {
         var (z, y, x) = state.Grid.Voxel(cell);
         return FloodGrid.Key(heights.GetRowSpan(z, y)[x]);
+    }
+
+    /// <summary>
+    /// The voxels a flood's replays may still visit, shared by its threads. On wide plateaus every tied voxel would
+    /// replay the whole plateau; past the budget the ties stay undecided and the volume is flooded in one piece,
+    /// which is then cheaper.
+    /// </summary>
+    public sealed class Budget(long voxels)
+    {
+        private long _left = voxels;
+
+        /// <summary>True once a replay was refused.</summary>
+        public bool Spent => Volatile.Read(ref _left) < 0;
+
+        /// <summary>The budget of a flood on <paramref name="grid"/>: a small share of its cells.</summary>
+        public static Budget For(GridLayout grid) => new(Math.Max(grid.CellCount / CellsPerReplayedVoxel, LeastBudget));
+
+        /// <summary>Takes <paramref name="count"/> voxels from the budget; false (and spent) when they were not left.</summary>
+        public bool TrySpend(int count) => Interlocked.Add(ref _left, -count) >= 0;
     }
 }
