@@ -78,6 +78,11 @@ internal sealed unsafe partial class HugePageBuffer : IDisposable
         var freed = this;
         lock (s_keptLock)
         {
+            if (Pointer == null || Array.IndexOf(s_kept, this) >= 0)
+            {
+                return;
+            }
+
             for (int i = 0; i < KeptCount && freed is not null; i++)
             {
                 if (s_kept[i] is null || s_kept[i]!.Bytes < freed.Bytes)

@@ -190,6 +190,7 @@ internal static unsafe class FloodSeamRepair
 
         private readonly FloodRadixQueue _queue = CreateQueue(state);
         private readonly List<int> _members = [];
+        private readonly List<ulong> _candidates = [];
 
         /// <summary>Puts a flooded cell on the list (once).</summary>
         public void List(int cell)
@@ -284,6 +285,7 @@ internal static unsafe class FloodSeamRepair
             shared = 0;
             replayed = null;
             bool agree = true;
+            _candidates.Clear();
             foreach (int member in _members)
             {
                 ulong candidate = Candidate(member);
@@ -292,8 +294,13 @@ internal static unsafe class FloodSeamRepair
                     return false;
                 }
 
+                _candidates.Add(candidate);
                 agree &= candidate == 0 || shared == 0 || candidate == shared;
                 shared = candidate == 0 ? shared : candidate;
+                if (!agree && !FloodTies.MayReplay(state, _members.Count))
+                {
+                    return false;
+                }
             }
 
             if (agree)
@@ -301,7 +308,9 @@ internal static unsafe class FloodSeamRepair
                 return shared != 0;
             }
 
-            replayed = FloodTies.Replay(heights, state, level, _members, Candidate);
+            // Looked up only once the replay has accepted the class's size.
+            Dictionary<int, ulong>? candidates = null;
+            replayed = FloodTies.Replay(heights, state, level, _members, member => (candidates ??= _members.Zip(_candidates).ToDictionary())[member]);
             return replayed is not null;
         }
 

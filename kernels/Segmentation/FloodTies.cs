@@ -64,7 +64,8 @@ internal static unsafe class FloodTies
             }
         }
 
-        var popped = Replay(heights, state, least, ClassesOf(state, tied, least), early => state.Cells[early] & FloodGrid.OwnerMask);
+        var classes = ClassesOf(state, tied, least);
+        var popped = classes is null ? null : Replay(heights, state, least, classes, early => state.Cells[early] & FloodGrid.OwnerMask);
         if (popped is null)
         {
             return 0;
@@ -74,16 +75,24 @@ internal static unsafe class FloodTies
         return popped[first].Owner;
     }
 
+    /// <summary>True when a replay of <paramref name="members"/> voxels is not refused outright (too many, or the budget spent).</summary>
+    public static bool MayReplay(FloodState state, int members) => members <= MaxReplayed && !state.TieBudget.Spent;
+
     /// <summary>
     /// Replays the pops of the voxels of level <paramref name="level"/> in <paramref name="members"/> (whole classes),
     /// the early ones labelled by <paramref name="earlyOwner"/>: each member's owner and pop order, or null when
-    /// undecided (two early voxels of different owners pushed at the same water level, an early owner of 0, or too
-    /// many members).
+    /// undecided (two early voxels of different owners pushed at the same water level, an early owner that is not one
+    /// (0, or with low bits set), too many members, or the budget spent).
     /// </summary>
     public static Dictionary<int, (ulong Owner, int Order)>? Replay<THeight>(PinnedView<THeight> heights, FloodState state, uint level, IReadOnlyCollection<int> members, Func<int, ulong> earlyOwner)
         where THeight : unmanaged, INumber<THeight>
     {
-        if (members.Count == 0 || members.Count > MaxReplayed || !state.TieBudget.TrySpend(members.Count))
+        if (members.Count > MaxReplayed)
+        {
+            state.TieBudget.Exhaust();
+        }
+
+        if (members.Count == 0 || !state.TieBudget.TrySpend(members.Count))
         {
             return null;
         }
@@ -95,7 +104,7 @@ internal static unsafe class FloodTies
             if (pushedAt != NotEarly)
             {
                 ulong owner = earlyOwner(member);
-                if (owner == 0)
+                if (owner == 0 || (owner & ~FloodGrid.OwnerMask) != 0)
                 {
                     return null;
                 }
@@ -141,8 +150,11 @@ internal static unsafe class FloodTies
         return labels.Count == members.Count ? labels : null;
     }
 
-    /// <summary>The voxels of level <paramref name="level"/> connected to <paramref name="starts"/> through voxels of that level (at most one more than <see cref="MaxReplayed"/>).</summary>
-    public static List<int> ClassesOf(FloodState state, IEnumerable<int> starts, uint level)
+    /// <summary>
+    /// The voxels of level <paramref name="level"/> connected to <paramref name="starts"/> through voxels of that
+    /// level; null, and the budget spent, when they are more than <see cref="MaxReplayed"/>.
+    /// </summary>
+    public static List<int>? ClassesOf(FloodState state, IEnumerable<int> starts, uint level)
     {
         var members = new List<int>();
         var seen = new HashSet<int>();
@@ -154,8 +166,14 @@ internal static unsafe class FloodTies
             }
         }
 
-        for (int i = 0; i < members.Count && members.Count <= MaxReplayed; i++)
+        for (int i = 0; i < members.Count; i++)
         {
+            if (members.Count > MaxReplayed)
+            {
+                state.TieBudget.Exhaust();
+                return null;
+            }
+
             foreach (int offset in state.Offsets)
             {
                 int neighbour = members[i] + offset;
@@ -221,6 +239,9 @@ internal static unsafe class FloodTies
 
         /// <summary>The budget of a flood on <paramref name="grid"/>: a small share of its cells.</summary>
         public static Budget For(GridLayout grid) => new(Math.Max(grid.CellCount / CellsPerReplayedVoxel, LeastBudget));
+
+        /// <summary>Spends the whole budget: a class too wide to replay means a plateau, where one flood is cheaper.</summary>
+        public void Exhaust() => Interlocked.Exchange(ref _left, -1);
 
         /// <summary>Takes <paramref name="count"/> voxels from the budget; false (and spent) when they were not left.</summary>
         public bool TrySpend(int count) => Interlocked.Add(ref _left, -count) >= 0;

@@ -17,6 +17,11 @@ public class FloodTiesTests
         Assert.False(budget.TrySpend(1));
         Assert.True(budget.Spent);
         Assert.False(budget.TrySpend(0));
+
+        var plateau = new FloodTies.Budget(1 << 20);
+        plateau.Exhaust();
+        Assert.True(plateau.Spent);
+        Assert.False(plateau.TrySpend(1));
     }
 
     [Fact]
