@@ -29,8 +29,8 @@ namespace BioImage.Kernels;
 /// its own seeds as if the volume ended at the slab. <see cref="FloodSeamRepair"/> then lowers the levels that are
 /// reached more cheaply across a seam and relabels what depends on them, and <see cref="FloodCertificate"/> checks
 /// the result in one parallel pass; the check implies the labels equal skimage's. If it fails (ties that the
-/// levels cannot order, see <see cref="FloodTies"/>) the volume is flooded again in one piece. Time: O(n) pushes and pops, each
-/// O(1) amortised, plus the repair, which is proportional to the voxels it changes.
+/// levels cannot order, see <see cref="FloodTies"/>) the volume is flooded again in one piece. Time: O(n) pushes and
+/// pops, each O(1) amortised, plus the repair, which is proportional to the voxels it changes.
 /// </para>
 /// </remarks>
 internal static unsafe class FloodGrid

@@ -92,11 +92,7 @@ public class WatershedTests
                 mask[i] = !masked || random.NextDouble() > 0.2;
             }
 
-            for (int i = 5, label = 1; i < n; i += 97, label++)
-            {
-                seeds[i] = (uint)label;
-                heights[i] = -label;
-            }
+            PlaceSeeds(heights, seeds, first: 5, step: 97);
 
             var heightView = new ReadOnlySpan3D<float>(heights, shape[0], shape[1], shape[2]);
             var maskView = masked ? new ReadOnlySpan3D<bool>(mask, shape[0], shape[1], shape[2]) : default;
@@ -133,11 +129,7 @@ public class WatershedTests
                 heights[i] = MathF.Round((float)random.NextDouble() * 100 * 32) / 32;
             }
 
-            for (int i = 5, label = 1; i < n; i += 97, label++)
-            {
-                seeds[i] = (uint)label;
-                heights[i] = -label;
-            }
+            PlaceSeeds(heights, seeds, first: 5, step: 97);
 
             var heightView = new ReadOnlySpan3D<float>(heights, shape[0], shape[1], shape[2]);
             var inSlabs = (uint[])seeds.Clone();
@@ -169,11 +161,7 @@ public class WatershedTests
             heights[i] = random.Next(3) + 41;
         }
 
-        for (int i = 3, label = 1; i < n; i += 131, label++)
-        {
-            seeds[i] = (uint)label;
-            heights[i] = -label;
-        }
+        PlaceSeeds(heights, seeds, first: 3, step: 131);
 
         var heightView = new ReadOnlySpan3D<float>(heights, shape[0], shape[1], shape[2]);
         var parallel = (uint[])seeds.Clone();
@@ -315,6 +303,19 @@ public class WatershedTests
             float least = Neighbours(i).Min(j => levels[j]);
             return seeds[i] == 0 && Neighbours(i).Where(j => levels[j] == least).Select(j => labels[j]).Distinct().Count() > 1;
         });
+    }
+
+    /// <summary>
+    /// Seeds labelled 1, 2, … every <paramref name="step"/> voxels from <paramref name="first"/>, each at height −label
+    /// (below every other height, no two tied).
+    /// </summary>
+    private static void PlaceSeeds(float[] heights, uint[] seeds, int first, int step)
+    {
+        for (int i = first, label = 1; i < heights.Length; i += step, label++)
+        {
+            seeds[i] = (uint)label;
+            heights[i] = -label;
+        }
     }
 
     private static int Differences(int[] expected, int[] actual) => expected.Where((v, i) => v != actual[i]).Count();
