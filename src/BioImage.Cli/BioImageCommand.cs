@@ -1,19 +1,24 @@
 using System.CommandLine;
 using BioImage.Cli.Commands;
+using BioImage.Operations;
+using BioImage.Runners;
 
 namespace BioImage.Cli;
 
 /// <summary>The root command: registers every verb and maps failures to exit codes.</summary>
 /// <remarks>
-/// Exit codes: 0 success; 1 the operation failed (the message says what, e.g. which blocks); 2 bad arguments
-/// (unknown option or value, wrong rank, missing input). Errors are one line on stderr, never a stack trace;
-/// set <c>BIOIMAGE_DEBUG=1</c> to get the full exception.
+/// Exit codes: 0 success; 1 the run failed (blocks failed — the message names them and the kept temp folder —, a file
+/// could not be written or read, the run was cancelled) or the data do not allow a result; 2 usage errors found before
+/// anything ran (unknown option or value, wrong rank, missing input, an existing output without --overwrite); 3 an
+/// internal error (a bug: the message says so and how to get the stack trace). Errors are one line on stderr, never a
+/// stack trace; set <c>BIOIMAGE_DEBUG=1</c> to get the full exception.
 /// </remarks>
-internal static class BioImageCommand
+internal static partial class BioImageCommand
 {
     public const int Success = 0;
     public const int Failed = 1;
     public const int BadArguments = 2;
+    public const int InternalError = 3;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
@@ -58,15 +63,29 @@ internal static class BioImageCommand
         }
         catch (Exception exception) when (!IsDebug)
         {
-            bool usage = exception is UsageException or FileNotFoundException or DirectoryNotFoundException or ArgumentException;
-            error.WriteLine("error: " + OneLine(exception.Message));
-            return usage ? BadArguments : Failed;
+            switch (exception)
+            {
+                case UsageException or OperationRefusedException:
+                    error.WriteLine("error: " + OneLine(exception.Message));
+                    return BadArguments;
+                case RunnerException or DataConditionException or OperationCanceledException or IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException:
+                    error.WriteLine("error: " + OneLine(exception.Message));
+                    return Failed;
+                default:
+                    error.WriteLine($"internal error: {exception.GetType().Name}: {OneLine(exception.Message)} — this is a bug in bioimage; rerun with BIOIMAGE_DEBUG=1 for the stack trace and report it.");
+                    return InternalError;
+            }
         }
     }
 
     private static bool IsDebug => Environment.GetEnvironmentVariable("BIOIMAGE_DEBUG") == "1";
 
-    private static string OneLine(string message) => string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    /// <summary>The message on one line, without the " (Parameter 'x')" ArgumentException appends.</summary>
+    private static string OneLine(string message) =>
+        ParameterSuffix().Replace(string.Join(' ', message.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), string.Empty);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@" \(Parameter '[^']*'\)")]
+    private static partial System.Text.RegularExpressions.Regex ParameterSuffix();
 }
 
 /// <summary>A bad argument found after parsing (e.g. a block shape whose rank does not match the input): exit code 2.</summary>

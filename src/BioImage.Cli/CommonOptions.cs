@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Numerics;
+using BioImage.Kernels;
 
 namespace BioImage.Cli;
 
@@ -81,6 +82,39 @@ internal static class CommonOptions
     public static Option<string?> TmpRoot() => new("--tmp-root") { Description = "Where distributed runs create their temp folder (shared with the nodes for Slurm).", HelpName = "DIR" };
 
     public static Option<bool> Json() => new("--json") { Description = "Print the result as one JSON object (for scripts)." };
+
+    /// <summary>The downsampling methods of downsample and pyramid: pooling (mean, max, min, mode) or spline resampling (nearest, linear, cubic).</summary>
+    public static readonly string[] DownsamplingMethods = ["mean", "max", "min", "mode", "nearest", "linear", "cubic"];
+
+    /// <summary>The --method option of downsample and pyramid.</summary>
+    public static Option<string?> DownsamplingMethod(string description)
+    {
+        var option = new Option<string?>("--method") { Description = description, HelpName = string.Join('|', DownsamplingMethods) };
+        option.AcceptOnlyFromAmong(DownsamplingMethods);
+        return option;
+    }
+
+    /// <summary>
+    /// The pooling, or the spline order and anti-aliasing, of a --method (null: nearest) with --order and
+    /// --anti-aliasing; a pooling method takes neither, a named spline method no other --order.
+    /// </summary>
+    public static (PoolingMethod? Pooling, int Order, bool AntiAliasing) Downsampling(string? method, int? order, bool antiAliasing)
+    {
+        int? named = method switch { "nearest" => 0, "linear" => 1, "cubic" => 3, _ => null };
+        if (method is "mean" or "max" or "min" or "mode")
+        {
+            return order is null && !antiAliasing
+                ? (Enum.Parse<PoolingMethod>(method, ignoreCase: true), 0, false)
+                : throw new UsageException($"--method {method} pools boxes; --order and --anti-aliasing apply to nearest, linear and cubic.");
+        }
+
+        if (named is not null && order is not null && order != named)
+        {
+            throw new UsageException($"--method {method} is spline order {named}; --order {order} contradicts it (give one of them).");
+        }
+
+        return (null, named ?? order ?? 0, antiAliasing);
+    }
 
     /// <summary>The block shape given on the command line, or null when it was not given.</summary>
     /// <remarks>System.CommandLine yields an empty array for an absent array-valued option.</remarks>

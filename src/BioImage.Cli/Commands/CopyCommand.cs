@@ -14,7 +14,7 @@ namespace BioImage.Cli.Commands;
 /// through the runner, creating OUT with the given chunks, dtype, codec and format (default: the input's chunks and
 /// dtype, zstd:3 for Zarr and gzip:6 for N5, Zarr v3 for a new .zarr). --resize Z,Y,X writes the input resized
 /// (bioimage-py's resized wrapper: spline --order 0–5, optional --anti-aliasing), --threshold T writes INPUT &gt; T
-/// (after the resize).
+/// (after the resize). An HDF5 output (.h5) is a dataset written whole from memory, keeping the file's other datasets.
 /// </summary>
 internal static class CopyCommand
 {
@@ -25,8 +25,6 @@ internal static class CopyCommand
         var inputKey = CommonOptions.InputKey();
         var outputKey = CommonOptions.OutputKey();
         var dtype = CommonOptions.DType("Element type of OUT (default: the input's); values convert as numpy's astype, saturating.");
-        var outputSettings = new OutputSettings();
-        var run = new RunSettings();
         var threshold = new Option<double?>("--threshold") { Description = "Write INPUT > T as a bool array instead of the values (bioimage-py's threshold wrapper).", HelpName = "T" };
         var resize = new Option<long[]?>("--resize")
         {
@@ -43,107 +41,99 @@ internal static class CopyCommand
             }
         });
         var antiAliasing = new Option<bool>("--anti-aliasing") { Description = "With --resize: Gaussian smoothing of shrinking axes first (skimage's σ = (in/out − 1)/2)." };
-        var json = CommonOptions.Json();
         var command = new Command("copy", "Copy an array between .npy, Zarr v2/v3, N5, TIFF, HDF5, MRC and NIfTI block-wise, rechunking, recompressing, resizing, thresholding or converting its dtype.")
         {
-            input, output, inputKey, outputKey, dtype, resize, order, antiAliasing, threshold, json,
+            input, output, inputKey, outputKey, dtype, resize, order, antiAliasing, threshold,
         };
-        outputSettings.AddTo(command);
-        run.AddTo(command);
+        var verb = new Verb(command, writesArrays: true, blockIds: true, mask: true);
         command.SetAction((parse, cancellation) =>
         {
-            var source = Source.Open(parse.GetRequiredValue(input), parse.GetValue(inputKey));
-            if (parse.GetValue(resize) is { Length: > 0 } shape)
+            (Operation, ISource[], ArrayTarget[]) Build()
             {
-                try
+                var source = Source.Open(parse.GetRequiredValue(input), parse.GetValue(inputKey));
+                if (parse.GetValue(resize) is { Length: > 0 } shape)
                 {
                     source = source.Resized(shape, parse.GetValue(order) ?? 0, parse.GetValue(antiAliasing));
                 }
-                catch (ArgumentException error)
+                else if (parse.GetValue(order) is not null || parse.GetValue(antiAliasing))
                 {
-                    throw new UsageException("--resize: " + error.Message);
+                    throw new UsageException("--order and --anti-aliasing apply with --resize.");
                 }
-            }
-            else if (parse.GetValue(order) is not null || parse.GetValue(antiAliasing))
-            {
-                throw new UsageException("--order and --anti-aliasing apply with --resize.");
-            }
 
-            if (parse.GetValue(threshold) is { } level)
-            {
-                source = source.Threshold(level);
-            }
+                if (parse.GetValue(threshold) is { } level)
+                {
+                    source = source.Threshold(level);
+                }
 
-            int rank = source.Shape.Count;
-            var outputDType = parse.GetResult(dtype) is null ? source.DType : parse.GetValue(dtype);
-            string outputPath = parse.GetRequiredValue(output);
-            if (OutputSettings.IsHdf5(outputPath))
-            {
-                return Task.FromResult(CopyToHdf5(parse, source, outputDType, outputPath, parse.GetValue(outputKey), outputSettings.Hdf5Chunks(parse, source.Shape, source.Chunks), run.Read(parse, rank, cancellation), json));
+                var operation = new CopyVerb { DType = parse.GetResult(dtype) is null ? null : parse.GetValue(dtype) };
+                return (operation, [source], [verb.Target(parse, parse.GetRequiredValue(output), parse.GetValue(outputKey))]);
             }
 
-            var target = outputSettings.Create(parse, outputPath, parse.GetValue(outputKey), source.Shape, outputDType, source.Chunks, (source as ChunkedSource)?.Array.Metadata.Attributes);
-            var options = run.Read(parse, rank, cancellation);
-            options = options with { BlockShape = options.BlockShape ?? target.Chunks };
-            BlockOperation step = new CopyOperation();
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            Runner.Run(step, [source], [target], options);
-            var summary = new
-            {
-                input = parse.GetRequiredValue(input),
-                output = outputPath,
-                outputKey = parse.GetValue(outputKey),
-                shape = source.Shape,
-                dtype = outputDType.NumpyName(),
-                chunks = target.Chunks,
-                seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
-            };
-            CliJson.Report(parse, json, summary, string.Create(CultureInfo.InvariantCulture, $"copied {summary.input} → {summary.output}: {summary.dtype} ({string.Join(", ", summary.shape)}), chunks ({string.Join(", ", summary.chunks ?? [])}) in {summary.seconds} s"));
-
-            return Task.FromResult(BioImageCommand.Success);
+            var target = verb.Target(parse, parse.GetRequiredValue(output), parse.GetValue(outputKey));
+            return Task.FromResult(target.IsHdf5 && !verb.Resumes(parse) ? CopyToHdf5(parse, verb, target, Build, cancellation) : verb.Execute(parse, cancellation, Build));
         });
         return command;
     }
 
     /// <summary>
-    /// Copies into a new HDF5 file: block-wise on local threads into memory, then one write of the whole dataset
-    /// (PureHDF writes whole files), atomically (temp file + rename). Worker processes cannot share an HDF5 file.
+    /// Copies into a dataset of an HDF5 file: block-wise on local threads into memory, then one write of the file
+    /// (PureHDF writes whole files), atomically (temp file + rename), keeping the file's other datasets — or refused,
+    /// before anything runs, when they cannot be kept exactly. Worker processes cannot share an HDF5 file.
     /// </summary>
-    private static int CopyToHdf5(ParseResult parse, ISource source, DType dtype, string path, string? key, int[] chunks, RunOptions options, Option<bool> json)
+    private static int CopyToHdf5(ParseResult parse, Verb verb, ArrayTarget target, Func<(Operation, ISource[], ArrayTarget[])> build, CancellationToken cancellation)
     {
-        if (key is null)
+        var (operation, inputs, _) = Verb.Usage(build);
+        var source = inputs[0];
+        var options = verb.Options(parse, cancellation);
+        var dtype = ((CopyVerb)operation).DType ?? source.DType;
+        if (target.Key is null)
         {
-            throw new UsageException($"{path}: an HDF5 output needs --output-key (the dataset path inside the file, e.g. raw or volumes/raw).");
+            throw new UsageException($"{target.Path}: an HDF5 output needs --output-key (the dataset path inside the file, e.g. raw or volumes/raw).");
         }
 
-        if (options.JobType != JobType.Local)
+        if (options.JobType != JobType.Local || options.BlockIds is not null)
         {
-            throw new UsageException($"{path}: HDF5 files cannot be written by several processes; use --job-type local, or write .zarr/.n5 for distributed runs.");
+            throw new UsageException($"{target.Path}: HDF5 files are written whole by this process: use --job-type local without --block-ids, or write .zarr/.n5 for distributed runs and re-runs.");
         }
 
+        if (target.Shards is not null || target.Codec is not null || target.ZarrFormat is not null)
+        {
+            throw new UsageException("An HDF5 output takes --chunks only (deflate level 1); --shards, --codec and --zarr-format apply to Zarr and N5.");
+        }
+
+        int rank = source.Shape.Count;
+        if (target.Chunks is { } given && given.Length != rank)
+        {
+            throw new UsageException($"--chunks has {given.Length} values but the input has {rank} axes; give {rank} comma-separated extents.");
+        }
+
+        int[] chunks = target.Chunks ?? source.Chunks?.Select((e, axis) => (int)Math.Clamp(e, 1, source.Shape[axis])).ToArray() ?? [.. source.Shape.Select(e => (int)Math.Clamp(e, 1, 64))];
         long bytes = source.Shape.Aggregate(1L, (product, extent) => product * extent) * dtype.ItemSize();
         long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
         if (bytes > available / 2)
         {
-            throw new UsageException($"{path}: the HDF5 output ({bytes >> 20} MiB) is written from memory and does not fit (available {available >> 20} MiB); write .zarr or .n5 instead.");
+            throw new UsageException($"{target.Path}: the HDF5 output ({bytes >> 20} MiB) is written from memory and does not fit (available {available >> 20} MiB); write .zarr or .n5 instead.");
         }
 
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        dtype.Dispatch(new WriteHdf5(source, path, key, chunks, options));
-        var summary = new { input = source.Spec?.Path, output = path, outputKey = key, shape = source.Shape, dtype = dtype.NumpyName(), chunks, seconds = Math.Round(clock.Elapsed.TotalSeconds, 3) };
-        CliJson.Report(parse, json, summary, string.Create(CultureInfo.InvariantCulture, $"copied {summary.input} → {path}/{key}: {summary.dtype} ({string.Join(", ", summary.shape)}), HDF5 chunks ({string.Join(", ", chunks)}) in {summary.seconds} s"));
+        Verb.Usage(() =>
+        {
+            Hdf5Source.CheckWrite(target.Path, target.Key, verb.Overwrite(parse));
+            return true;
+        });
+        var report = dtype.Dispatch(new WriteHdf5(operation, source, target, chunks, options, verb.Overwrite(parse)));
+        verb.Print(parse, report with { Outputs = [new OutputReport(Path.GetFullPath(target.Path), target.Key, [.. source.Shape], dtype.NumpyName(), [.. chunks.Select(c => (long)c)])] });
         return BioImageCommand.Success;
     }
 
-    private sealed class WriteHdf5(ISource source, string path, string key, int[] chunks, RunOptions options) : IDTypeFunc<bool>
+    private sealed class WriteHdf5(Operation operation, ISource source, ArrayTarget target, int[] chunks, RunOptions options, bool overwrite) : IDTypeFunc<OperationReport>
     {
-        public bool Invoke<T>()
+        public OperationReport Invoke<T>()
             where T : unmanaged, INumber<T>
         {
-            using var data = NdArray<T>.Allocate([.. source.Shape.Select(e => checked((int)e))], clear: false);
-            Runner.Run(new CopyOperation(), [source], [new ArraySource<T>(data)], options with { BlockShape = options.BlockShape ?? source.Chunks ?? chunks.Select(e => (long)e).ToArray() });
-            Hdf5Source.Write(path, key, data, chunks);
-            return true;
+            using var data = NdArray<T>.Allocate([.. source.Shape.Select(e => checked((int)e))], clear: true);
+            var report = Executor.Run(operation, [source], [new ArraySource<T>(data)], options with { BlockShape = options.BlockShape ?? source.Chunks ?? [.. chunks.Select(e => (long)e)] });
+            Hdf5Source.Write(target.Path, target.Key!, data, chunks, overwrite);
+            return report;
         }
     }
 }

@@ -8,6 +8,7 @@ using BioImage.Operations;
 using BioImage.Runners;
 using BioImage.Samples;
 using BioImage.Sources;
+using BioImage.Sources.Wrappers;
 using BioImage.Storage;
 using BioImage.Storage.Codecs;
 using BioImage.Storage.Metadata;
@@ -16,8 +17,9 @@ namespace BioImage.Cli.Commands;
 
 /// <summary>
 /// <c>bioimage demo</c>: the main job on an embedded default. Generates a deterministic synthetic volume
-/// (blobs + noise) and runs every operation that exists, writing results under <c>./bioimage-demo/</c>.
-/// Each new operation adds its step here.
+/// (blobs + noise) and runs every operation verb through <see cref="Executor"/>, as the verbs do, writing results
+/// under <c>./bioimage-demo/</c> (replacing only the demo's own earlier results); it names the verbs it leaves out and
+/// why. Each new operation adds its step here.
 /// </summary>
 internal static class DemoCommand
 {
@@ -67,7 +69,7 @@ internal static class DemoCommand
 
     private sealed record Step(string Name, string Output, double Milliseconds, string Result);
 
-    private sealed record Summary(string OutputDirectory, int[] Shape, [property: JsonPropertyName("dtype")] string DType, long[] BlockShape, int Workers, List<Step> Steps);
+    private sealed record Summary(string OutputDirectory, int[] Shape, [property: JsonPropertyName("dtype")] string DType, long[] BlockShape, int Workers, List<Step> Steps, string[] LeftOut);
 
     private sealed record Settings(string OutputDirectory, int Size, int Seed, long[] BlockShape, int Workers);
 
@@ -77,11 +79,18 @@ internal static class DemoCommand
             where T : unmanaged, INumber<T> => Run<T>(settings);
     }
 
+    /// <summary>Verbs the demo does not run: they describe files or drive runs rather than compute.</summary>
+    private static readonly string[] LeftOut =
+    [
+        "info (describes a file: try `bioimage info bioimage-demo/raw.zarr`)",
+        "config, reattach and worker (set up and drive distributed runs; the demo runs on local threads)",
+    ];
+
     private static Summary Run<T>(Settings settings)
         where T : unmanaged, INumber<T>
     {
         var (outputDirectory, size, seed, blockShape, workers) = settings;
-        Directory.CreateDirectory(outputDirectory);
+        ClaimOutputDirectory(outputDirectory);
         var steps = new List<Step>();
         var clock = Stopwatch.StartNew();
 
@@ -90,79 +99,73 @@ internal static class DemoCommand
         NpyFile.Write(rawPath, raw);
         steps.Add(new Step("generate", rawPath, Lap(clock), $"{raw.Length} voxels, 40 blobs + noise (σ={SyntheticVolume.NoiseSigma})"));
 
-        var moments = Stats.Compute(raw, blockShape, workers);
-        steps.Add(new Step("stats", "-", Lap(clock), string.Create(CultureInfo.InvariantCulture, $"min {moments.Min:F2}, max {moments.Max:F2}, mean {moments.Mean:F3}, std {moments.StandardDeviation:F3}")));
-
-        using var mask = NdArray<bool>.Allocate(raw.Shape, clear: false);
-        var level = T.CreateSaturating(SyntheticVolume.Background + (SyntheticVolume.BlobAmplitude / 2));
-        long foreground = Threshold.GreaterThan(raw.AsSpan3D(), level, mask.AsSpan3D());
-        string maskPath = Path.Combine(outputDirectory, "foreground.npy");
-        NpyFile.Write(maskPath, mask);
-        steps.Add(new Step("threshold", maskPath, Lap(clock), string.Create(CultureInfo.InvariantCulture, $"> {level}: {foreground} foreground voxels ({100.0 * foreground / raw.Length:F2} %)")));
-
-        string zarrPath = Path.Combine(outputDirectory, "raw.zarr");
-        var chunks = blockShape.Select(e => (int)Math.Min(e, size)).ToArray();
-        var zarr = ChunkedArray.Create(zarrPath, null, new ArrayOptions { Shape = [size, size, size], DType = raw.DType, Chunks = chunks, Compressor = new ZstdCodec(3) });
-        zarr.MaxDegreeOfParallelism = workers;
-        zarr.WriteRegion(Region.FromShape([size, size, size]), raw);
-        long stored = Directory.EnumerateFiles(zarrPath, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
-        steps.Add(new Step("zarr write", zarrPath, Lap(clock), string.Create(CultureInfo.InvariantCulture, $"zarr v3, zstd:3, chunks ({string.Join(", ", chunks)}): {stored} bytes ({(double)raw.Length * raw.DType.ItemSize() / Math.Max(stored, 1):F2}× smaller)")));
-
-        using var back = ChunkedArray.Open(zarrPath).Read<T>();
-        bool identical = back.Span.SequenceEqual(raw.Span);
-        steps.Add(new Step("zarr read", "-", Lap(clock), identical ? "read back, identical to the generated volume" : "read back DIFFERS from the generated volume"));
-        if (!identical)
+        var options = new RunOptions { BlockShape = [.. blockShape.Select(e => Math.Min(e, size))], Workers = workers };
+        var rawSource = Source.Open(rawPath);
+        string Out(string name) => Path.Combine(outputDirectory, name);
+        Step RunVerb(string name, Operation operation, ISource[] inputs, ArrayTarget[] outputs, string? text = null, RunOptions? runOptions = null)
         {
-            throw new InvalidOperationException($"{zarrPath} did not read back the volume that was written.");
+            var report = Executor.Run(operation, inputs, outputs, runOptions ?? options, overwrite: true);
+            return new Step(name, outputs.Length == 0 ? "-" : outputs[0].Key is null ? outputs[0].Path : Path.GetDirectoryName(outputs[0].Path + "/")!, Lap(clock), text ?? report.ResultText);
         }
 
-        var runOptions = new RunOptions { BlockShape = [.. blockShape.Select(e => Math.Min(e, size))], Workers = workers };
-        var rawSource = Source.Open(rawPath);
-        var smoothing = new GaussianFilterOperation { Filter = GaussianFilter.GaussianSmoothing, Sigma = [2] };
-        string smoothPath = Path.Combine(outputDirectory, "smoothed.npy");
-        Runner.Run(smoothing, [rawSource], [NpySource.Create(smoothPath, GaussianFilterOperation.OutputDType(raw.DType), raw.Shape.ToArray().Select(e => (long)e).ToArray())], runOptions);
-        steps.Add(new Step("smooth", smoothPath, Lap(clock), $"gaussian σ=2 block-wise, halo ({string.Join(", ", smoothing.GetHalo(3))}) = the kernel radius"));
+        steps.Add(RunVerb("stats", new Stats(), [rawSource], []));
+        var zstd = new ArrayTarget(Out("raw.zarr")) { Codec = "zstd:3", Chunks = [.. options.BlockShape.Select(e => (int)e)] };
+        steps.Add(RunVerb("copy", new CopyVerb(), [rawSource], [zstd], "raw.npy → Zarr v3, zstd:3"));
+        using (var back = ChunkedArray.Open(zstd.Path).Read<T>())
+        {
+            if (!back.Span.SequenceEqual(raw.Span))
+            {
+                throw new InvalidOperationException($"{zstd.Path} did not read back the volume that was written.");
+            }
+        }
 
-        var downsample = DownsampleOperation.For(rawSource, [2], method: PoolingMethod.Mean);
-        var downShape = downsample.OutputShape(rawSource.Shape);
-        string downPath = Path.Combine(outputDirectory, "downsampled.npy");
-        Runner.Run(downsample, [], [NpySource.Create(downPath, raw.DType, downShape)], runOptions with { BlockShape = [.. runOptions.BlockShape!.Select((e, axis) => Math.Min(e, downShape[axis]))] });
-        steps.Add(new Step("downsample", downPath, Lap(clock), $"2× mean pooling block-wise to ({string.Join(", ", downShape)})"));
+        var level = SyntheticVolume.Background + (SyntheticVolume.BlobAmplitude / 2);
+        steps.Add(RunVerb("threshold", new CopyVerb(), [rawSource.Threshold(level)], [new ArrayTarget(Out("foreground.npy"))], string.Create(CultureInfo.InvariantCulture, $"copy of raw > {level} (bool)")));
+        var foreground = Source.Open(Out("foreground.npy"));
+        steps.Add(RunVerb("filter", new FilterVerb { Filter = new GaussianFilterOperation { Filter = GaussianFilter.GaussianSmoothing, Sigma = [2] } }, [rawSource], [new ArrayTarget(Out("smoothed.zarr"))], "gaussian-smoothing σ=2, halo = the kernel radius"));
+        steps.Add(RunVerb("downsample", new DownsampleVerb { Downsample = new DownsampleOperation { Factor = [2], Method = PoolingMethod.Mean } }, [rawSource], [new ArrayTarget(Out("downsampled.zarr"))], "2× mean pooling", options with { BlockShape = [.. options.BlockShape.Select(e => Math.Min(e, (size + 1) / 2))] }));
+        var pyramid = new Pyramid { Options = new PyramidOptions { Levels = 3 } };
+        steps.Add(RunVerb("pyramid", pyramid, [rawSource], [.. pyramid.LevelTargets(new ArrayTarget(Out("raw.ome.zarr")))]));
+        steps.Add(RunVerb("label", new Label { DType = DType.UInt32 }, [foreground], [new ArrayTarget(Out("labels.zarr"))]));
+        var labels = Source.Open(Out("labels.zarr"));
+        steps.Add(RunVerb("unique", new UniqueValues(), [labels], [], "the distinct labels (see `bioimage unique bioimage-demo/labels.zarr --counts`)"));
+        steps.Add(RunVerb("size-filter", new SizeFilterVerb { MinSize = 20 }, [labels], [new ArrayTarget(Out("labels-filtered.zarr"))]));
+        steps.Add(RunVerb("relabel-consecutive", new RelabelConsecutiveVerb { StartLabel = 1 }, [Source.Open(Out("labels-filtered.zarr"))], [new ArrayTarget(Out("labels-consecutive.zarr"))]));
+        steps.AddRange(Segment(outputDirectory, foreground, options, clock, RunVerb));
+        return new Summary(Path.GetFullPath(outputDirectory), raw.Shape.ToArray(), raw.DType.NumpyName(), blockShape, workers, steps, LeftOut);
+    }
 
-        string pyramidPath = Path.Combine(outputDirectory, "raw.ome.zarr");
-        var levels = Pyramid.Write(rawSource, pyramidPath, new PyramidOptions { Levels = 3 }, runOptions with { BlockShape = null });
-        steps.Add(new Step("pyramid", pyramidPath, Lap(clock), $"OME-NGFF 0.5, mean: {string.Join(" → ", levels.Select(l => "(" + string.Join(", ", l) + ")"))}"));
+    /// <summary>
+    /// The demo replaces its own results only: an output folder that exists must carry the demo's marker (written when
+    /// the demo created it), so a folder of the user's is never written into.
+    /// </summary>
+    private static void ClaimOutputDirectory(string outputDirectory)
+    {
+        string marker = Path.Combine(outputDirectory, ".bioimage-demo");
+        if (Directory.Exists(outputDirectory) && Directory.EnumerateFileSystemEntries(outputDirectory).Any() && !File.Exists(marker))
+        {
+            throw new UsageException($"--output-dir {outputDirectory} exists and was not made by the demo; choose another folder (the demo replaces only its own results).");
+        }
 
-        string labelsPath = Path.Combine(outputDirectory, "labels.npy");
-        long components = Label.Run(Source.Open(maskPath), NpySource.Create(labelsPath, DType.UInt32, rawSource.Shape.ToArray()), runOptions, connectivity: 1);
-        steps.Add(new Step("label", labelsPath, Lap(clock), $"{components} connected components of the foreground, block-wise (6-connectivity), numbered as scipy.ndimage.label"));
-
-        string filteredPath = Path.Combine(outputDirectory, "labels-filtered.npy");
-        var filtered = Relabeling.SizeFilter(Source.Open(labelsPath), NpySource.Create(filteredPath, DType.UInt32, rawSource.Shape.ToArray()), runOptions, minSize: 20);
-        steps.Add(new Step("size filter", filteredPath, Lap(clock), $"kept {filtered.Kept} of {filtered.Kept + filtered.Removed} components with ≥ 20 voxels, renumbered 1..{filtered.Kept} (bioimage-py size_filter)"));
-
-        steps.AddRange(Segment(outputDirectory, maskPath, runOptions, clock));
-
-        return new Summary(Path.GetFullPath(outputDirectory), raw.Shape.ToArray(), raw.DType.NumpyName(), blockShape, workers, steps);
+        Directory.CreateDirectory(outputDirectory);
+        File.WriteAllText(marker, "Results of `bioimage demo`; the demo replaces them when it runs again.\n");
     }
 
     /// <summary>
     /// The segmentation steps on the thresholded volume: its distance transform (block-wise, halo 8), seeds at the
-    /// distance maxima (min_distance 4, above 2 voxels) and a watershed of the inverted distances within the foreground.
+    /// distance maxima (min_distance 4, above 2 voxels), a watershed of the inverted distances within the foreground,
+    /// and elf's distance-transform watershed of the background as a boundary map.
     /// </summary>
-    private static IEnumerable<Step> Segment(string outputDirectory, string maskPath, RunOptions runOptions, Stopwatch clock)
+    private static IEnumerable<Step> Segment(string outputDirectory, ISource foreground, RunOptions options, Stopwatch clock, Func<string, Operation, ISource[], ArrayTarget[], string?, RunOptions?, Step> verb)
     {
-        var foreground = Source.Open(maskPath);
         int[] shape = [.. foreground.Shape.Select(e => (int)e)];
         string distancePath = Path.Combine(outputDirectory, "distances.npy");
-        var distanceOperation = new DistanceTransformOperation { Halo = [8] };
-        Runner.Run(distanceOperation, [foreground], [NpySource.Create(distancePath, DType.Float32, foreground.Shape)], runOptions);
+        yield return verb("distance-transform", new DistanceTransformVerb { Transform = new DistanceTransformOperation { Halo = [8] } }, [foreground], [new ArrayTarget(distancePath)], "exact EDT of the foreground, halo 8", null);
         using var distances = NpyFile.Read<float>(distancePath);
-        yield return new Step("distance", distancePath, Lap(clock), string.Create(CultureInfo.InvariantCulture, $"exact EDT of the foreground block-wise, halo 8: max {distances.Span.ToArray().Max():F2} voxels"));
-
-        var peaks = LocalMaximaOperation.Find(new ArraySource<float>(distances), runOptions, minDistance: 4, thresholdAbs: 2, globalThresholds: true);
+        var peaks = LocalMaximaOperation.Find(new ArraySource<float>(distances), options, minDistance: 4, thresholdAbs: 2, globalThresholds: true);
         using var seeds = NdArray<uint>.Allocate(shape);
         using var heights = NdArray<float>.Allocate(shape, clear: false);
+        using var boundaries = NdArray<float>.Allocate(shape, clear: false);
         for (int i = 0; i < peaks.GetLength(0); i++)
         {
             seeds[(int)peaks[i, 0], (int)peaks[i, 1], (int)peaks[i, 2]] = (uint)(i + 1);
@@ -171,15 +174,16 @@ internal static class DemoCommand
         for (int i = 0; i < heights.Length; i++)
         {
             heights.Span[i] = -distances.Span[i];
+            boundaries.Span[i] = distances.Span[i] > 0 ? 0 : 1;
         }
 
-        NpyFile.Write(Path.Combine(outputDirectory, "seeds.npy"), seeds);
-        string segmentationPath = Path.Combine(outputDirectory, "watershed.npy");
-        using var labels = NdArray<uint>.Allocate(shape);
-        WatershedOperation.Run(new ArraySource<float>(heights), new ArraySource<uint>(seeds), new ArraySource<uint>(labels), [8], runOptions with { Mask = foreground });
-        NpyFile.Write(segmentationPath, labels);
-        long labelled = labels.Span.Length - labels.Span.Count(0u);
-        yield return new Step("watershed", segmentationPath, Lap(clock), $"{peaks.GetLength(0)} seeds at distance maxima, inverted distances flooded block-wise (halo 8) in the foreground: {labelled} voxels labelled");
+        string seedsPath = Path.Combine(outputDirectory, "seeds.npy"), heightsPath = Path.Combine(outputDirectory, "heights.npy"), boundariesPath = Path.Combine(outputDirectory, "boundaries.npy");
+        NpyFile.Write(seedsPath, seeds);
+        NpyFile.Write(heightsPath, heights);
+        NpyFile.Write(boundariesPath, boundaries);
+        yield return new Step("find maxima", seedsPath, Lap(clock), $"{peaks.GetLength(0)} seeds at distance maxima (peak_local_max, min distance 4)");
+        yield return verb("watershed", new WatershedVerb { Watershed = new WatershedOperation { Halo = [8] }, DType = DType.UInt32 }, [Source.Open(heightsPath), Source.Open(seedsPath)], [new ArrayTarget(Path.Combine(outputDirectory, "watershed.zarr"))], "inverted distances flooded from the seeds within the foreground, halo 8", options with { Mask = foreground });
+        yield return verb("dt-watershed", new DistanceTransformWatershedVerb { Segmentation = new DistanceTransformWatershedOperation { Halo = [8], Options = new(0.5, 2) } }, [Source.Open(boundariesPath)], [new ArrayTarget(Path.Combine(outputDirectory, "dt-watershed.zarr"))], "elf's distance-transform watershed of the background as boundaries, halo 8", null);
     }
 
     private static double Lap(Stopwatch clock)
@@ -194,13 +198,14 @@ internal static class DemoCommand
         writer.WriteLine($"bioimage demo: {summary.DType} volume ({string.Join(", ", summary.Shape)}), blocks ({string.Join(", ", summary.BlockShape)}), {summary.Workers} worker(s)");
         foreach (var step in summary.Steps)
         {
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {step.Name,-10} {step.Milliseconds,9:F1} ms  {step.Result}"));
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {step.Name,-19} {step.Milliseconds,9:F1} ms  {step.Result}"));
             if (step.Output != "-")
             {
-                writer.WriteLine($"  {string.Empty,-10} {string.Empty,9}     -> {step.Output}");
+                writer.WriteLine($"  {string.Empty,-19} {string.Empty,9}     -> {step.Output}");
             }
         }
 
+        writer.WriteLine($"not run: {string.Join("; ", summary.LeftOut)}");
         writer.WriteLine($"results in {summary.OutputDirectory}");
     }
 }

@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using BioImage.Operations;
-using BioImage.Runners;
 using BioImage.Sources;
 
 namespace BioImage.Cli.Commands;
@@ -24,41 +22,21 @@ internal static class DistanceTransformCommand
         var sampling = CommonOptions.NumberList("--sampling", "Voxel spacing, one value per axis (Z,Y,X), each positive (default 1).");
         var dtype = CommonOptions.DType("float32 (default) or float64.");
         dtype.DefaultValueFactory = _ => DType.Float32;
-        var outputSettings = new OutputSettings();
-        var run = new RunSettings();
-        var json = CommonOptions.Json();
         var command = new Command("distance-transform", "Exact Euclidean distance transform block-wise with a halo (bioimage-py's distance_transform).")
         {
-            input, output, inputKey, outputKey, halo, sampling, dtype, json,
+            input, output, inputKey, outputKey, halo, sampling, dtype,
         };
-        outputSettings.AddTo(command);
-        run.AddTo(command);
-        command.SetAction((parse, cancellation) =>
+        var verb = new Verb(command, writesArrays: true, blockIds: true, mask: false);
+        command.SetAction((parse, cancellation) => Task.FromResult(verb.Execute(parse, cancellation, () =>
         {
             var source = Source.Open(parse.GetRequiredValue(input), parse.GetValue(inputKey));
-            int rank = source.Shape.Count;
-            var operation = new DistanceTransformOperation { Halo = parse.GetValue(halo), Sampling = parse.GetValue(sampling) is { Length: > 0 } s ? s : null };
-            WatershedCommand.Check(() => operation.Validate(rank, parse.GetValue(dtype)));
-            string outputPath = parse.GetRequiredValue(output);
-            var target = outputSettings.Create(parse, outputPath, parse.GetValue(outputKey), source.Shape, parse.GetValue(dtype), source.Chunks);
-            var options = run.Read(parse, rank, cancellation);
-            options = options with { BlockShape = options.BlockShape ?? target.Chunks };
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            Runner.Run(operation, [source], [target], options);
-            var summary = new
+            var operation = new DistanceTransformVerb
             {
-                input = parse.GetRequiredValue(input),
-                output = outputPath,
-                outputKey = parse.GetValue(outputKey),
-                shape = source.Shape,
-                dtype = parse.GetValue(dtype).NumpyName(),
-                halo = operation.GetHalo(rank),
-                sampling = operation.Sampling,
-                seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
+                Transform = new DistanceTransformOperation { Halo = parse.GetValue(halo), Sampling = parse.GetValue(sampling) is { Length: > 0 } s ? s : null },
+                DType = parse.GetValue(dtype),
             };
-            CliJson.Report(parse, json, summary, string.Create(CultureInfo.InvariantCulture, $"distance transform {summary.input} → {summary.output}: {summary.dtype} ({string.Join(", ", summary.shape)}), halo ({string.Join(", ", summary.halo)}) in {summary.seconds} s"));
-            return Task.FromResult(BioImageCommand.Success);
-        });
+            return (operation, [source], [verb.Target(parse, parse.GetRequiredValue(output), parse.GetValue(outputKey))]);
+        })));
         return command;
     }
 }

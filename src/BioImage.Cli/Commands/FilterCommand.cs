@@ -1,7 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
 using BioImage.Operations;
-using BioImage.Runners;
 using BioImage.Sources;
 
 namespace BioImage.Cli.Commands;
@@ -33,61 +31,26 @@ internal static class FilterCommand
         sigma.Required = true;
         var outerScale = CommonOptions.NumberList("--outer-scale", "structure-tensor-eigenvalues: the outer (integration) σ (required); difference-of-gaussians: the high σ (default 1.6·σ).");
         var returnChannel = new Option<int?>("--return-channel") { Description = "Eigenvalue filters: write only this channel (0 = largest) instead of all of them.", HelpName = "C" };
-        var outputSettings = new OutputSettings();
-        var run = new RunSettings();
-        var json = CommonOptions.Json();
         var command = new Command("filter", "Apply a Gaussian filter block-wise (smoothing, gradient magnitude, LoG, Hessian or structure-tensor eigenvalues, difference of Gaussians).")
         {
-            name, input, output, inputKey, outputKey, sigma, outerScale, returnChannel, json,
+            name, input, output, inputKey, outputKey, sigma, outerScale, returnChannel,
         };
-        outputSettings.AddTo(command);
-        run.AddTo(command);
-        command.SetAction((parse, cancellation) =>
+        var verb = new Verb(command, writesArrays: true, blockIds: true, mask: true);
+        command.SetAction((parse, cancellation) => Task.FromResult(verb.Execute(parse, cancellation, () =>
         {
             var source = Source.Open(parse.GetRequiredValue(input), parse.GetValue(inputKey));
-            int rank = source.Shape.Count;
-            var operation = new GaussianFilterOperation
+            var operation = new FilterVerb
             {
-                Filter = (GaussianFilter)Array.IndexOf(Names, parse.GetRequiredValue(name)),
-                Sigma = parse.GetRequiredValue(sigma)!,
-                OuterSigma = parse.GetValue(outerScale) is { Length: > 0 } outer ? outer : null,
-                ReturnChannel = parse.GetValue(returnChannel),
+                Filter = new GaussianFilterOperation
+                {
+                    Filter = (GaussianFilter)Array.IndexOf(Names, parse.GetRequiredValue(name)),
+                    Sigma = parse.GetRequiredValue(sigma)!,
+                    OuterSigma = parse.GetValue(outerScale) is { Length: > 0 } outer ? outer : null,
+                    ReturnChannel = parse.GetValue(returnChannel),
+                },
             };
-            long[] shape;
-            try
-            {
-                shape = operation.OutputShape(source.Shape);
-            }
-            catch (ArgumentException error)
-            {
-                throw new UsageException(error.Message.Replace("OuterSigma", "--outer-scale", StringComparison.Ordinal).Replace("Sigma", "--sigma", StringComparison.Ordinal));
-            }
-
-            bool channels = shape.Length > rank;
-            var dtype = GaussianFilterOperation.OutputDType(source.DType);
-            IReadOnlyList<long>? inputChunks = source.Chunks;
-            var defaultChunks = channels && inputChunks is not null ? [1, .. inputChunks] : inputChunks;
-            string outputPath = parse.GetRequiredValue(output);
-            var target = outputSettings.Create(parse, outputPath, parse.GetValue(outputKey), shape, dtype, defaultChunks, axesOf: channels ? "the output (channel first)" : "the input");
-            var options = run.Read(parse, rank, cancellation);
-            options = options with { BlockShape = options.BlockShape ?? target.Chunks?.Skip(shape.Length - rank).ToArray() };
-            var clock = System.Diagnostics.Stopwatch.StartNew();
-            Runner.Run(operation, [source], [target], options);
-            var summary = new
-            {
-                filter = parse.GetRequiredValue(name),
-                input = parse.GetRequiredValue(input),
-                output = outputPath,
-                outputKey = parse.GetValue(outputKey),
-                shape,
-                dtype = dtype.NumpyName(),
-                halo = operation.GetHalo(rank),
-                seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
-            };
-            CliJson.Report(parse, json, summary, string.Create(CultureInfo.InvariantCulture, $"{summary.filter} {summary.input} → {summary.output}: {summary.dtype} ({string.Join(", ", shape)}), halo ({string.Join(", ", summary.halo)}) in {summary.seconds} s"));
-
-            return Task.FromResult(BioImageCommand.Success);
-        });
+            return (operation, [source], [verb.Target(parse, parse.GetRequiredValue(output), parse.GetValue(outputKey))]);
+        })));
         return command;
     }
 }

@@ -1,19 +1,42 @@
 using System.CommandLine;
+using BioImage.Operations;
 using BioImage.Runners;
 
 namespace BioImage.Cli.Commands;
 
-/// <summary><c>bioimage reattach TMP</c>: waits again for the Slurm jobs of a run whose submitting process ended.</summary>
+/// <summary>
+/// <c>bioimage reattach TMP</c>: waits again for the Slurm jobs of a run whose submitting process ended, then ends
+/// exactly as the original run would have: it runs the remaining passes of multi-pass operations and reports the
+/// operation's result (statistics, unique values, component counts, …) in text or with --json.
+/// </summary>
 internal static class ReattachCommand
 {
     public static Command Create()
     {
         var folder = new Argument<string>("TMP") { Description = "The temp folder of the run (printed when it started or failed)." };
-        var command = new Command("reattach", "Wait again for a running Slurm job from its temp folder, then report like the original run.") { folder };
+        var json = CommonOptions.Json();
+        var quiet = new Option<bool>("--quiet", "-q") { Description = "Print no progress and no report line." };
+        var slurm = new SlurmOptions();
+        var command = new Command("reattach", "Wait again for a running Slurm job from its temp folder, then finish and report like the original run.") { folder, json, quiet };
+        slurm.AddTo(command);
         command.SetAction((parse, cancellation) =>
         {
-            Runner.Reattach(parse.GetRequiredValue(folder), new RunOptions { Progress = ProgressReporter.ForConsole(parse.InvocationConfiguration.Error), Cancellation = cancellation });
-            parse.InvocationConfiguration.Output.WriteLine("the run completed");
+            var report = Executor.Reattach(parse.GetRequiredValue(folder), new RunOptions
+            {
+                Slurm = slurm.Read(parse),
+                Progress = parse.GetValue(quiet) ? null : ProgressReporter.ForConsole(parse.InvocationConfiguration.Error),
+                Cancellation = cancellation,
+            });
+            var writer = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json))
+            {
+                writer.WriteLine(report.ToJson().ToJsonString(CliJson.Options));
+            }
+            else if (!parse.GetValue(quiet))
+            {
+                writer.WriteLine(report.ToText());
+            }
+
             return Task.FromResult(BioImageCommand.Success);
         });
         return command;

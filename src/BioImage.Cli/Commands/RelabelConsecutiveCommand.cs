@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using BioImage.Operations;
+using BioImage.Sources;
 
 namespace BioImage.Cli.Commands;
 
@@ -14,17 +14,27 @@ internal static class RelabelConsecutiveCommand
     {
         var startLabel = new Option<long>("--start-label") { Description = "The new label of the smallest value (default 0; with 0 present and kept, the other labels start at start + 1).", HelpName = "N" };
         var noKeepZeros = new Option<bool>("--no-keep-zeros") { Description = "Number background 0 like any label instead of keeping it 0." };
-        var verb = new LabelVerb();
+        var input = CommonOptions.Input();
+        var output = CommonOptions.Output();
+        var inputKey = CommonOptions.InputKey();
+        var outputKey = CommonOptions.OutputKey();
+        var dtype = CommonOptions.DType("Integer element type of OUT (default: the input's).");
         var command = new Command("relabel-consecutive", "Renumber the labels of an integer volume consecutively in increasing order, block-wise (bioimage-py's relabel_consecutive, skimage's relabel_sequential).")
         {
-            startLabel, noKeepZeros,
+            input, output, inputKey, outputKey, dtype, startLabel, noKeepZeros,
         };
-        verb.AddTo(command);
-        command.SetAction((parse, cancellation) => Task.FromResult(verb.Run(parse, "relabel-consecutive", (input, output, options) =>
+        var verb = new Verb(command, writesArrays: true, blockIds: false, mask: true);
+        command.SetAction((parse, cancellation) => Task.FromResult(verb.Execute(parse, cancellation, () =>
         {
-            var mapping = Relabeling.Consecutive(input, output, options, parse.GetValue(startLabel), !parse.GetValue(noKeepZeros));
-            return (mapping, new Dictionary<string, object>(), string.Create(CultureInfo.InvariantCulture, $"{mapping.Count} labels → max label {mapping.MaxLabel}"));
-        }, cancellation)));
+            var source = Source.Open(parse.GetRequiredValue(input), parse.GetValue(inputKey));
+            var operation = new RelabelConsecutiveVerb
+            {
+                StartLabel = parse.GetValue(startLabel),
+                KeepZeros = !parse.GetValue(noKeepZeros),
+                DType = parse.GetResult(dtype) is null ? null : parse.GetValue(dtype),
+            };
+            return (operation, [source], [verb.Target(parse, parse.GetRequiredValue(output), parse.GetValue(outputKey))]);
+        })));
         return command;
     }
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Globalization;
 using BioImage.Operations;
+using BioImage.Sources;
 
 namespace BioImage.Cli.Commands;
 
@@ -15,26 +15,28 @@ internal static class SizeFilterCommand
         var minSize = SizeOption("--min-size", "Remove labels with fewer voxels than N (a label of exactly N voxels stays).");
         var maxSize = SizeOption("--max-size", "Remove labels with more voxels than N (a label of exactly N voxels stays).");
         var noRelabel = new Option<bool>("--no-relabel") { Description = "Keep the surviving labels' ids instead of numbering them 1..K." };
-        var verb = new LabelVerb();
+        var input = CommonOptions.Input();
+        var output = CommonOptions.Output();
+        var inputKey = CommonOptions.InputKey();
+        var outputKey = CommonOptions.OutputKey();
+        var dtype = CommonOptions.DType("Integer element type of OUT (default: the input's).");
         var command = new Command("size-filter", "Set labels smaller than --min-size or larger than --max-size to 0 and number the rest 1..K, block-wise (bioimage-py's size_filter).")
         {
-            minSize, maxSize, noRelabel,
+            input, output, inputKey, outputKey, dtype, minSize, maxSize, noRelabel,
         };
-        verb.AddTo(command);
-        command.SetAction((parse, cancellation) =>
+        var verb = new Verb(command, writesArrays: true, blockIds: false, mask: true);
+        command.SetAction((parse, cancellation) => Task.FromResult(verb.Execute(parse, cancellation, () =>
         {
-            long? min = parse.GetValue(minSize), max = parse.GetValue(maxSize);
-            if (min is null && max is null)
+            var source = Source.Open(parse.GetRequiredValue(input), parse.GetValue(inputKey));
+            var operation = new SizeFilterVerb
             {
-                throw new UsageException("size-filter needs --min-size N, --max-size N or both.");
-            }
-
-            return Task.FromResult(verb.Run(parse, "size-filter", (input, output, options) =>
-            {
-                var result = Relabeling.SizeFilter(input, output, options, min, max, !parse.GetValue(noRelabel));
-                return (result.Mapping, new Dictionary<string, object> { ["kept"] = result.Kept, ["removed"] = result.Removed }, string.Create(CultureInfo.InvariantCulture, $"kept {result.Kept} labels, removed {result.Removed}"));
-            }, cancellation));
-        });
+                MinSize = parse.GetValue(minSize),
+                MaxSize = parse.GetValue(maxSize),
+                Relabel = !parse.GetValue(noRelabel),
+                DType = parse.GetResult(dtype) is null ? null : parse.GetValue(dtype),
+            };
+            return (operation, [source], [verb.Target(parse, parse.GetRequiredValue(output), parse.GetValue(outputKey))]);
+        })));
         return command;
     }
 

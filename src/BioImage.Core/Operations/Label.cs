@@ -40,12 +40,25 @@ namespace BioImage.Operations;
 /// </list>
 /// <para>
 /// Cost: passes 1 and 4 are O(voxels), pass 2 O(border voxels × neighbours), pass 3 O(N log N) time and 32 bytes per
-/// provisional label N (first-voxel keys, sort buffers and the label table) in the calling process. The scratch
-/// folder lives under the run's temp root (shared with Slurm nodes) and is deleted after success.
+/// provisional label N (first-voxel keys, sort buffers and the label table) in the calling process. Shells and table
+/// live in the run's scratch folder (shared with Slurm nodes): kept with a failed distributed run, so that a resume
+/// continues from the pass that failed; deleted after success.
 /// </para>
 /// </remarks>
-public static class Label
+public sealed class Label : Operation<LabelResult>
 {
+    /// <summary>1..rank, as scipy's <c>generate_binary_structure(rank, connectivity)</c>: 1 = faces only, rank = faces, edges and corners.</summary>
+    public int Connectivity { get; set; } = 1;
+
+    /// <summary>The label type of the output: uint64 (default, as bioimage-py) or uint32.</summary>
+    public DType DType { get; set; } = DType.UInt64;
+
+    /// <inheritdoc />
+    public override string Name => "label";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Passes => ["blocks", "seams", "relabel"];
+
     /// <summary>Labels the non-zero voxels of <paramref name="input"/> into <paramref name="output"/> (uint32 or uint64, same shape); returns the number of components.</summary>
     /// <param name="input">1D to 3D data of any dtype; non-zero (and inside <see cref="RunOptions.Mask"/>) is foreground.</param>
     /// <param name="output">A writable uint32 or uint64 array of the input's shape; every block is written (zeros where the mask skips blocks).</param>
@@ -54,76 +67,82 @@ public static class Label
     /// <exception cref="ArgumentException">A parameter does not fit the data (the message names it and the valid values).</exception>
     public static long Run(ISource input, ISource output, RunOptions options, int connectivity = 1)
     {
-        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(options);
-        long[] shape = [.. input.Shape];
-        Validate(shape, output, options, connectivity);
-        long[] blockShape = [.. options.BlockShape ?? output.Chunks ?? input.Chunks ?? shape.Select(e => Math.Max(e, 1))];
-        var blocking = new Blocking(shape, blockShape);
-        var passOptions = options with { BlockShape = blockShape };
-        string scratch = Path.Combine(options.EffectiveTmpRoot, $"bioimage-label-{Guid.NewGuid():N}");
-        string shells = Path.Combine(scratch, "shells");
+        return Executor.Compute(new Label { Connectivity = connectivity, DType = output.DType }, [input], [output], options).Components;
+    }
 
-        try
+    /// <inheritdoc />
+    public override void Validate(IReadOnlyList<ISource> inputs)
+    {
+        VerbInputs.Require(inputs, 1, Name);
+        int rank = inputs[0].Shape.Count;
+        if (rank is < 1 or > 3)
         {
-            var blocks = Runner.Run(new LabelBlocksStep { Connectivity = connectivity, Shells = shells }, [input], passOptions);
-            var summaries = new LabelBlockSummary?[blocking.BlockCount];
-            foreach (var block in blocks)
-            {
-                summaries[block.BlockId] = block.Value;
-            }
-
-            long[] offsets = Offsets(summaries);
-            long[] labelled = [.. Enumerable.Range(0, summaries.Length).Where(b => summaries[b] is { Count: > 0 }).Select(b => (long)b)];
-            var seams = labelled.Length == 0
-                ? []
-                : Runner.Map(new LabelSeamsStep { Connectivity = connectivity, Shape = shape, BlockShape = blockShape, Shells = shells }, blocking.BlockCount, options with { BlockIds = labelled });
-            var (table, count) = FinalLabels(blocking, offsets, summaries, seams);
-            if (output.DType == DType.UInt32 && count > uint.MaxValue)
-            {
-                throw new OverflowException($"The volume has {count} components, more than a uint32 output can number; use a uint64 output.");
-            }
-
-            RelabelBlocks(input, output, new LabelRelabelStep { Connectivity = connectivity, Offsets = offsets }, table, scratch, passOptions);
-            return count;
+            throw new ArgumentException($"label needs 1D to 3D data; the input has {rank} axes.", nameof(inputs));
         }
-        finally
+
+        if (Connectivity < 1 || Connectivity > rank)
         {
-            // Failed runs too: the shells and the table are only meaningful within this call (label cannot be resumed).
-            if (Directory.Exists(scratch))
-            {
-                Directory.Delete(scratch, recursive: true);
-            }
+            throw new ArgumentException($"--connectivity must be 1 to {rank} for {rank}D data (1 = faces only, {rank} = faces, edges and corners); got {Connectivity}.");
+        }
+
+        if (DType is not (DType.UInt32 or DType.UInt64))
+        {
+            throw new ArgumentException($"--dtype must be uint32 or uint64 for labels; got {DType.NumpyName()}.");
         }
     }
 
-    private static void Validate(long[] shape, ISource output, RunOptions options, int connectivity)
+    /// <inheritdoc />
+    public override IReadOnlyList<ArrayLayout> Outputs(IReadOnlyList<ISource> inputs)
     {
-        if (shape.Length is < 1 or > 3)
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [new ArrayLayout(inputs[0].Shape, DType, inputs[0].Chunks)];
+    }
+
+    /// <inheritdoc />
+    public override LabelResult Run(OperationRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var input = run.Inputs[0];
+        var output = run.Outputs[0];
+        long[] shape = [.. input.Shape];
+        long[] blockShape = [.. run.Options.BlockShape!];
+        var blocking = new Blocking(shape, blockShape);
+        string shells = Path.Combine(run.Scratch, "shells");
+        var blocks = run.Reduce(new LabelBlocksStep { Connectivity = Connectivity, Shells = shells }, [input]);
+        var summaries = new LabelBlockSummary?[blocking.BlockCount];
+        foreach (var block in blocks)
         {
-            throw new ArgumentException($"label needs 1D to 3D data; the input has {shape.Length} axes.", nameof(shape));
+            summaries[block.BlockId] = block.Value;
         }
 
-        if (connectivity < 1 || connectivity > shape.Length)
+        long[] offsets = Offsets(summaries);
+        long[] labelled = [.. Enumerable.Range(0, summaries.Length).Where(b => summaries[b] is { Count: > 0 }).Select(b => (long)b)];
+        IReadOnlyList<BlockResult<long[]>> seams = [];
+        if (labelled.Length == 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(connectivity), connectivity, $"The connectivity must be 1 to {shape.Length} for {shape.Length}D data (1 = faces only, {shape.Length} = faces, edges and corners).");
+            run.SkipPass();
+        }
+        else
+        {
+            seams = run.Map(new LabelSeamsStep { Connectivity = Connectivity, Shape = shape, BlockShape = blockShape, Shells = shells }, blocking.BlockCount, run.Options with { BlockIds = labelled });
         }
 
-        if (output.DType is not (DType.UInt32 or DType.UInt64))
+        var (table, count) = FinalLabels(blocking, offsets, summaries, seams);
+        if (output.DType == DType.UInt32 && count > uint.MaxValue)
         {
-            throw new ArgumentException($"The label output must be uint32 or uint64; it is {output.DType.NumpyName()}.", nameof(output));
+            throw new DataConditionException($"The volume has {count} components, more than a uint32 output can number; use a uint64 output (--dtype uint64).");
         }
 
-        if (!output.Shape.SequenceEqual(shape))
-        {
-            throw new ArgumentException($"The label output shape ({string.Join(", ", output.Shape)}) must equal the input shape ({string.Join(", ", shape)}).", nameof(output));
-        }
+        RelabelBlocks(run, new LabelRelabelStep { Connectivity = Connectivity, Offsets = offsets }, table);
+        return new LabelResult(count);
+    }
 
-        if (options.Roi is not null || options.BlockIds is not null || options.ResumeFrom is not null)
-        {
-            throw new ArgumentException("label always processes the whole volume: a ROI, block ids and resume-from are not supported (components may cross any sub-volume's border).", nameof(options));
-        }
+    /// <inheritdoc />
+    public override string Describe(LabelResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return $"{result.Components} components (connectivity {Connectivity})";
     }
 
     /// <summary>Exclusive prefix sums of the blocks' label counts, plus the total at the end.</summary>
@@ -242,8 +261,9 @@ public static class Label
         return keys;
     }
 
-    private static void RelabelBlocks(ISource input, ISource output, LabelRelabelStep step, ulong[] table, string scratch, RunOptions options)
+    private static void RelabelBlocks(OperationRun run, LabelRelabelStep step, ulong[] table)
     {
+        var options = run.Options;
         if (options.JobType == JobType.Local)
         {
             step.TableSource = new ArraySource<ulong>(NdArray<ulong>.Wrap(table, [table.Length]));
@@ -251,15 +271,19 @@ public static class Label
         else if (table.Length > 0)
         {
             // Worker processes read their slice of the table (positional reads) from a .npy in the scratch folder shared with them.
-            string tablePath = Path.Combine(scratch, "table.npy");
+            string tablePath = Path.Combine(run.Scratch, "table.npy");
             NpyFile.Write(tablePath, NdArray<ulong>.Wrap(table, [table.Length]));
             step.Table = Source.Open(tablePath).Spec;
         }
 
         // The mask goes in as a second input, not as the runner's mask: blocks it skips are visited and written as zeros.
-        Runner.Run(step, options.Mask is null ? [input] : [input, options.Mask], [output], options with { Mask = null });
+        run.Blocks(step, options.Mask is null ? [run.Inputs[0]] : [run.Inputs[0], options.Mask], run.Outputs, options with { Mask = null });
     }
 }
+
+/// <summary>The result of <see cref="Label"/>.</summary>
+/// <param name="Components">The number of connected components (labels 1..N).</param>
+public sealed record LabelResult(long Components);
 
 /// <summary>Pass 1 of <see cref="Label"/>: one block's local labels and the block-local raster index of each label's first voxel.</summary>
 /// <param name="Count">Number of local labels n (1..n).</param>

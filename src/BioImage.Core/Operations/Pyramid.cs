@@ -16,77 +16,111 @@ namespace BioImage.Operations;
 /// the axis names as <c>dimension_names</c>) with space axes (and their unit) and, per level, a <c>scale</c> and a
 /// <c>translation</c> in physical units: pooled levels have voxel size · 2^k and the box centre
 /// voxel size · (2^k − 1)/2; resized levels sample s0 at o · n0/nk (bioimage-py's ResizedSource positions), so
-/// their scale is voxel size · n0/nk and their translation 0. Re-running replaces the levels and the multiscales entry
-/// instead of appending another, and deletes the levels the previous entry listed that the new one does not.
+/// their scale is voxel size · n0/nk and their translation 0. Writing over an existing pyramid (overwrite) replaces the
+/// levels and the multiscales entry instead of appending another, and deletes the levels the previous entry listed
+/// that the new one does not. One pass per level.
 /// </summary>
-public static class Pyramid
+public sealed class Pyramid : Operation<PyramidResult>
 {
-    /// <summary>Writes the pyramid and returns the shape of every level.</summary>
-    /// <param name="input">The full-resolution image (2D or 3D).</param>
-    /// <param name="path">The OME-Zarr folder (created or replaced level by level).</param>
-    /// <param name="pyramid">Levels, method, level storage and physical axes.</param>
-    /// <param name="options">Runner options; a null block shape means the chunk shape.</param>
-    public static IReadOnlyList<long[]> Write(ISource input, string path, PyramidOptions pyramid, RunOptions options)
+    /// <summary>Levels, downsampling and physical axes.</summary>
+    public PyramidOptions Options { get; set; } = new();
+
+    /// <inheritdoc />
+    public override string Name => "pyramid";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Passes => [.. Enumerable.Range(0, Options.Levels).Select(level => $"s{level}")];
+
+    /// <inheritdoc />
+    public override bool TakesMask => false;
+
+    /// <summary>The level arrays s0, s1, … inside the OME-Zarr folder <paramref name="container"/> names (its storage settings apply to each).</summary>
+    public IReadOnlyList<ArrayTarget> LevelTargets(ArrayTarget container)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(pyramid);
-        ArgumentNullException.ThrowIfNull(options);
-        int rank = input.Shape.Count;
-        if (rank is not (2 or 3))
+        ArgumentNullException.ThrowIfNull(container);
+        if (container.Key is not null || System.IO.Path.GetExtension(container.Path.TrimEnd('/')).ToLowerInvariant() is ".n5" or ".npy" || container.IsHdf5)
         {
-            throw new ArgumentException($"An OME-Zarr pyramid needs a 2D or 3D image; the input has {rank} axes.", nameof(input));
+            throw new ArgumentException($"A pyramid is an OME-Zarr folder (e.g. image.ome.zarr) without a key; got {container.Name}.", nameof(container));
         }
 
-        pyramid.Validate(rank);
-        string[] names = rank == 3 ? ["z", "y", "x"] : ["y", "x"];
-        int[] chunks = pyramid.Chunks ?? [.. (input.Chunks ?? input.Shape).Select(e => (int)Math.Clamp(e, 1, 64))];
-        long[] blockShape = options.BlockShape?.ToArray() ?? [.. (pyramid.Shards ?? chunks).Select(c => (long)c)];
-        var stale = PreviousLevels(path);
-        var shapes = new List<long[]>();
-        ISource previous = input;
-        for (int level = 0; level < pyramid.Levels; level++)
-        {
-            string key = $"s{level}";
-            string folder = Path.Combine(path, key);
-            if (Directory.Exists(folder))
-            {
-                Directory.Delete(folder, recursive: true);
-            }
+        return [.. Enumerable.Range(0, Options.Levels).Select(level => container with { Key = $"s{level}" })];
+    }
 
-            var downsample = Downsampling(previous, pyramid.EffectiveMethod, level == 0 ? 1 : 2);
-            long[] shape = downsample.OutputShape(previous.Shape);
-            var target = ChunkedSource.Create(path, key, new ArrayOptions
-            {
-                Shape = shape,
-                DType = downsample.OutputDType(previous.DType),
-                Chunks = chunks,
-                Shards = pyramid.Shards,
-                Compressor = pyramid.Compressor,
-                Format = pyramid.Format,
-                DimensionNames = pyramid.Format == StorageFormat.ZarrV3 ? names : null,
-            });
-            var levelOptions = options with { BlockShape = blockShape };
+    /// <inheritdoc />
+    public override void Validate(IReadOnlyList<ISource> inputs)
+    {
+        VerbInputs.Require(inputs, 1, Name);
+        int rank = inputs[0].Shape.Count;
+        if (rank is not (2 or 3))
+        {
+            throw new ArgumentException($"An OME-Zarr pyramid needs a 2D or 3D image; the input has {rank} axes.", nameof(inputs));
+        }
+
+        Options.Validate(rank);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ArrayLayout> Outputs(IReadOnlyList<ISource> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var input = inputs[0];
+        string[] names = AxisNames(input.Shape.Count);
+        IReadOnlyList<long>? chunks = input.Chunks is null ? null : [.. input.Chunks.Select(e => Math.Clamp(e, 1, 64))];
+        var layouts = new List<ArrayLayout>();
+        IReadOnlyList<long> shape = input.Shape;
+        var dtype = input.DType;
+        for (int level = 0; level < Options.Levels; level++)
+        {
+            var downsample = Downsampling(Options.EffectiveMethod, level == 0 ? 1 : 2);
+            shape = downsample.OutputShape(shape);
+            dtype = downsample.OutputDType(dtype);
+            layouts.Add(new ArrayLayout(shape, dtype, chunks, DimensionNames: names));
+        }
+
+        return layouts;
+    }
+
+    /// <inheritdoc />
+    public override PyramidResult Run(OperationRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var outputs = run.Outputs;
+        string path = outputs[0].Spec?.Path ?? throw new ArgumentException("A pyramid is written to an OME-Zarr folder, not to memory.", nameof(run));
+        var format = ((ChunkedSource)outputs[0]).Array.Metadata.Format;
+        var stale = PreviousLevels(path);
+        for (int level = 0; level < outputs.Count; level++)
+        {
             if (level == 0)
             {
-                Runner.Run(new CopyOperation(), [input], [target], levelOptions);
+                run.Blocks(new CopyOperation(), run.Inputs, [outputs[0]]);
             }
             else
             {
-                Runner.Run(downsample, [], [target], levelOptions);
+                var step = Downsampling(Options.EffectiveMethod, 2);
+                step.Input = outputs[level - 1].Spec;
+                step.InputSource = outputs[level - 1];
+                run.Blocks(step, [], [outputs[level]]);
             }
-
-            shapes.Add(shape);
-            previous = target;
         }
 
-        WriteMetadata(path, names, shapes, pyramid);
-        foreach (string level in stale.Except(Enumerable.Range(0, pyramid.Levels).Select(k => $"s{k}")))
+        var shapes = outputs.Select(o => o.Shape.ToArray()).ToList();
+        WriteMetadata(path, AxisNames(shapes[0].Length), shapes, Options, format);
+        foreach (string level in stale.Except(Enumerable.Range(0, outputs.Count).Select(k => $"s{k}")))
         {
             Directory.Delete(Path.Combine(path, level), recursive: true);
         }
 
-        return shapes;
+        return new PyramidResult(format == StorageFormat.ZarrV2 ? "0.4" : "0.5", Options.EffectiveMethod.ToString().ToLowerInvariant(), shapes);
     }
+
+    /// <inheritdoc />
+    public override string Describe(PyramidResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return $"OME-NGFF {result.Ngff}, {result.Method}: {string.Join(" → ", result.Levels.Select(s => "(" + string.Join(", ", s) + ")"))}";
+    }
+
+    private static string[] AxisNames(int rank) => rank == 3 ? ["z", "y", "x"] : ["y", "x"];
 
     /// <summary>The level paths the existing multiscales entries (0.4 or 0.5) list that are plain s&lt;k&gt; folders present on disk.</summary>
     private static List<string> PreviousLevels(string path)
@@ -108,15 +142,18 @@ public static class Pyramid
     }
 
     /// <summary>The step that makes a level from the previous one (factor 1 for s0, whose dtype and shape it only reports).</summary>
-    private static DownsampleOperation Downsampling(ISource previous, PyramidMethod method, int factor) => method switch
+    private static DownsampleOperation Downsampling(PyramidMethod method, int factor) => method switch
     {
-        PyramidMethod.Mean => DownsampleOperation.For(previous, [factor], method: PoolingMethod.Mean),
-        PyramidMethod.Mode => DownsampleOperation.For(previous, [factor], method: PoolingMethod.Mode),
-        PyramidMethod.Linear when factor > 1 => DownsampleOperation.For(previous, [factor], order: 1, antiAliasing: true),
-        _ => DownsampleOperation.For(previous, [factor]),
+        PyramidMethod.Mean => new DownsampleOperation { Factor = [factor], Method = PoolingMethod.Mean },
+        PyramidMethod.Mode => new DownsampleOperation { Factor = [factor], Method = PoolingMethod.Mode },
+        PyramidMethod.Max => new DownsampleOperation { Factor = [factor], Method = PoolingMethod.Max },
+        PyramidMethod.Min => new DownsampleOperation { Factor = [factor], Method = PoolingMethod.Min },
+        PyramidMethod.Linear when factor > 1 => new DownsampleOperation { Factor = [factor], Order = 1, AntiAliasing = true },
+        PyramidMethod.Cubic when factor > 1 => new DownsampleOperation { Factor = [factor], Order = 3, AntiAliasing = true },
+        _ => new DownsampleOperation { Factor = [factor] },
     };
 
-    private static void WriteMetadata(string path, string[] names, List<long[]> shapes, PyramidOptions pyramid)
+    private static void WriteMetadata(string path, string[] names, List<long[]> shapes, PyramidOptions pyramid, StorageFormat format)
     {
         int rank = names.Length;
         var voxelSize = pyramid.VoxelSizeFor(rank);
@@ -162,7 +199,7 @@ public static class Pyramid
             ["type"] = pyramid.EffectiveMethod.ToString().ToLowerInvariant(),
         };
         var store = new FileSystemStore(path);
-        if (pyramid.Format == StorageFormat.ZarrV2)
+        if (format == StorageFormat.ZarrV2)
         {
             multiscale["version"] = "0.4";
             var attributes = JsonDocuments.Read(store, ".zattrs") ?? [];
@@ -180,3 +217,9 @@ public static class Pyramid
 
     private static JsonArray Numbers(double[] values) => new([.. values.Select(v => (JsonNode)JsonValue.Create(v))]);
 }
+
+/// <summary>What <see cref="Pyramid"/> wrote.</summary>
+/// <param name="Ngff">The OME-NGFF version: 0.4 (Zarr v2) or 0.5 (Zarr v3).</param>
+/// <param name="Method">The downsampling.</param>
+/// <param name="Levels">The shape of every level, s0 first.</param>
+public sealed record PyramidResult(string Ngff, string Method, IReadOnlyList<long[]> Levels);

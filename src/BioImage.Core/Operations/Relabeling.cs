@@ -97,38 +97,34 @@ public static class Relabeling
     /// no 0 present the smallest label becomes 0, as upstream).
     /// </summary>
     /// <exception cref="ArgumentException">Float dtypes, block ids or a resume folder (two passes: re-run whole), new labels that do not fit the output's dtype.</exception>
-    public static LabelMapping Consecutive(ISource input, ISource output, RunOptions options, long startLabel = 0, bool keepZeros = true)
-    {
-        CheckTwoPass(input, output, options, "relabel_consecutive");
-        return input.DType.DispatchInteger(new ConsecutiveRun(input, output, options, startLabel, keepZeros), "relabel_consecutive's input");
-    }
+    public static LabelMapping Consecutive(ISource input, ISource output, RunOptions options, long startLabel = 0, bool keepZeros = true) =>
+        Executor.Compute(new RelabelConsecutiveVerb { StartLabel = startLabel, KeepZeros = keepZeros, DType = output?.DType }, [input], [output!], options);
 
     /// <summary>
     /// Removes objects by size (bioimage-py's <c>size_filter</c>): labels with fewer than <paramref name="minSize"/> or
     /// more than <paramref name="maxSize"/> voxels (bounds inclusive: a size equal to a bound is kept) become 0; with
     /// <paramref name="relabel"/> the surviving nonzero labels become 1..K in increasing order (0 stays 0).
     /// </summary>
-    /// <exception cref="ArgumentException">No bound, float dtypes, block ids or a resume folder, labels that do not fit the output's dtype.</exception>
-    public static SizeFilterResult SizeFilter(ISource input, ISource output, RunOptions options, long? minSize = null, long? maxSize = null, bool relabel = true)
+    /// <exception cref="ArgumentException">No bound, float dtypes, block ids, labels that do not fit the output's dtype.</exception>
+    public static SizeFilterResult SizeFilter(ISource input, ISource output, RunOptions options, long? minSize = null, long? maxSize = null, bool relabel = true) =>
+        Executor.Compute(new SizeFilterVerb { MinSize = minSize, MaxSize = maxSize, Relabel = relabel, DType = output?.DType }, [input], [output!], options);
+
+    /// <summary>
+    /// Pass 2 of the relabelling verbs: writes the mapping <c>keys[i] → values[i]</c> block by block; worker processes
+    /// read it from the run's scratch folder.
+    /// </summary>
+    internal static void Apply<TIn, TOut>(OperationRun run, TIn[] keys, TOut[] values)
+        where TIn : unmanaged, IBinaryInteger<TIn>
+        where TOut : unmanaged, IBinaryInteger<TOut>
     {
-        if (minSize is null && maxSize is null)
+        using var operation = new RelabelOperation();
+        operation.SetMapping(keys, values);
+        if (run.Options.JobType != JobType.Local)
         {
-            throw new ArgumentException("size_filter needs a minimum size, a maximum size or both.", nameof(minSize));
+            operation.Save(Path.Combine(run.Scratch, "mapping"));
         }
 
-        CheckTwoPass(input, output, options, "size_filter");
-        return input.DType.DispatchInteger(new SizeFilterRun(input, output, options, minSize, maxSize, relabel), "size_filter's input");
-    }
-
-    private static void CheckTwoPass(ISource input, ISource output, RunOptions options, string name)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.BlockIds is not null || options.ResumeFrom is not null)
-        {
-            throw new ArgumentException($"{name} runs two passes (unique, then relabel) and re-runs whole: it takes no block ids and no resume folder.", nameof(options));
-        }
+        run.Blocks(operation, [run.Inputs[0]], run.Outputs);
     }
 
     private static void CheckElementType<T>(ISource source, string role)
@@ -150,23 +146,25 @@ public static class Relabeling
         }
         catch (OverflowException)
         {
-            throw new ArgumentException($"The new labels (up to {labels.Max()}) do not fit the output's dtype {output.DType.NumpyName()}.", nameof(output));
+            throw new DataConditionException($"The new labels (up to {labels.Max()}) do not fit the output's dtype {output.DType.NumpyName()}.");
         }
     }
 
-    private sealed class ConsecutiveRun(ISource input, ISource output, RunOptions options, long startLabel, bool keepZeros) : IIntegerDTypeFunc<LabelMapping>
+    /// <summary>relabel_consecutive on typed labels: unique, then the consecutive mapping, then the relabel pass.</summary>
+    internal sealed class ConsecutiveRun(OperationRun run, long startLabel, bool keepZeros) : IIntegerDTypeFunc<LabelMapping>
     {
         public LabelMapping Invoke<TIn>()
             where TIn : unmanaged, IBinaryInteger<TIn>, IMinMaxValue<TIn> =>
-            output.DType.DispatchInteger(new Typed<TIn>(input, output, options, startLabel, keepZeros), "relabel_consecutive's output");
+            run.Outputs[0].DType.DispatchInteger(new Typed<TIn>(run, startLabel, keepZeros), "relabel_consecutive's output");
 
-        private sealed class Typed<TIn>(ISource input, ISource output, RunOptions options, long startLabel, bool keepZeros) : IIntegerDTypeFunc<LabelMapping>
+        private sealed class Typed<TIn>(OperationRun run, long startLabel, bool keepZeros) : IIntegerDTypeFunc<LabelMapping>
             where TIn : unmanaged, IBinaryInteger<TIn>
         {
             public LabelMapping Invoke<TOut>()
                 where TOut : unmanaged, IBinaryInteger<TOut>, IMinMaxValue<TOut>
             {
-                var (oldLabels, _) = UniqueValues.Compute<TIn>(input, options);
+                var output = run.Outputs[0];
+                var (oldLabels, _) = UniqueValues.Pass<TIn>(run, run.Inputs[0]);
                 TOut[] newLabels;
                 TOut maxLabel;
                 try
@@ -175,31 +173,32 @@ public static class Relabeling
                 }
                 catch (OverflowException)
                 {
-                    throw new ArgumentException($"{oldLabels.Length} labels starting at {startLabel} do not fit the output's dtype {output.DType.NumpyName()}.", nameof(output));
+                    throw new DataConditionException($"{oldLabels.Length} labels starting at {startLabel} do not fit the output's dtype {output.DType.NumpyName()}.");
                 }
 
-                Apply(input, output, oldLabels, newLabels, options);
+                Apply(run, oldLabels, newLabels);
                 return new LabelMapping(oldLabels, newLabels, long.CreateSaturating(maxLabel));
             }
         }
     }
 
-    private sealed class SizeFilterRun(ISource input, ISource output, RunOptions options, long? minSize, long? maxSize, bool relabel) : IIntegerDTypeFunc<SizeFilterResult>
+    /// <summary>size_filter on typed labels: unique with counts, then the filtered mapping, then the relabel pass.</summary>
+    internal sealed class SizeFilterRun(OperationRun run, long? minSize, long? maxSize, bool relabel) : IIntegerDTypeFunc<SizeFilterResult>
     {
         public SizeFilterResult Invoke<TIn>()
             where TIn : unmanaged, IBinaryInteger<TIn>, IMinMaxValue<TIn> =>
-            output.DType.DispatchInteger(new Typed<TIn>(input, output, options, minSize, maxSize, relabel), "size_filter's output");
+            run.Outputs[0].DType.DispatchInteger(new Typed<TIn>(run, minSize, maxSize, relabel), "size_filter's output");
 
-        private sealed class Typed<TIn>(ISource input, ISource output, RunOptions options, long? minSize, long? maxSize, bool relabel) : IIntegerDTypeFunc<SizeFilterResult>
+        private sealed class Typed<TIn>(OperationRun run, long? minSize, long? maxSize, bool relabel) : IIntegerDTypeFunc<SizeFilterResult>
             where TIn : unmanaged, IBinaryInteger<TIn>
         {
             public SizeFilterResult Invoke<TOut>()
                 where TOut : unmanaged, IBinaryInteger<TOut>, IMinMaxValue<TOut>
             {
-                var (labels, sizes) = UniqueValues.Compute<TIn>(input, options);
+                var (labels, sizes) = UniqueValues.Pass<TIn>(run, run.Inputs[0]);
                 var (filtered, kept) = Kernels.SizeFilter.NewLabels<TIn>(labels, sizes, minSize, maxSize, relabel);
-                var newLabels = Convert<TIn, TOut>(filtered, output);
-                Apply(input, output, labels, newLabels, options);
+                var newLabels = Convert<TIn, TOut>(filtered, run.Outputs[0]);
+                Apply(run, labels, newLabels);
                 long objects = labels.Count(l => l != TIn.Zero);
                 long maxLabel = newLabels.Length == 0 ? 0 : long.CreateSaturating(newLabels.Max());
                 return new SizeFilterResult(new LabelMapping(labels, newLabels, maxLabel), kept, objects - kept);

@@ -1,5 +1,6 @@
-using System.Collections.Concurrent;
+using System.Globalization;
 using System.Numerics;
+using System.Text.Json.Nodes;
 using BioImage.Kernels;
 using BioImage.Runners;
 using BioImage.Sources;
@@ -7,23 +8,18 @@ using BioImage.Sources;
 namespace BioImage.Operations;
 
 /// <summary>
-/// Block-wise statistics of a volume — min, max, mean and (population) standard deviation — with bioimage-py's
-/// semantics: every block reduces to <see cref="Moments"/>, and blocks merge with the parallel-variance update.
+/// <c>stats</c>: block-wise statistics of a volume — min, max, mean and (population) standard deviation — with
+/// bioimage-py's semantics: every block reduces to <see cref="Moments"/>, and blocks merge with the parallel-variance
+/// update in block-id order, so the result does not depend on the backend or the number of workers.
 /// </summary>
-/// <remarks>
-/// Runs on local threads over a <see cref="Blocking"/>; the distributed runners reuse the same per-block step.
-/// The merge is done in block-id order, so the result does not depend on the number of workers.
-/// </remarks>
-public static class Stats
+public sealed class Stats : Operation<Moments>
 {
-    /// <summary>The moments of every voxel of a source, block-wise on any backend (bioimage-py's mean_and_std / min_and_max).</summary>
-    /// <exception cref="ArgumentException">No voxel was processed (empty input, or a mask without foreground).</exception>
-    public static Moments Compute(ISource input, RunOptions options)
-    {
-        var perBlock = Runner.Run(new StatsOperation(), [input], options);
-        var total = perBlock.Aggregate(Moments.Empty, (sum, block) => sum.Merge(block.Value));
-        return total.Count > 0 ? total : throw new ArgumentException("No values within the input (or within the mask); cannot compute statistics.", nameof(input));
-    }
+    /// <inheritdoc />
+    public override string Name => "stats";
+
+    /// <summary>The moments of every voxel of a source (inside the mask), block-wise on any backend (bioimage-py's mean_and_std / min_and_max).</summary>
+    /// <exception cref="DataConditionException">No voxel was processed (empty input, or a mask without foreground).</exception>
+    public static Moments Compute(ISource input, RunOptions options) => Executor.Compute(new Stats(), [input], [], options);
 
     /// <summary>The moments of every voxel of an in-memory array (rank 1–3), block-wise on local threads.</summary>
     /// <param name="input">The volume.</param>
@@ -32,6 +28,34 @@ public static class Stats
     public static Moments Compute<T>(NdArray<T> input, ReadOnlySpan<long> blockShape, int workers)
         where T : unmanaged, INumber<T> =>
         Compute(new ArraySource<T>(input), new RunOptions { BlockShape = blockShape.IsEmpty ? null : blockShape.ToArray(), Workers = workers });
+
+    /// <inheritdoc />
+    public override void Validate(IReadOnlyList<ISource> inputs) => VerbInputs.Require(inputs, 1, Name);
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ArrayLayout> Outputs(IReadOnlyList<ISource> inputs) => [];
+
+    /// <inheritdoc />
+    public override Moments Run(OperationRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var total = run.Reduce(new StatsOperation(), run.Inputs).Aggregate(Moments.Empty, (sum, block) => sum.Merge(block.Value));
+        return total.Count > 0 ? total : throw new DataConditionException("No values within the input (or within the mask); cannot compute statistics.");
+    }
+
+    /// <inheritdoc />
+    public override JsonObject Fields(Moments result) => new()
+    {
+        ["count"] = result.Count,
+        ["min"] = result.Min,
+        ["max"] = result.Max,
+        ["mean"] = result.Mean,
+        ["std"] = result.StandardDeviation,
+    };
+
+    /// <inheritdoc />
+    public override string Describe(Moments result) =>
+        string.Create(CultureInfo.InvariantCulture, $"count {result.Count}  min {result.Min:G9}  max {result.Max:G9}  mean {result.Mean:G9}  std {result.StandardDeviation:G9}");
 }
 
 /// <summary>Block step of <see cref="Stats"/>: the <see cref="Moments"/> of the block's voxels (inside the mask, when given).</summary>

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Numerics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using BioImage.Kernels;
 using BioImage.Runners;
 using BioImage.Sources;
@@ -6,34 +9,69 @@ using BioImage.Sources;
 namespace BioImage.Operations;
 
 /// <summary>
-/// Block-wise distinct values of an integer volume, optionally with their counts — bioimage-py's
+/// <c>unique</c>: block-wise distinct values of an integer volume, optionally with their counts — bioimage-py's
 /// <c>stats.unique(input, return_counts)</c>: every block reduces with <see cref="Unique.ValuesAndCounts{T}"/> (only
 /// voxels inside the mask, when one is given), and the blocks merge with <see cref="Unique.Merge{T}"/>. The result
 /// is the same for any block shape, backend and worker count; no voxel (all masked out) gives empty arrays.
 /// </summary>
-public static class UniqueValues
+public sealed class UniqueValues : Operation<UniqueResult>
 {
+    /// <summary>Also count the voxels of each value.</summary>
+    public bool Counts { get; set; }
+
+    /// <inheritdoc />
+    public override string Name => "unique";
+
     /// <summary>The sorted distinct values of <paramref name="input"/> (any integer or bool dtype) and how often each occurs.</summary>
     /// <param name="input">The volume.</param>
-    /// <param name="options">Backend, workers, block shape, mask, block ids, resume folder.</param>
+    /// <param name="options">Backend, workers, block shape, mask, block ids.</param>
     /// <param name="counts">Also count the voxels of each value.</param>
     /// <exception cref="ArgumentException">The input is floating-point.</exception>
-    public static UniqueResult Compute(ISource input, RunOptions options, bool counts = false)
+    public static UniqueResult Compute(ISource input, RunOptions options, bool counts = false) =>
+        Executor.Compute(new UniqueValues { Counts = counts }, [input], [], options);
+
+    /// <inheritdoc />
+    public override void Validate(IReadOnlyList<ISource> inputs)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        return input.DType.DispatchInteger(new Typed(input, options, counts), "unique's input");
+        VerbInputs.Require(inputs, 1, Name);
+        VerbInputs.RequireLabels(inputs[0], Name);
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ArrayLayout> Outputs(IReadOnlyList<ISource> inputs) => [];
+
+    /// <inheritdoc />
+    public override UniqueResult Run(OperationRun run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return run.Inputs[0].DType.DispatchInteger(new Typed(run, Counts), "unique's input");
+    }
+
+    /// <inheritdoc />
+    public override JsonObject Fields(UniqueResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        return new JsonObject
+        {
+            ["count"] = result.Values.Length,
+            ["values"] = JsonSerializer.SerializeToNode(result.Values, result.Values.GetType()),
+            ["counts"] = result.Counts is null ? null : JsonSerializer.SerializeToNode(result.Counts),
+        };
+    }
+
+    /// <inheritdoc />
+    public override string Describe(UniqueResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var values = result.Values.Cast<object>().Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!).ToArray();
+        return $"{values.Length} distinct values\n" + (result.Counts is { } sizes
+            ? string.Join('\n', values.Select((v, i) => string.Create(CultureInfo.InvariantCulture, $"{v}\t{sizes[i]}")))
+            : string.Join(' ', values));
     }
 
     /// <summary>The sorted distinct values and their counts of an input whose element type is <typeparamref name="T"/>.</summary>
     /// <exception cref="ArgumentException">The input's dtype is not <typeparamref name="T"/>.</exception>
     public static (T[] Values, long[] Counts) Compute<T>(ISource input, RunOptions options)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        var parts = Run<T>(input, options, counts: true);
-        return Unique.Merge(parts);
-    }
-
-    private static IEnumerable<(T[] Values, long[] Counts)> Run<T>(ISource input, RunOptions options, bool counts)
         where T : unmanaged, IBinaryInteger<T>
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -42,18 +80,32 @@ public static class UniqueValues
             throw new ArgumentException($"The input holds {input.DType.NumpyName()} values, not {typeof(T).Name}.", nameof(input));
         }
 
+        var result = Compute(input, options, counts: true);
+        return ((T[])result.Values, result.Counts!);
+    }
+
+    /// <summary>The sorted distinct values and their counts of an input whose element type is <typeparamref name="T"/>: one reduce pass of <paramref name="run"/>.</summary>
+    internal static (T[] Values, long[] Counts) Pass<T>(OperationRun run, ISource input)
+        where T : unmanaged, IBinaryInteger<T> =>
+        Unique.Merge(Blocks<T>(run, input, counts: true));
+
+    private static IEnumerable<(T[] Values, long[] Counts)> Blocks<T>(OperationRun run, ISource input, bool counts)
+        where T : unmanaged, IBinaryInteger<T>
+    {
         // An unchunked input without a block shape is one block: let the kernel use the workers as threads.
-        bool oneBlock = options.JobType == JobType.Local && options.BlockShape is null && input.Chunks is null;
-        var results = Runner.Run(new UniqueOperation { Counts = counts, Threads = oneBlock ? options.Workers : 1 }, [input], options);
+        var options = run.Options;
+        bool oneBlock = options.JobType == JobType.Local && options.BlockShape!.Zip(input.Shape).All(pair => pair.First >= pair.Second);
+        var results = run.Reduce(new UniqueOperation { Counts = counts, Threads = oneBlock ? options.Workers : 1 }, [input]);
         return results.Select(r => (r.Value.Values.Select(T.CreateTruncating).ToArray(), r.Value.Counts ?? new long[r.Value.Values.Length]));
     }
 
-    private sealed class Typed(ISource input, RunOptions options, bool counts) : IIntegerDTypeFunc<UniqueResult>
+    private sealed class Typed(OperationRun run, bool counts) : IIntegerDTypeFunc<UniqueResult>
     {
         public UniqueResult Invoke<T>()
             where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
         {
-            var (values, merged) = Unique.Merge(Run<T>(input, options, counts));
+            var input = run.Inputs[0];
+            var (values, merged) = Unique.Merge(Blocks<T>(run, input, counts));
             return new UniqueResult(input.DType, values, counts ? merged : null);
         }
     }

@@ -36,7 +36,7 @@ internal static class DistributedRun
 
     public static Dictionary<long, JsonElement> Start(Manifest manifest, IReadOnlyList<long[]> partition, ITaskLauncher launcher, RunOptions options)
     {
-        var folder = TaskFolder.Create(options.EffectiveTmpRoot);
+        var folder = options.PassFolder is { } passFolder ? TaskFolder.CreateAt(passFolder) : TaskFolder.Create(options.EffectiveTmpRoot);
         folder.WriteManifest(manifest with { TaskCount = partition.Count });
         for (int task = 0; task < partition.Count; task++)
         {
@@ -62,11 +62,11 @@ internal static class DistributedRun
     }
 
     /// <summary>Waits for a run that is still going (<paramref name="wait"/>), then finalizes it like any other.</summary>
-    public static void Reattach(string tmpFolder, Action<TaskFolder> wait)
+    public static Dictionary<long, JsonElement> Reattach(string tmpFolder, Action<TaskFolder> wait)
     {
         var folder = TaskFolder.Open(tmpFolder);
         wait(folder);
-        Finalize(folder, folder.ReadManifest().TaskCount);
+        return Finalize(folder, folder.ReadManifest().TaskCount);
     }
 
     private static Dictionary<long, JsonElement> LaunchAndFinalize(TaskFolder folder, int[] tasks, int taskCount, ITaskLauncher launcher, RunOptions options)
@@ -98,10 +98,8 @@ internal static class DistributedRun
         {
             failed.Sort();
             string reason = folder.FirstErrorLine(unfinished) ?? "the worker ended without reporting an error (killed, cancelled or timed out)";
-            throw new RunnerException(
-                $"{failed.Count} block(s) failed: {string.Join(", ", failed.Take(10))}{(failed.Count > 10 ? ", …" : string.Empty)}; task(s) without success: {string.Join(", ", unfinished.Take(10))}. First error: {reason}. The temp folder {folder.Path} is kept: pass it as resume_from (--resume-from) to finish the run.",
-                failed,
-                folder.Path);
+            string summary = $"{failed.Count} block(s) failed: {string.Join(", ", failed.Take(10))}{(failed.Count > 10 ? ", …" : string.Empty)}; task(s) without success: {string.Join(", ", unfinished.Take(10))}. First error: {reason}";
+            throw new RunnerException($"{summary}. The temp folder {folder.Path} is kept: pass it as resume_from (--resume-from) to finish the run.", failed, folder.Path) { Reason = summary };
         }
 
         var results = folder.ReadResults();

@@ -37,6 +37,18 @@ internal static partial class FolderSecurity
         }
     }
 
+    /// <summary>Creates the folder <paramref name="path"/> (which must not exist) readable and writable by its owner only (mode 0700).</summary>
+    public static void CreatePrivateFolderAt(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Distributed runs need a Unix file system (Linux).");
+        }
+
+        Directory.CreateDirectory(path, Private);
+        File.SetUnixFileMode(path, Private);
+    }
+
     /// <summary>Throws unless <paramref name="folder"/> is owned by this user and writable by nobody else.</summary>
     public static void RequirePrivate(string folder)
     {

@@ -42,7 +42,8 @@ internal static class LocalBackend
         {
             var failed = failures.Keys.Order().ToArray();
             var first = failures[failed[0]];
-            throw new RunnerException($"{failed.Length} block(s) failed: {string.Join(", ", failed.Take(10))}{(failed.Length > 10 ? ", …" : string.Empty)}. First error (block {failed[0]}): {first.GetType().Name}: {first.Message}", failed, tmpFolder: null, first);
+            string reason = $"{failed.Length} block(s) failed: {string.Join(", ", failed.Take(10))}{(failed.Length > 10 ? ", …" : string.Empty)}. First error (block {failed[0]}): {first.GetType().Name}: {first.Message}";
+            throw new RunnerException(reason, failed, tmpFolder: null, first) { Reason = reason };
         }
 
         return new Dictionary<long, object?>(results);

@@ -42,29 +42,34 @@ internal sealed record OperationSpec(
     [property: JsonPropertyName("assembly")] string Assembly,
     [property: JsonPropertyName("parameters")] JsonElement Parameters)
 {
-    public static OperationSpec Of(BlockStep step)
+    public static OperationSpec Of(object operation)
     {
-        var type = step.GetType();
+        ArgumentNullException.ThrowIfNull(operation);
+        var type = operation.GetType();
         if (type.GetConstructor(System.Type.EmptyTypes) is null || type.FullName is null)
         {
-            throw new ArgumentException($"{type} needs a public parameterless constructor to run in worker processes (its parameters travel as JSON).", nameof(step));
+            throw new ArgumentException($"{type} needs a public parameterless constructor to run in worker processes (its parameters travel as JSON).", nameof(operation));
         }
 
-        return new OperationSpec(type.FullName, type.Assembly.Location, JsonSerializer.SerializeToElement(step, type, Manifest.Json));
+        return new OperationSpec(type.FullName, type.Assembly.Location, JsonSerializer.SerializeToElement(operation, type, Manifest.Json));
     }
 
     /// <summary>Recreates the step: loads its assembly (from the recorded path when not yet loaded) and deserializes it.</summary>
-    public BlockStep Create()
+    public BlockStep Create() => Create<BlockStep>();
+
+    /// <summary>Recreates the object: loads its assembly (from the recorded path when not yet loaded) and deserializes its parameters.</summary>
+    public T Create<T>()
+        where T : class
     {
         var assembly = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => !a.IsDynamic && a.Location == Assembly)
             ?? LoadAssembly(Assembly);
         var type = assembly.GetType(Type) ?? throw new InvalidOperationException($"Type {Type} was not found in {Assembly}.");
-        if (!typeof(BlockStep).IsAssignableFrom(type))
+        if (!typeof(T).IsAssignableFrom(type))
         {
-            throw new InvalidOperationException($"{Type} is not a block step.");
+            throw new InvalidOperationException($"{Type} is not a {typeof(T).Name}.");
         }
 
-        return (BlockStep)(Parameters.Deserialize(type, Manifest.Json) ?? throw new InvalidOperationException($"The parameters of {Type} are null."));
+        return (T)(Parameters.Deserialize(type, Manifest.Json) ?? throw new InvalidOperationException($"The parameters of {Type} are null."));
     }
 
     private static Assembly LoadAssembly(string path)

@@ -56,10 +56,21 @@ public sealed record RunOptions
 
     /// <summary>Cancels the run (distributed runs stop their workers / cancel their Slurm job).</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>
+    /// The folder in which a distributed pass of an operation keeps its task files (inside the operation's run folder);
+    /// when it already holds a manifest, the pass is resumed (or, with <see cref="Reattaching"/>, waited for) instead of
+    /// started. Null: a new folder under the temp root.
+    /// </summary>
+    internal string? PassFolder { get; init; }
+
+    /// <summary>With <see cref="PassFolder"/>: wait for the pass's Slurm jobs that are still running instead of relaunching its incomplete tasks.</summary>
+    internal bool Reattaching { get; init; }
 }
 
 /// <summary>Progress of a run.</summary>
 /// <param name="Done">Blocks finished.</param>
 /// <param name="Total">Blocks in the run.</param>
 /// <param name="State">Backend state, e.g. Slurm task counts ("3 running, 5 pending").</param>
-public sealed record RunProgress(long Done, long Total, string State = "");
+/// <param name="Pass">The operation's pass, e.g. "label: pass 2/3 (seams)"; empty outside operations.</param>
+public sealed record RunProgress(long Done, long Total, string State = "", string Pass = "");

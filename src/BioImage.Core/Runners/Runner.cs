@@ -33,7 +33,17 @@ public static class Runner
         return itemCount == 0 ? [] : Collect<TResult>(RunCore(operation, [], [], options with { BlockShape = [1], Roi = null, Mask = null }, itemCount));
     }
 
-    private static List<BlockResult<TResult>> Collect<TResult>(Dictionary<long, object?> results) =>
+    /// <summary>
+    /// Runs one pass of an operation: <paramref name="step"/> over the blocks (or, with <paramref name="itemCount"/>, the
+    /// items) and returns the raw per-block results — the step's own objects for local runs, JSON for distributed ones.
+    /// </summary>
+    internal static Dictionary<long, object?> RunPass(BlockStep step, IReadOnlyList<ISource> inputs, IReadOnlyList<ISource> outputs, RunOptions options, long? itemCount) =>
+        itemCount is { } items
+            ? items == 0 ? [] : RunCore(step, [], [], options with { BlockShape = [1], Roi = null, Mask = null }, items)
+            : RunCore(step, inputs, outputs, options, itemCount: null);
+
+    /// <summary>Typed results in block-id order from raw ones (objects or JSON).</summary>
+    internal static List<BlockResult<TResult>> Collect<TResult>(Dictionary<long, object?> results) =>
         results.OrderBy(r => r.Key).Select(r => new BlockResult<TResult>(r.Key, r.Value switch
         {
             TResult value => value,
@@ -62,11 +72,22 @@ public static class Runner
                 : Box(DistributedRun.Resume(options.ResumeFrom, Launcher(options), options));
         }
 
+        if (options.JobType != JobType.Local && options.PassFolder is { } passFolder && File.Exists(Path.Combine(passFolder, "manifest.json")))
+        {
+            return Box(options.Reattaching
+                ? DistributedRun.Reattach(passFolder, folder => SlurmLauncher.Reattach(folder, EffectiveSlurmConfig(options), options))
+                : DistributedRun.Resume(passFolder, Launcher(options), options));
+        }
+
         var domain = inputs.Count > 0 ? inputs[0] : outputs.Count > 0 ? outputs[0] : null;
         long[] shape = itemCount is { } items ? [items] : domain?.Shape.ToArray() ?? throw new ArgumentException("An operation needs at least one input or output.", nameof(inputs));
         CheckShapes(shape, inputs, outputs, options.Mask);
         long[] blockShape = BlockShapeFor(shape, domain, options.BlockShape);
-        CheckWriteSafety(blockShape, outputs);
+        foreach (var output in outputs)
+        {
+            CheckWriteSafety(blockShape, output.Shape, output.Chunks, output.Spec?.Path ?? "the output");
+        }
+
         var blocking = new Blocking(shape, blockShape, options.Roi);
         long[] halo = step.GetHalo(shape.Length);
         var blockIds = options.BlockIds?.ToArray() ?? LongRange(blocking.BlockCount);
@@ -80,7 +101,7 @@ public static class Runner
 
         if (options.JobType == JobType.Slurm && options.SharedTmpRoot is null)
         {
-            throw new ArgumentException("The Slurm backend needs a tmp_root on a file system shared by this machine and the compute nodes: pass --tmp-root, or set tmp_root in the [slurm] table of the config file (bioimage config slurm --tmp-root DIR).", nameof(options));
+            throw new ArgumentException(SlurmTmpRootMissing, nameof(options));
         }
 
         var shardShapes = outputs.Select(o => o.Shards).OfType<IReadOnlyList<long>>().Select(shards => (IReadOnlyList<long>)shards.Skip(shards.Count - shape.Length).ToArray()).ToList();
@@ -129,6 +150,23 @@ public static class Runner
         var config = EffectiveSlurmConfig(options);
         DistributedRun.Reattach(tmpFolder, folder => SlurmLauncher.Reattach(folder, config, options));
     }
+
+    /// <summary>The Slurm settings a run would use, validated (explicit over the config file over the defaults); throws ArgumentException naming a bad setting.</summary>
+    internal static void ValidateBackend(RunOptions options)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1, nameof(options.Workers));
+        if (options.JobType == JobType.Slurm)
+        {
+            if (options.SharedTmpRoot is null)
+            {
+                throw new ArgumentException(SlurmTmpRootMissing, nameof(options));
+            }
+
+            EffectiveSlurmConfig(options);
+        }
+    }
+
+    private const string SlurmTmpRootMissing = "The Slurm backend needs a tmp_root on a file system shared by this machine and the compute nodes: pass --tmp-root, or set tmp_root in the [slurm] table of the config file (bioimage config slurm --tmp-root DIR).";
 
     private static Dictionary<long, object?> Box(Dictionary<long, JsonElement> results) => results.ToDictionary(r => r.Key, r => (object?)r.Value);
 
@@ -183,22 +221,26 @@ public static class Runner
             : throw new ArgumentException($"block_shape has {blockShape.Length} values but the data has {shape.Length} axes.", nameof(requested));
     }
 
-    /// <summary>An output chunk must never be written by two blocks: block extents must be multiples of the chunk extents.</summary>
-    private static void CheckWriteSafety(long[] blockShape, IReadOnlyList<ISource> outputs)
+    /// <summary>
+    /// An output chunk must never be written by two blocks. Only block boundaries inside the array matter: an axis is
+    /// safe when one block covers it, or when the block extent is a multiple of the chunk extent (then every boundary
+    /// falls on a chunk boundary). The proposed shape rounds up to the chunks and never exceeds the array.
+    /// </summary>
+    internal static void CheckWriteSafety(IReadOnlyList<long> blockShape, IReadOnlyList<long> outputShape, IReadOnlyList<long>? outputChunks, string output)
     {
-        foreach (var output in outputs)
+        if (outputChunks is not { } chunks)
         {
-            if (output.Chunks is not { } chunks)
-            {
-                continue;
-            }
+            return;
+        }
 
-            var spatial = chunks.Skip(chunks.Count - blockShape.Length).ToArray();
-            if (blockShape.Where((extent, axis) => extent % spatial[axis] != 0).Any())
-            {
-                var proposal = blockShape.Select((extent, axis) => ((extent + spatial[axis] - 1) / spatial[axis]) * spatial[axis]);
-                throw new ArgumentException($"Unsafe block shape for writing: ({string.Join(", ", blockShape)}) is not a multiple of the output chunks ({string.Join(", ", spatial)}), so two blocks would write the same chunk. Use e.g. --block-shape {string.Join(',', proposal)}.", nameof(outputs));
-            }
+        int rank = blockShape.Count;
+        var spatial = chunks.Skip(chunks.Count - rank).ToArray();
+        var extents = outputShape.Skip(outputShape.Count - rank).ToArray();
+        bool Safe(int axis) => blockShape[axis] >= extents[axis] || blockShape[axis] % spatial[axis] == 0;
+        if (!Enumerable.Range(0, rank).All(Safe))
+        {
+            var proposal = Enumerable.Range(0, rank).Select(axis => Safe(axis) ? blockShape[axis] : Math.Min(extents[axis], (blockShape[axis] + spatial[axis] - 1) / spatial[axis] * spatial[axis]));
+            throw new ArgumentException($"Unsafe block shape for writing {output}: ({string.Join(", ", blockShape)}) is not a multiple of its chunks ({string.Join(", ", spatial)}) on an axis the blocks split, so two blocks would write the same chunk. Use e.g. --block-shape {string.Join(',', proposal)}.", nameof(blockShape));
         }
     }
 }

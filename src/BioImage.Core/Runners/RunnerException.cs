@@ -37,4 +37,7 @@ public sealed class RunnerException : Exception
 
     /// <summary>The kept temp folder of a distributed run; null for local runs.</summary>
     public string? TmpFolder { get; }
+
+    /// <summary>What failed — the blocks and the first error — without the advice on how to resume; the message when not set.</summary>
+    public string Reason { get => field ?? Message; init; }
 }

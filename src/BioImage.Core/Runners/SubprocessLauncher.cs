@@ -14,22 +14,11 @@ internal sealed class SubprocessLauncher : ITaskLauncher
         var running = tasks.Select(task => Start(command, folder, task)).ToList();
         try
         {
-            while (!running.TrueForAll(r => r.Process.WaitForExit(0)))
-            {
-                options.Cancellation.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));
-                options.Cancellation.ThrowIfCancellationRequested();
-                options.Progress?.Report(new RunProgress(DistributedRun.CountDone(folder, taskCount), total, $"{running.Count(r => !r.Process.HasExited)} worker process(es) running"));
-            }
-
-            foreach (var (task, process, logsWritten) in running)
-            {
-                process.WaitForExit();
-                logsWritten.Wait();
-                if (process.ExitCode != 0 && !folder.HasError(task))
-                {
-                    folder.WriteError(task, string.Create(CultureInfo.InvariantCulture, $"worker process for task {task} exited with code {process.ExitCode}{(process.ExitCode > 128 ? $" (signal {process.ExitCode - 128})" : string.Empty)}; see {folder.LogsPath}/{task}.err"));
-                }
-            }
+            WaitForAll(folder, running, taskCount, total, options);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new OperationCanceledException($"Run cancelled: the worker processes were stopped. The temp folder {folder.Path} is kept: pass it as --resume-from to finish the run.");
         }
         finally
         {
@@ -42,6 +31,26 @@ internal sealed class SubprocessLauncher : ITaskLauncher
                 }
 
                 process.Dispose();
+            }
+        }
+    }
+
+    private static void WaitForAll(TaskFolder folder, List<(int Task, Process Process, Task LogsWritten)> running, int taskCount, long total, RunOptions options)
+    {
+        while (!running.TrueForAll(r => r.Process.WaitForExit(0)))
+        {
+            options.Cancellation.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));
+            options.Cancellation.ThrowIfCancellationRequested();
+            options.Progress?.Report(new RunProgress(DistributedRun.CountDone(folder, taskCount), total, $"{running.Count(r => !r.Process.HasExited)} worker process(es) running"));
+        }
+
+        foreach (var (task, process, logsWritten) in running)
+        {
+            process.WaitForExit();
+            logsWritten.Wait();
+            if (process.ExitCode != 0 && !folder.HasError(task))
+            {
+                folder.WriteError(task, string.Create(CultureInfo.InvariantCulture, $"worker process for task {task} exited with code {process.ExitCode}{(process.ExitCode > 128 ? $" (signal {process.ExitCode - 128})" : string.Empty)}; see {folder.LogsPath}/{task}.err"));
             }
         }
     }

@@ -46,6 +46,28 @@ internal sealed class TaskFolder
         return folder;
     }
 
+    /// <summary>
+    /// Creates the task folder of a pass at <paramref name="path"/> (inside an operation's private run folder): a folder
+    /// left there without a manifest (a start that was interrupted) is emptied first.
+    /// </summary>
+    public static TaskFolder CreateAt(string path)
+    {
+        string full = System.IO.Path.GetFullPath(path);
+        if (Directory.Exists(full))
+        {
+            Directory.Delete(full, recursive: true);
+        }
+
+        FolderSecurity.CreatePrivateFolderAt(full);
+        var folder = new TaskFolder(full);
+        foreach (string sub in Subfolders)
+        {
+            Directory.CreateDirectory(System.IO.Path.Combine(full, sub));
+        }
+
+        return folder;
+    }
+
     /// <summary>Opens an existing run folder after checking that nobody else owns or can write it.</summary>
     public static TaskFolder Open(string path)
     {

@@ -40,11 +40,15 @@ public sealed class ChunkedSource : ISource
     }
 
     /// <summary>Creates (or replaces) an array and opens it for writing.</summary>
-    public static ChunkedSource Create(string path, string? key, ArrayOptions options)
+    /// <param name="path">The container folder.</param>
+    /// <param name="key">The array inside it; null: the root.</param>
+    /// <param name="options">Shape, dtype, chunks, codecs, ….</param>
+    /// <param name="degreeOfParallelism">Most old chunks deleted at once and chunks coded at once (null: all cores).</param>
+    public static ChunkedSource Create(string path, string? key, ArrayOptions options, int? degreeOfParallelism = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         string fullPath = System.IO.Path.GetFullPath(path);
-        var array = ChunkedArray.Create(fullPath, key, options);
+        var array = ChunkedArray.Create(fullPath, key, options, degreeOfParallelism);
         return new ChunkedSource(array, options.Format == StorageFormat.N5 ? "n5" : "zarr", fullPath, writable: true);
     }
 

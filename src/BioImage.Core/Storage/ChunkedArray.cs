@@ -115,20 +115,7 @@ public sealed class ChunkedArray
         ArgumentNullException.ThrowIfNull(options);
         int workers = Math.Max(1, maxDegreeOfParallelism ?? Environment.ProcessorCount);
         string path = StoreKey.Validate(key?.Trim('/') ?? string.Empty, allowEmpty: true);
-        var metadata = options.Format switch
-        {
-            StorageFormat.ZarrV2 => ZarrV2Format.Create(options),
-            StorageFormat.N5 => N5Format.Create(options),
-            _ => ZarrV3Format.Create(options),
-        };
-        try
-        {
-            metadata.Validate(JsonDocuments.Where(store, path));
-        }
-        catch (InvalidDataException error)
-        {
-            throw new ArgumentException(error.Message, nameof(options), error);
-        }
+        var metadata = Check(options, JsonDocuments.Where(store, path));
 
         if ((ZarrV3Format.Read(store, path) ?? ZarrV2Format.Read(store, path) ?? N5Format.Read(store, path)) is not null)
         {
@@ -146,6 +133,31 @@ public sealed class ChunkedArray
         var array = new ChunkedArray(store, path, metadata) { MaxDegreeOfParallelism = workers };
         array.SaveMetadata();
         return array;
+    }
+
+    /// <summary>The metadata a new array with <paramref name="options"/> gets, validated; touches no storage.</summary>
+    /// <param name="options">Shape, dtype, chunks, codecs, ….</param>
+    /// <param name="where">Where the array would be, for messages.</param>
+    /// <exception cref="ArgumentException">The options are inconsistent (ranks, non-positive chunks, …).</exception>
+    public static ArrayMetadata Check(ArrayOptions options, string where)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var metadata = options.Format switch
+        {
+            StorageFormat.ZarrV2 => ZarrV2Format.Create(options),
+            StorageFormat.N5 => N5Format.Create(options),
+            _ => ZarrV3Format.Create(options),
+        };
+        try
+        {
+            metadata.Validate(where);
+        }
+        catch (InvalidDataException error)
+        {
+            throw new ArgumentException(error.Message, nameof(options), error);
+        }
+
+        return metadata;
     }
 
     /// <summary>

@@ -50,10 +50,21 @@ public sealed class Hdf5Source : ISource
         return source;
     }
 
-    /// <summary>Writes <paramref name="array"/> as dataset <paramref name="key"/> of a new HDF5 file (replacing it), chunked and deflate-compressed; local use only.</summary>
-    public static void Write<T>(string path, string key, NdArray<T> array, IReadOnlyList<int> chunks)
+    /// <summary>Checks, reading only, that <c>Write</c> may write dataset <paramref name="key"/> of <paramref name="path"/>.</summary>
+    /// <exception cref="ArgumentException">The file exists (writing into existing HDF5 files would drop their other datasets).</exception>
+    public static void CheckWrite(string path, string key, bool overwrite)
+    {
+        if (File.Exists(path))
+        {
+            throw new ArgumentException($"{path} exists; bioimage writes HDF5 files whole and would drop its other datasets{(overwrite ? " even with --overwrite" : string.Empty)}: write to a new file.", nameof(path));
+        }
+    }
+
+    /// <summary>Writes <paramref name="array"/> as dataset <paramref name="key"/> of a new HDF5 file, chunked and deflate-compressed; local use only.</summary>
+    public static void Write<T>(string path, string key, NdArray<T> array, IReadOnlyList<int> chunks, bool overwrite = false)
         where T : unmanaged
     {
+        CheckWrite(path, key, overwrite);
         ArgumentNullException.ThrowIfNull(array);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(chunks);
