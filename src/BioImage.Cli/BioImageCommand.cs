@@ -65,7 +65,7 @@ internal static partial class BioImageCommand
         {
             switch (exception)
             {
-                case UsageException or OperationRefusedException:
+                case UsageException or OperationRefusedException or FileNotFoundException or DirectoryNotFoundException:
                     error.WriteLine("error: " + OneLine(exception.Message));
                     return BadArguments;
                 case RunnerException or DataConditionException or OperationCanceledException or IOException or UnauthorizedAccessException or InvalidDataException or NotSupportedException:

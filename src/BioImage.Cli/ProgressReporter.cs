@@ -12,6 +12,7 @@ internal sealed class ProgressReporter(TextWriter writer, bool interactive) : IP
     private readonly DateTime _started = DateTime.UtcNow;
     private DateTime _lastLine = DateTime.MinValue;
     private long _lastDone = -1;
+    private string _lastPass = string.Empty;
 
     public static ProgressReporter ForConsole(TextWriter error) =>
         new(error, ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected && Environment.GetEnvironmentVariable("TERM") is not (null or "dumb"));
@@ -22,6 +23,13 @@ internal sealed class ProgressReporter(TextWriter writer, bool interactive) : IP
         {
             var now = DateTime.UtcNow;
             bool finished = value.Done == value.Total;
+            if (value.Pass != _lastPass)
+            {
+                _lastPass = value.Pass;
+                _lastDone = -1;
+                _lastLine = DateTime.MinValue;
+            }
+
             if (value.Done == _lastDone || (!finished && now - _lastLine < (interactive ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(5))))
             {
                 return;
@@ -33,10 +41,11 @@ internal sealed class ProgressReporter(TextWriter writer, bool interactive) : IP
             double elapsed = (now - _started).TotalSeconds;
             string eta = value.Done > 0 && !finished ? $", ETA {TimeSpan.FromSeconds(elapsed / value.Done * (value.Total - value.Done)):hh\\:mm\\:ss}" : string.Empty;
             string state = value.State.Length > 0 ? $" — {value.State}" : string.Empty;
+            string pass = value.Pass.Length > 0 ? $"{value.Pass}: " : string.Empty;
             if (interactive)
             {
                 int filled = (int)(fraction * 30);
-                writer.Write($"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {value.Done}/{value.Total} blocks ({fraction:P0}){eta}{state}\u001b[K");
+                writer.Write($"\r{pass}[{new string('#', filled)}{new string('.', 30 - filled)}] {value.Done}/{value.Total} blocks ({fraction:P0}){eta}{state}\u001b[K");
                 if (finished)
                 {
                     writer.WriteLine();
@@ -44,7 +53,7 @@ internal sealed class ProgressReporter(TextWriter writer, bool interactive) : IP
             }
             else
             {
-                writer.WriteLine($"{value.Done}/{value.Total} blocks ({fraction:P0}){eta}{state}");
+                writer.WriteLine($"{pass}{value.Done}/{value.Total} blocks ({fraction:P0}){eta}{state}");
             }
         }
     }

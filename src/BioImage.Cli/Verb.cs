@@ -159,7 +159,7 @@ internal sealed class Verb
         {
             return check();
         }
-        catch (Exception error) when (error is ArgumentException and not OperationRefusedException or FileNotFoundException or DirectoryNotFoundException or InvalidDataException)
+        catch (Exception error) when (error is ArgumentException and not OperationRefusedException or FileNotFoundException or DirectoryNotFoundException)
         {
             throw new UsageException(error.Message);
         }

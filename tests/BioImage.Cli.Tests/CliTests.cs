@@ -61,7 +61,7 @@ public class CliTests
     {
         var (code, _, error) = Run("stats", RepoPaths.TestData("npy", "uint16.npy"), "--block-shape", "4,4");
         Assert.Equal(2, code);
-        Assert.Contains("--block-shape has 2 values but the input has 3 axes", error, StringComparison.Ordinal);
+        Assert.Contains("--block-shape has 2 values but the data has 3 axes", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public class CliTests
         var (code, output, error) = Run("stats", RepoPaths.TestData("npy", "float32.npy"), "--block-shape", "2,3,4", "--workers", "2", "--json");
         Assert.True(code == 0, error);
         var result = JsonDocument.Parse(output).RootElement;
-        Assert.Equal("float32", result.GetProperty("dtype").GetString());
+        Assert.Equal("float32", result.GetProperty("inputs")[0].GetProperty("dtype").GetString());
         Assert.Equal(expected.GetProperty("min").GetDouble(), result.GetProperty("min").GetDouble());
         Assert.Equal(expected.GetProperty("max").GetDouble(), result.GetProperty("max").GetDouble());
         Assert.Equal(expected.GetProperty("mean").GetDouble(), result.GetProperty("mean").GetDouble(), 1e-9);
@@ -107,8 +107,8 @@ public class CliTests
             var summary = JsonDocument.Parse(output).RootElement;
             Assert.Equal(new[] { 40, 40, 40 }, summary.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
             var steps = summary.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToArray();
-            Assert.Equal(new[] { "generate", "stats", "threshold", "zarr write", "zarr read", "smooth", "downsample", "pyramid", "label", "size filter", "distance", "watershed" }, steps);
-            Assert.Contains("identical", summary.GetProperty("steps")[4].GetProperty("result").GetString(), StringComparison.Ordinal);
+            Assert.Equal(new[] { "generate", "stats", "copy", "threshold", "filter", "downsample", "pyramid", "label", "unique", "size-filter", "relabel-consecutive", "distance-transform", "find maxima", "watershed", "dt-watershed" }, steps);
+            Assert.Contains("identical", summary.GetProperty("steps")[2].GetProperty("result").GetString(), StringComparison.Ordinal);
 
             string check = Python.Run(
                 "import sys, numpy as np\n" +
@@ -131,7 +131,7 @@ public class CliTests
                 "print(int(fg.sum()), float(raw.astype(np.float64).mean()))\n",
                 directory);
             var numpy = check.Split(' ');
-            string thresholdResult = summary.GetProperty("steps")[2].GetProperty("result").GetString()!;
+            string thresholdResult = summary.GetProperty("steps")[3].GetProperty("result").GetString()!;
             Assert.Contains($": {numpy[0]} foreground voxels", thresholdResult, StringComparison.Ordinal);
 
             string again = Directory.CreateTempSubdirectory("demo-").FullName;

@@ -53,7 +53,14 @@ internal static class CopyCommand
                 var source = Source.Open(parse.GetRequiredValue(input), parse.GetValue(inputKey));
                 if (parse.GetValue(resize) is { Length: > 0 } shape)
                 {
-                    source = source.Resized(shape, parse.GetValue(order) ?? 0, parse.GetValue(antiAliasing));
+                    try
+                    {
+                        source = source.Resized(shape, parse.GetValue(order) ?? 0, parse.GetValue(antiAliasing));
+                    }
+                    catch (ArgumentException error)
+                    {
+                        throw new UsageException("--resize: " + error.Message);
+                    }
                 }
                 else if (parse.GetValue(order) is not null || parse.GetValue(antiAliasing))
                 {
@@ -121,7 +128,7 @@ internal static class CopyCommand
             return true;
         });
         var report = dtype.Dispatch(new WriteHdf5(operation, source, target, chunks, options, verb.Overwrite(parse)));
-        verb.Print(parse, report with { Outputs = [new OutputReport(Path.GetFullPath(target.Path), target.Key, [.. source.Shape], dtype.NumpyName(), [.. chunks.Select(c => (long)c)])] });
+        verb.Print(parse, report with { Outputs = [new ArrayReport(Path.GetFullPath(target.Path), target.Key, [.. source.Shape], dtype.NumpyName(), [.. chunks.Select(c => (long)c)])] });
         return BioImageCommand.Success;
     }
 

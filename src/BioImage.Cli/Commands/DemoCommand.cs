@@ -110,7 +110,7 @@ internal static class DemoCommand
 
         steps.Add(RunVerb("stats", new Stats(), [rawSource], []));
         var zstd = new ArrayTarget(Out("raw.zarr")) { Codec = "zstd:3", Chunks = [.. options.BlockShape.Select(e => (int)e)] };
-        steps.Add(RunVerb("copy", new CopyVerb(), [rawSource], [zstd], "raw.npy → Zarr v3, zstd:3"));
+        var copy = RunVerb("copy", new CopyVerb(), [rawSource], [zstd]);
         using (var back = ChunkedArray.Open(zstd.Path).Read<T>())
         {
             if (!back.Span.SequenceEqual(raw.Span))
@@ -119,18 +119,23 @@ internal static class DemoCommand
             }
         }
 
+        steps.Add(copy with { Result = "raw.npy → Zarr v3, zstd:3; read back, identical to the generated volume" });
+
         var level = SyntheticVolume.Background + (SyntheticVolume.BlobAmplitude / 2);
-        steps.Add(RunVerb("threshold", new CopyVerb(), [rawSource.Threshold(level)], [new ArrayTarget(Out("foreground.npy"))], string.Create(CultureInfo.InvariantCulture, $"copy of raw > {level} (bool)")));
+        var threshold = RunVerb("threshold", new CopyVerb(), [rawSource.Threshold(level)], [new ArrayTarget(Out("foreground.npy"))]);
         var foreground = Source.Open(Out("foreground.npy"));
-        steps.Add(RunVerb("filter", new FilterVerb { Filter = new GaussianFilterOperation { Filter = GaussianFilter.GaussianSmoothing, Sigma = [2] } }, [rawSource], [new ArrayTarget(Out("smoothed.zarr"))], "gaussian-smoothing σ=2, halo = the kernel radius"));
-        steps.Add(RunVerb("downsample", new DownsampleVerb { Downsample = new DownsampleOperation { Factor = [2], Method = PoolingMethod.Mean } }, [rawSource], [new ArrayTarget(Out("downsampled.zarr"))], "2× mean pooling", options with { BlockShape = [.. options.BlockShape.Select(e => Math.Min(e, (size + 1) / 2))] }));
+        var flags = UniqueValues.Compute(foreground, options, counts: true);
+        long voxels = flags.Values.Length == 2 ? flags.Counts![1] : flags.Values.Cast<byte>().FirstOrDefault() == 1 ? flags.Counts![0] : 0;
+        steps.Add(threshold with { Result = string.Create(CultureInfo.InvariantCulture, $"copy of raw > {level}: {voxels} foreground voxels ({100.0 * voxels / raw.Length:F2} %)") });
+        steps.Add(RunVerb("filter", new FilterVerb { Filter = new GaussianFilterOperation { Filter = GaussianFilter.GaussianSmoothing, Sigma = [2] } }, [rawSource], [new ArrayTarget(Out("smoothed.npy"))], "gaussian-smoothing σ=2, halo = the kernel radius"));
+        steps.Add(RunVerb("downsample", new DownsampleVerb { Downsample = new DownsampleOperation { Factor = [2], Method = PoolingMethod.Mean } }, [rawSource], [new ArrayTarget(Out("downsampled.npy"))], "2× mean pooling", options with { BlockShape = [.. options.BlockShape.Select(e => Math.Min(e, (size + 1) / 2))] }));
         var pyramid = new Pyramid { Options = new PyramidOptions { Levels = 3 } };
         steps.Add(RunVerb("pyramid", pyramid, [rawSource], [.. pyramid.LevelTargets(new ArrayTarget(Out("raw.ome.zarr")))]));
-        steps.Add(RunVerb("label", new Label { DType = DType.UInt32 }, [foreground], [new ArrayTarget(Out("labels.zarr"))]));
-        var labels = Source.Open(Out("labels.zarr"));
-        steps.Add(RunVerb("unique", new UniqueValues(), [labels], [], "the distinct labels (see `bioimage unique bioimage-demo/labels.zarr --counts`)"));
-        steps.Add(RunVerb("size-filter", new SizeFilterVerb { MinSize = 20 }, [labels], [new ArrayTarget(Out("labels-filtered.zarr"))]));
-        steps.Add(RunVerb("relabel-consecutive", new RelabelConsecutiveVerb { StartLabel = 1 }, [Source.Open(Out("labels-filtered.zarr"))], [new ArrayTarget(Out("labels-consecutive.zarr"))]));
+        steps.Add(RunVerb("label", new Label { DType = DType.UInt32 }, [foreground], [new ArrayTarget(Out("labels.npy"))]));
+        var labels = Source.Open(Out("labels.npy"));
+        steps.Add(RunVerb("unique", new UniqueValues(), [labels], [], "the distinct labels (see `bioimage unique bioimage-demo/labels.npy --counts`)"));
+        steps.Add(RunVerb("size-filter", new SizeFilterVerb { MinSize = 20 }, [labels], [new ArrayTarget(Out("labels-filtered.npy"))]));
+        steps.Add(RunVerb("relabel-consecutive", new RelabelConsecutiveVerb { StartLabel = 1 }, [Source.Open(Out("labels-filtered.npy"))], [new ArrayTarget(Out("labels-consecutive.zarr"))]));
         steps.AddRange(Segment(outputDirectory, foreground, options, clock, RunVerb));
         return new Summary(Path.GetFullPath(outputDirectory), raw.Shape.ToArray(), raw.DType.NumpyName(), blockShape, workers, steps, LeftOut);
     }
@@ -182,7 +187,7 @@ internal static class DemoCommand
         NpyFile.Write(heightsPath, heights);
         NpyFile.Write(boundariesPath, boundaries);
         yield return new Step("find maxima", seedsPath, Lap(clock), $"{peaks.GetLength(0)} seeds at distance maxima (peak_local_max, min distance 4)");
-        yield return verb("watershed", new WatershedVerb { Watershed = new WatershedOperation { Halo = [8] }, DType = DType.UInt32 }, [Source.Open(heightsPath), Source.Open(seedsPath)], [new ArrayTarget(Path.Combine(outputDirectory, "watershed.zarr"))], "inverted distances flooded from the seeds within the foreground, halo 8", options with { Mask = foreground });
+        yield return verb("watershed", new WatershedVerb { Watershed = new WatershedOperation { Halo = [8] }, DType = DType.UInt32 }, [Source.Open(heightsPath), Source.Open(seedsPath)], [new ArrayTarget(Path.Combine(outputDirectory, "watershed.npy"))], "inverted distances flooded from the seeds within the foreground, halo 8", options with { Mask = foreground });
         yield return verb("dt-watershed", new DistanceTransformWatershedVerb { Segmentation = new DistanceTransformWatershedOperation { Halo = [8], Options = new(0.5, 2) } }, [Source.Open(boundariesPath)], [new ArrayTarget(Path.Combine(outputDirectory, "dt-watershed.zarr"))], "elf's distance-transform watershed of the background as boundaries, halo 8", null);
     }
 

@@ -173,8 +173,8 @@ public static class Executor
 
         return new OperationReport(
             operation.Name,
-            [.. inputs.Select(i => i.Spec is { } spec ? Name(spec) : "(in memory)")],
-            [.. outputs.Select(o => new OutputReport(o.Spec?.Path ?? "(in memory)", o.Spec?.Key, [.. o.Shape], o.DType.NumpyName(), o.Chunks is null ? null : [.. o.Chunks]))],
+            [.. inputs.Select(ArrayReport.Of)],
+            [.. outputs.Select(ArrayReport.Of)],
             outcome.Value,
             outcome.Fields,
             outcome.Text,
@@ -225,6 +225,37 @@ public static class Executor
                 {
                     throw new ArgumentException($"The output {(given.Spec is { } s ? Name(s) : i.ToString(System.Globalization.CultureInfo.InvariantCulture))} is read-only; open it writable (mode \"r+\").", nameof(slots));
                 }
+            }
+        }
+
+        var existing = new ISource?[slots.Count];
+        for (int i = 0; i < slots.Count; i++)
+        {
+            if (slots[i].Target is not { } target)
+            {
+                continue;
+            }
+
+            var (presence, array) = target.Probe();
+            if (presence == ArrayPresence.Other)
+            {
+                throw new ArgumentException($"{target.Name} exists and is not an array (a group, or a folder or file with other content); it is never replaced: choose another output.", nameof(slots));
+            }
+
+            if (options.BlockIds is not null)
+            {
+                existing[i] = array ?? throw new ArgumentException($"--block-ids re-runs blocks into an existing output, but {target.Name} does not exist: run without --block-ids first.", nameof(slots));
+                CheckMatches(layouts[i], array, target.Name, "this run");
+                if (target.Chunks is { } chunkShape && array.Chunks is { } existingChunks && !chunkShape.Select(c => (long)c).SequenceEqual(existingChunks))
+                {
+                    throw new ArgumentException($"--block-ids: {target.Name} has chunks ({string.Join(", ", existingChunks)}) but --chunks asks for ({string.Join(", ", chunkShape)}); re-runs write into the output as it is.", nameof(slots));
+                }
+
+                chunks[i] = array.Chunks is null ? null : [.. array.Chunks];
+            }
+            else if (presence == ArrayPresence.Array && !overwrite)
+            {
+                throw new ArgumentException($"{target.Name} exists; pass --overwrite to replace it (its data will be deleted), choose another output, or re-run some blocks into it with --block-ids.", nameof(slots));
             }
         }
 
@@ -299,35 +330,6 @@ public static class Executor
             if (inputs.Any(input => ReferenceEquals(input, slot.Source) || (spec is not null && input.Spec is { } read && read.Path == spec.Path && read.Key == spec.Key)))
             {
                 throw new ArgumentException($"{operation.Name} needs an output other than its input ({(spec is null ? "the same array" : Name(spec))}): blocks read what others write.", nameof(slots));
-            }
-        }
-
-        var existing = new ISource?[slots.Count];
-        for (int i = 0; i < slots.Count; i++)
-        {
-            if (slots[i].Target is not { } target)
-            {
-                continue;
-            }
-
-            var (presence, array) = target.Probe();
-            if (presence == ArrayPresence.Other)
-            {
-                throw new ArgumentException($"{target.Name} exists and is not an array (a group, or a folder or file with other content); it is never replaced: choose another output.", nameof(slots));
-            }
-
-            if (options.BlockIds is not null)
-            {
-                existing[i] = array ?? throw new ArgumentException($"--block-ids re-runs blocks into an existing output, but {target.Name} does not exist: run without --block-ids first.", nameof(slots));
-                CheckMatches(layouts[i], array, target.Name, "this run");
-                if (chunks[i] is { } chunkShape && array.Chunks is { } existingChunks && !chunkShape.SequenceEqual(existingChunks))
-                {
-                    throw new ArgumentException($"--block-ids: {target.Name} has chunks ({string.Join(", ", existingChunks)}) but this run plans ({string.Join(", ", chunkShape)}); give the same --chunks as the run that created it.", nameof(slots));
-                }
-            }
-            else if (presence == ArrayPresence.Array && !overwrite)
-            {
-                throw new ArgumentException($"{target.Name} exists; pass --overwrite to replace it (its data will be deleted), choose another output, or re-run some blocks into it with --block-ids.", nameof(slots));
             }
         }
 

@@ -5,7 +5,7 @@ namespace BioImage.Operations;
 
 /// <summary>What a run of an operation reports, the same for every verb, in text and as JSON.</summary>
 /// <param name="Operation">The verb.</param>
-/// <param name="Inputs">Each input as path (and key).</param>
+/// <param name="Inputs">Each input read.</param>
 /// <param name="Outputs">Each output written.</param>
 /// <param name="Result">The operation's typed result (<see cref="Written"/> when it only writes arrays).</param>
 /// <param name="ResultFields">The result as report fields.</param>
@@ -15,8 +15,8 @@ namespace BioImage.Operations;
 /// <param name="Seconds">Wall-clock seconds of the whole run.</param>
 public sealed record OperationReport(
     string Operation,
-    IReadOnlyList<string> Inputs,
-    IReadOnlyList<OutputReport> Outputs,
+    IReadOnlyList<ArrayReport> Inputs,
+    IReadOnlyList<ArrayReport> Outputs,
     object? Result,
     JsonObject ResultFields,
     string ResultText,
@@ -30,7 +30,7 @@ public sealed record OperationReport(
         var json = new JsonObject
         {
             ["operation"] = Operation,
-            ["inputs"] = new JsonArray([.. Inputs.Select(i => (JsonNode)JsonValue.Create(i)!)]),
+            ["inputs"] = new JsonArray([.. Inputs.Select(i => (JsonNode)i.ToJson())]),
             ["outputs"] = new JsonArray([.. Outputs.Select(o => (JsonNode)o.ToJson())]),
         };
         foreach (var (name, value) in ResultFields)
@@ -47,7 +47,7 @@ public sealed record OperationReport(
     /// <summary>One line: the verb, inputs → outputs (dtype, shape, chunks), the result in words, the time.</summary>
     public string ToText()
     {
-        var text = new System.Text.StringBuilder(Operation).Append(' ').AppendJoin(", ", Inputs);
+        var text = new System.Text.StringBuilder(Operation).Append(' ').AppendJoin(", ", Inputs.Select(i => i.Key is null ? i.Path : $"{i.Path}/{i.Key}"));
         if (Outputs.Count > 0)
         {
             text.Append(" → ").AppendJoin(", ", Outputs.Select(o => o.ToText()));
@@ -67,15 +67,22 @@ public sealed record OperationReport(
     }
 }
 
-/// <summary>One output of a run.</summary>
+/// <summary>One input or output of a run.</summary>
 /// <param name="Path">File or container.</param>
 /// <param name="Key">Array inside the container, or null.</param>
 /// <param name="Shape">Its shape.</param>
 /// <param name="DType">Its dtype (numpy name).</param>
 /// <param name="Chunks">Its chunks, or null when unchunked.</param>
-public sealed record OutputReport(string Path, string? Key, IReadOnlyList<long> Shape, string DType, IReadOnlyList<long>? Chunks)
+public sealed record ArrayReport(string Path, string? Key, IReadOnlyList<long> Shape, string DType, IReadOnlyList<long>? Chunks)
 {
-    /// <summary>The output as a JSON object.</summary>
+    /// <summary>The array of a source (its spec's path and key; "(in memory)" without a spec).</summary>
+    public static ArrayReport Of(Sources.ISource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return new ArrayReport(source.Spec?.Path ?? "(in memory)", source.Spec?.Key, [.. source.Shape], source.DType.NumpyName(), source.Chunks is null ? null : [.. source.Chunks]);
+    }
+
+    /// <summary>The array as a JSON object.</summary>
     public JsonObject ToJson() => new()
     {
         ["path"] = Path,

@@ -50,12 +50,12 @@ internal sealed record RunRecord(
         string full = Path.GetFullPath(folder);
         if (!Directory.Exists(full))
         {
-            throw new ArgumentException($"--resume-from: {full} does not exist; give the temp folder a failed run named.", nameof(folder));
+            throw new ArgumentException($"{full} does not exist; give the temp folder that the failed run named.", nameof(folder));
         }
 
         if (!IsRunFolder(full))
         {
-            throw new ArgumentException($"--resume-from: {full} is not the temp folder of a bioimage operation (no {FileName}).", nameof(folder));
+            throw new ArgumentException($"{full} is not the temp folder of a bioimage run (no {FileName}).", nameof(folder));
         }
 
         FolderSecurity.RequirePrivate(full);

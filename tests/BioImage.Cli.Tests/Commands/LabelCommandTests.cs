@@ -43,7 +43,8 @@ public sealed class LabelCommandTests : IDisposable
                 "--chunks", "2,5,9", "--block-shape", "4,5,9", "--zarr-format", "2", "--job-type", "subprocess", "--workers", "2", "--tmp-root", _folder, "--json");
             Assert.True(code == 0, error);
             var summary = JsonDocument.Parse(output).RootElement;
-            Assert.Equal("uint32", summary.GetProperty("dtype").GetString());
+            Assert.Equal("uint32", summary.GetProperty("outputs")[0].GetProperty("dtype").GetString());
+            Assert.Equal(["blocks", "seams", "relabel"], summary.GetProperty("passes").EnumerateArray().Select(p => p.GetString()));
             counts.Add(summary.GetProperty("components").GetInt64());
         }
 

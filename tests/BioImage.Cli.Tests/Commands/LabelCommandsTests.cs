@@ -38,7 +38,7 @@ public sealed class LabelCommandsTests : IDisposable
         var root = json.RootElement;
         string expected = Python.Run("import sys, json, numpy as np; v, c = np.unique(np.load(sys.argv[1]), return_counts=True); print(json.dumps([v.tolist(), c.tolist()], separators=(',', ':')))", Labels).Trim();
         Assert.Equal(expected, $"[{root.GetProperty("values").GetRawText()},{root.GetProperty("counts").GetRawText()}]");
-        Assert.Equal("uint32", root.GetProperty("dtype").GetString());
+        Assert.Equal("uint32", root.GetProperty("inputs")[0].GetProperty("dtype").GetString());
         Assert.Equal(root.GetProperty("values").GetArrayLength(), root.GetProperty("count").GetInt32());
 
         var (textCode, text, _) = CliTests.Run("unique", Labels, "--block-shape", "4,5,6");
@@ -84,17 +84,24 @@ public sealed class LabelCommandsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("size-filter needs --min-size N, --max-size N or both", "size-filter", "labels.npy", "out.zarr")]
+    [InlineData("size_filter needs a minimum size (--min-size), a maximum size (--max-size) or both", "size-filter", "labels.npy", "out.zarr")]
     [InlineData("--min-size must be at least 0", "size-filter", "labels.npy", "out.zarr", "--min-size", "-3")]
-    [InlineData("needs an integer label volume", "relabel-consecutive", "floats.npy", "out.zarr")]
+    [InlineData("needs labels of an integer dtype", "relabel-consecutive", "floats.npy", "out.zarr")]
     [InlineData("--dtype must be an integer type", "relabel-consecutive", "labels.npy", "out.zarr", "--dtype", "float32")]
-    [InlineData("do not fit the output's dtype uint8", "relabel-consecutive", "labels.npy", "out.zarr", "--dtype", "uint8", "--start-label", "250")]
-    [InlineData("must have an integer dtype", "unique", "floats.npy")]
+    [InlineData("needs labels of an integer dtype", "unique", "floats.npy")]
     [InlineData("--block-shape has 2 values", "unique", "labels.npy", "--block-shape", "4,4")]
     public void Bad_arguments_exit_2_with_a_clear_message(string message, params string[] args)
     {
         var (code, _, error) = CliTests.Run([.. args.Select(a => a.EndsWith(".npy", StringComparison.Ordinal) || a.EndsWith(".zarr", StringComparison.Ordinal) ? Path.Combine(_folder, a) : a)]);
         Assert.Equal(2, code);
         Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Labels_that_do_not_fit_the_output_dtype_are_a_data_condition_with_exit_1()
+    {
+        var (code, _, error) = CliTests.Run(["relabel-consecutive", Path.Combine(_folder, "labels.npy"), Path.Combine(_folder, "narrow.zarr"), "--dtype", "uint8", "--start-label", "250"]);
+        Assert.Equal(1, code);
+        Assert.Contains("do not fit the output's dtype uint8", error, StringComparison.Ordinal);
     }
 }

@@ -53,7 +53,7 @@ public sealed class PyramidCommandTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
-    public void Pyramid_writes_ngff_metadata_and_pooled_levels_and_rerunning_replaces_it()
+    public void Pyramid_writes_ngff_metadata_and_pooled_levels_and_only_overwrite_replaces_it()
     {
         string labels = Path.Combine(_folder, "labels.npy");
         string image = Path.Combine(_folder, "image.npy");
@@ -61,8 +61,13 @@ public sealed class PyramidCommandTests : IDisposable
         string labelsOut = Path.Combine(_folder, "labels.ome.zarr");
         string imageOut = Path.Combine(_folder, "image.ome.zarr");
         Assert.Equal(0, CliTests.Run("pyramid", labels, labelsOut, "--levels", "3", "--labels", "--zarr-format", "2").ExitCode);
-        Assert.Equal(0, CliTests.Run("pyramid", labels, labelsOut, "--levels", "2", "--labels", "--zarr-format", "2", "--workers", "2").ExitCode);
-        Assert.False(Directory.Exists(Path.Combine(labelsOut, "s2")), "the level the first run wrote and the second does not list is removed");
+        var before = Directory.GetFiles(labelsOut, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
+        var refused = CliTests.Run("pyramid", labels, labelsOut, "--levels", "2", "--labels", "--zarr-format", "2");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("--overwrite", refused.Error, StringComparison.Ordinal);
+        Assert.Equal(before, Directory.GetFiles(labelsOut, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList());
+        Assert.Equal(0, CliTests.Run("pyramid", labels, labelsOut, "--levels", "2", "--labels", "--zarr-format", "2", "--workers", "2", "--overwrite").ExitCode);
+        Assert.False(Directory.Exists(Path.Combine(labelsOut, "s2")), "the level the first run wrote and the overwriting one does not list is removed");
         var (code, _, error) = CliTests.Run("pyramid", image, imageOut, "--levels", "3");
         Assert.True(code == 0, error);
         Assert.Equal(0, CliTests.Run("copy", imageOut, Path.Combine(_folder, "s1.npy"), "--input-key", "s1").ExitCode);
@@ -136,7 +141,7 @@ public sealed class PyramidCommandTests : IDisposable
 
             // A first run with mean, then linear: the multiscales entry is replaced, not appended.
             Assert.Equal(0, CliTests.Run(["pyramid", image, root, .. common]).ExitCode);
-            var (code, _, error) = CliTests.Run(["pyramid", image, root, "--method", "linear", "--workers", "2", .. common]);
+            var (code, _, error) = CliTests.Run(["pyramid", image, root, "--method", "linear", "--workers", "2", "--overwrite", .. common]);
             Assert.True(code == 0, error);
             for (int level = 0; level < 3 && version == "3"; level++)
             {
@@ -151,7 +156,7 @@ public sealed class PyramidCommandTests : IDisposable
     [InlineData("unit 'furlong'", "--unit", "furlong")]
     [InlineData("label-safe", "--labels", "--method", "linear")]
     [InlineData("voxel size", "--voxel-size", "1,2")]
-    [InlineData("cubic", "--method", "cubic")]
+    [InlineData("'bicubic' was not recognized", "--method", "bicubic")]
     public void Bad_pyramid_options_are_refused_naming_the_option(string message, params string[] options)
     {
         string labels = Path.Combine(_folder, "labels.npy");

@@ -58,7 +58,7 @@ public sealed class SourceFormatsCopyTests : IDisposable
 
     [Theory]
     [InlineData("needs --output-key", "copy", "in.npy", "out.h5")]
-    [InlineData("cannot be written by several processes", "copy", "in.npy", "out.h5", "--output-key", "raw", "--job-type", "subprocess")]
+    [InlineData("written whole by this process", "copy", "in.npy", "out.h5", "--output-key", "raw", "--job-type", "subprocess")]
     [InlineData("only `bioimage copy` writes HDF5", "filter", "gaussian-smoothing", "in.npy", "out.h5", "--sigma", "1")]
     public void Hdf5_outputs_other_than_a_local_copy_are_refused(string message, params string[] arguments)
     {

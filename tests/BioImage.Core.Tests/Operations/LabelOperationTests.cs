@@ -137,10 +137,11 @@ public sealed class LabelOperationTests : IDisposable
     {
         var input = new ArraySource<byte>(NdArray<byte>.Allocate([4, 5, 6]));
         var output = new ArraySource<ulong>(NdArray<ulong>.Allocate([4, 5, 6]));
-        Assert.Contains("connectivity must be 1 to 3", Assert.Throws<ArgumentOutOfRangeException>(() => Label.Run(input, output, new RunOptions(), 4)).Message, StringComparison.Ordinal);
-        Assert.Contains("uint32 or uint64", Assert.Throws<ArgumentException>(() => Label.Run(input, new ArraySource<int>(NdArray<int>.Allocate([4, 5, 6])), new RunOptions())).Message, StringComparison.Ordinal);
-        Assert.Contains("must equal the input shape", Assert.Throws<ArgumentException>(() => Label.Run(input, new ArraySource<ulong>(NdArray<ulong>.Allocate([4, 5, 7])), new RunOptions())).Message, StringComparison.Ordinal);
-        Assert.Contains("whole volume", Assert.Throws<ArgumentException>(() => Label.Run(input, output, new RunOptions { Roi = new Region([0, 0, 0], [2, 2, 2]) })).Message, StringComparison.Ordinal);
+        Assert.Contains("connectivity must be 1 to 3", Assert.Throws<OperationRefusedException>(() => Label.Run(input, output, new RunOptions(), 4)).Message, StringComparison.Ordinal);
+        Assert.Contains("uint32 or uint64", Assert.Throws<OperationRefusedException>(() => Label.Run(input, new ArraySource<int>(NdArray<int>.Allocate([4, 5, 6])), new RunOptions())).Message, StringComparison.Ordinal);
+        Assert.Contains("but label writes uint64 (4, 5, 6)", Assert.Throws<OperationRefusedException>(() => Label.Run(input, new ArraySource<ulong>(NdArray<ulong>.Allocate([4, 5, 7])), new RunOptions())).Message, StringComparison.Ordinal);
+        Assert.Contains("whole volume", Assert.Throws<OperationRefusedException>(() => Label.Run(input, output, new RunOptions { Roi = new Region([0, 0, 0], [2, 2, 2]) })).Message, StringComparison.Ordinal);
+        Assert.Contains("cannot re-run a subset of blocks", Assert.Throws<OperationRefusedException>(() => Label.Run(input, output, new RunOptions { BlockIds = [0] })).Message, StringComparison.Ordinal);
     }
 
     /// <summary>A fixture's input (thresholded when the case says so) and scipy's labels and count per connectivity.</summary>

@@ -129,13 +129,13 @@ public sealed class RelabelingTests(LabelOracle oracle)
         var input = oracle.Input("uint32");
         var output = oracle.Output("bad", DType.UInt8, Blocks);
         var options = oracle.Options(JobType.Local, 2, Blocks);
-        Assert.Contains("do not fit the output's dtype uint8", Assert.Throws<ArgumentException>(() => Relabeling.Consecutive(input, output, options, startLabel: 250)).Message, StringComparison.Ordinal);
-        Assert.Contains("block ids", Assert.Throws<ArgumentException>(() => Relabeling.SizeFilter(input, output, options with { BlockIds = [1] }, minSize: 3)).Message, StringComparison.Ordinal);
-        Assert.Contains("minimum size", Assert.Throws<ArgumentException>(() => Relabeling.SizeFilter(input, output, options)).Message, StringComparison.Ordinal);
+        Assert.Contains("do not fit the output's dtype uint8", Assert.Throws<DataConditionException>(() => Relabeling.Consecutive(input, output, options, startLabel: 250)).Message, StringComparison.Ordinal);
+        Assert.Contains("subset of blocks", Assert.Throws<OperationRefusedException>(() => Relabeling.SizeFilter(input, output, options with { BlockIds = [1] }, minSize: 3)).Message, StringComparison.Ordinal);
+        Assert.Contains("minimum size", Assert.Throws<OperationRefusedException>(() => Relabeling.SizeFilter(input, output, options)).Message, StringComparison.Ordinal);
         var same = oracle.Output("same", DType.UInt32, Blocks);
-        Assert.Contains("other than the input", Assert.Throws<ArgumentException>(() => Relabeling.Consecutive(same, same, options)).Message, StringComparison.Ordinal);
+        Assert.Contains("other than its input", Assert.Throws<OperationRefusedException>(() => Relabeling.Consecutive(same, same, options)).Message, StringComparison.Ordinal);
         var floats = new ArraySource<float>(NdArray<float>.Allocate([13, 17, 19]));
-        Assert.Contains("integer dtype", Assert.Throws<ArgumentException>(() => Relabeling.Consecutive(floats, output, options)).Message, StringComparison.Ordinal);
+        Assert.Contains("integer dtype", Assert.Throws<OperationRefusedException>(() => Relabeling.Consecutive(floats, output, options)).Message, StringComparison.Ordinal);
     }
 
     /// <summary>The whole-volume kernel's result on <paramref name="input"/> as strings.</summary>

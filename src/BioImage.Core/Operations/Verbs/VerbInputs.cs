@@ -14,11 +14,11 @@ internal static class VerbInputs
             throw new ArgumentException($"{verb} takes {count} input(s); got {inputs.Count}.", nameof(inputs));
         }
 
-        foreach (var input in inputs.Skip(1))
+        for (int i = 1; i < inputs.Count; i++)
         {
-            if (!input.Shape.SequenceEqual(inputs[0].Shape))
+            if (!inputs[i].Shape.SequenceEqual(inputs[0].Shape))
             {
-                throw new ArgumentException($"{verb}: the inputs must have one shape; {Name(input)} has ({string.Join(", ", input.Shape)}) but {Name(inputs[0])} has ({string.Join(", ", inputs[0].Shape)}).", nameof(inputs));
+                throw new ArgumentException($"{verb}: input {i + 1} ({Name(inputs[i])}) has shape ({string.Join(", ", inputs[i].Shape)}) but input 1 ({Name(inputs[0])}) has ({string.Join(", ", inputs[0].Shape)}); they must match.", nameof(inputs));
             }
         }
     }
