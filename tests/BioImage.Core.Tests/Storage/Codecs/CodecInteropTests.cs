@@ -7,7 +7,8 @@ namespace BioImage.Core.Tests.Storage.Codecs;
 /// <summary>
 /// Every bytes→bytes codec against numcodecs 0.11 (c-blosc 1.21, libzstd, liblz4, zlib): numcodecs decodes what
 /// we encode and we decode what numcodecs encodes, for several element sizes, shuffles and data shapes; with the
-/// native libraries and with the managed fallbacks.
+/// managed fallbacks, and with the native libraries — that run asserts that zstd, lz4 and deflate really go through
+/// libzstd, liblz4 and libdeflate, and is reported skipped where they are absent (<see cref="NativeCodecsFactAttribute"/>).
 /// </summary>
 public class CodecInteropTests
 {
@@ -56,16 +57,23 @@ for case in json.load(open(os.path.join(folder, 'cases.json'))):
 print('ok')
 """;
 
-    [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public void Numcodecs_and_we_decode_each_others_output(bool native)
+    [Fact]
+    public void Numcodecs_and_our_managed_fallbacks_decode_each_others_output() => DecodeEachOthersOutput(native: false);
+
+    [NativeCodecsFact]
+    public void Numcodecs_and_our_native_library_paths_decode_each_others_output() => DecodeEachOthersOutput(native: true);
+
+    private static void DecodeEachOthersOutput(bool native)
     {
         bool previous = NativeCodecs.PreferNative;
         NativeCodecs.PreferNative = native;
         string folder = Directory.CreateTempSubdirectory("bioimage-codecs-").FullName;
         try
         {
+            // The path under test is the one the codecs take: a missing library would quietly select the fallback.
+            Assert.True(NativeCodecs.UseNativeZstd == native, $"zstd {(native ? "does not run through" : "runs through")} {LibZstd.Name}.");
+            Assert.True(NativeCodecs.UseNativeLz4 == native, $"lz4 {(native ? "does not run through" : "runs through")} {LibLz4.Name}.");
+            Assert.True(NativeCodecs.UseNativeDeflate == native, $"gzip/zlib {(native ? "do not run through" : "run through")} {LibDeflate.Name}.");
             var cases = Cases().ToList();
             foreach (var c in cases)
             {
