@@ -15,6 +15,8 @@ public sealed class DistanceTransformVerb : Operation<Written>
     /// <summary>float32 (default) or float64 distances.</summary>
     public DType DType { get; set; } = DType.Float32;
 
+    private int _rank;
+
     /// <inheritdoc />
     public override string Name => "distance-transform";
 
@@ -39,7 +41,14 @@ public sealed class DistanceTransformVerb : Operation<Written>
     public override Written Run(OperationRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        _rank = run.Inputs[0].Shape.Count;
         run.Blocks(Transform, run.Inputs, run.Outputs);
         return Written.Value;
     }
+
+    /// <inheritdoc />
+    public override System.Text.Json.Nodes.JsonObject Fields(Written result) => new() { ["halo"] = new System.Text.Json.Nodes.JsonArray([.. Transform.GetHalo(_rank).Select(h => (System.Text.Json.Nodes.JsonNode)h)]) };
+
+    /// <inheritdoc />
+    public override string Describe(Written result) => $"halo ({string.Join(", ", Transform.GetHalo(_rank))})";
 }

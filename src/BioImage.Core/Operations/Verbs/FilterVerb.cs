@@ -12,6 +12,8 @@ public sealed class FilterVerb : Operation<Written>
     /// <summary>The filter and its parameters.</summary>
     public GaussianFilterOperation Filter { get; set; } = new();
 
+    private int _rank;
+
     /// <inheritdoc />
     public override string Name => "filter";
 
@@ -37,7 +39,14 @@ public sealed class FilterVerb : Operation<Written>
     public override Written Run(OperationRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        _rank = run.Inputs[0].Shape.Count;
         run.Blocks(Filter, run.Inputs, run.Outputs);
         return Written.Value;
     }
+
+    /// <inheritdoc />
+    public override System.Text.Json.Nodes.JsonObject Fields(Written result) => new() { ["halo"] = new System.Text.Json.Nodes.JsonArray([.. Filter.GetHalo(_rank).Select(h => (System.Text.Json.Nodes.JsonNode)h)]) };
+
+    /// <inheritdoc />
+    public override string Describe(Written result) => $"{Filter.Filter} σ ({string.Join(", ", Filter.Sigma)}), halo ({string.Join(", ", Filter.GetHalo(_rank))})";
 }

@@ -14,6 +14,8 @@ public sealed class WatershedVerb : Operation<Written>
     /// <summary>Integer element type of the output (default uint64).</summary>
     public DType DType { get; set; } = DType.UInt64;
 
+    private int _rank;
+
     /// <inheritdoc />
     public override string Name => "watershed";
 
@@ -35,7 +37,14 @@ public sealed class WatershedVerb : Operation<Written>
     public override Written Run(OperationRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
+        _rank = run.Inputs[0].Shape.Count;
         run.Blocks(Watershed, run.Inputs, run.Outputs);
         return Written.Value;
     }
+
+    /// <inheritdoc />
+    public override System.Text.Json.Nodes.JsonObject Fields(Written result) => new() { ["halo"] = new System.Text.Json.Nodes.JsonArray([.. Watershed.GetHalo(_rank).Select(h => (System.Text.Json.Nodes.JsonNode)h)]) };
+
+    /// <inheritdoc />
+    public override string Describe(Written result) => $"connectivity {Watershed.Connectivity}, halo ({string.Join(", ", Watershed.GetHalo(_rank))})";
 }
