@@ -1,9 +1,13 @@
+using System.Reflection.Metadata;
+using System.Reflection.Metadata.Ecma335;
+using System.Reflection.PortableExecutable;
+
 namespace BioImage.Core.Tests.Architecture;
 
 /// <summary>
 /// The layers of BioImage.Core point one way — kernels ← core (BioImage, BioImage.Samples) ← storage ← sources ←
 /// runners ← operations ← CLI: no type may reference a type of a higher layer, in a signature or only inside a
-/// method body (the IL is scanned, see <see cref="TypeReferenceScanner"/>).
+/// method body (the IL is scanned, see <see cref="TypeReferenceScanner"/>), and the library never names the CLI.
 /// </summary>
 public sealed class LayerTests
 {
@@ -26,6 +30,23 @@ public sealed class LayerTests
     {
         var violations = Violations(LibraryPath, LayerOf);
         Assert.True(violations.Count == 0, $"Upward references in BioImage.Core:\n{string.Join('\n', violations)}");
+    }
+
+    /// <summary>Workers never depend on the CLI: the library references no bioimage assembly and looks for no bioimage.dll.</summary>
+    [Fact]
+    public void The_library_does_not_reference_or_name_the_cli()
+    {
+        using var pe = new PEReader(File.OpenRead(LibraryPath));
+        var reader = pe.GetMetadataReader();
+        var assemblies = reader.AssemblyReferences.Select(handle => reader.GetString(reader.GetAssemblyReference(handle).Name)).ToList();
+        Assert.DoesNotContain("bioimage", assemblies, StringComparer.OrdinalIgnoreCase);
+        var strings = new List<string>();
+        for (var handle = MetadataTokens.UserStringHandle(1); !handle.IsNil; handle = reader.GetNextHandle(handle))
+        {
+            strings.Add(reader.GetUserString(handle));
+        }
+
+        Assert.DoesNotContain(strings, text => text.Contains("bioimage.dll", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>The scan itself: probes with upward references only in IL, in a generic instantiation or in a lambda are all caught.</summary>
