@@ -42,6 +42,38 @@ public sealed class RunnerCliTests : IDisposable
         Assert.Equal(JsonDocument.Parse(reference).RootElement.GetProperty("std").GetDouble(), JsonDocument.Parse(output).RootElement.GetProperty("std").GetDouble());
     }
 
+    /// <summary>
+    /// BIOIMAGE_WORKER still chooses the worker: the CLI's own <c>bioimage worker</c> verb (its .dll, started through
+    /// the dotnet host) runs the tasks and gives the local result; a path that does not exist is named in the error.
+    /// </summary>
+    [Theory]
+    [InlineData("subprocess")]
+    [InlineData("slurm")]
+    public void Bioimage_worker_overrides_the_library_worker(string jobType)
+    {
+        string input = RepoPaths.TestData("npy", "odd_1x7x300_float32.npy");
+        string[] stats = ["stats", input, "--block-shape", "1,3,64", "--workers", "2", "--job-type", jobType, "--tmp-root", Path.Combine(_directory, "tmp"), "--json"];
+        string? previous = Environment.GetEnvironmentVariable("BIOIMAGE_WORKER");
+        try
+        {
+            Environment.SetEnvironmentVariable("BIOIMAGE_WORKER", typeof(BioImageCommand).Assembly.Location);
+            var (code, output, error) = Run(stats);
+            Assert.True(code == 0, error);
+            var (_, reference, _) = Run("stats", input, "--block-shape", "1,3,64", "--json");
+            Assert.Equal(JsonDocument.Parse(reference).RootElement.GetProperty("std").GetDouble(), JsonDocument.Parse(output).RootElement.GetProperty("std").GetDouble());
+
+            string missing = Path.Combine(_directory, "no-such-worker");
+            Environment.SetEnvironmentVariable("BIOIMAGE_WORKER", missing);
+            var (missingCode, _, missingError) = Run(stats);
+            Assert.NotEqual(0, missingCode);
+            Assert.Contains($"BIOIMAGE_WORKER names {missing}", missingError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("BIOIMAGE_WORKER", previous);
+        }
+    }
+
     [Fact]
     public void Config_slurm_writes_the_file_and_runs_use_it()
     {

@@ -8,7 +8,7 @@ public enum JobType
     /// <summary>Threads of this process.</summary>
     Local,
 
-    /// <summary>Worker processes of the <c>bioimage</c> executable on this machine.</summary>
+    /// <summary>Worker processes on this machine (the library starts its own; <c>BIOIMAGE_WORKER</c> overrides).</summary>
     Subprocess,
 
     /// <summary>A Slurm job array.</summary>

@@ -3,7 +3,7 @@ using System.Globalization;
 
 namespace BioImage.Runners;
 
-/// <summary>Runs each task as a <c>bioimage worker TMP TASK</c> process on this machine, all tasks at once.</summary>
+/// <summary>Runs each task as a worker process (<see cref="WorkerCommand"/>) on this machine, all tasks at once.</summary>
 internal sealed class SubprocessLauncher : ITaskLauncher
 {
     public void LaunchAndWait(TaskFolder folder, IReadOnlyList<int> tasks, RunOptions options)

@@ -5,9 +5,10 @@ using BioImage.Sources;
 namespace BioImage.Runners;
 
 /// <summary>
-/// The worker harness: runs one task of a distributed run inside <c>bioimage worker TMP TASK</c> (a local process
-/// or a Slurm array task). Skips blocks already in the task's done-log, stops at the first failing block (it and
-/// the rest of the task stay not-done), and writes the success sentinel last.
+/// The worker harness: runs one task of a distributed run inside a worker process (a local process or a Slurm
+/// array task: the library's own <see cref="WorkerEntry"/>, or <c>bioimage worker TMP TASK</c>). Skips blocks
+/// already in the task's done-log, stops at the first failing block (it and the rest of the task stay not-done),
+/// and writes the success sentinel last.
 /// </summary>
 public static class Worker
 {

@@ -1,5 +1,4 @@
 using BioImage.Kernels;
-using BioImage.Operations;
 
 namespace BioImage.Sources.Wrappers;
 

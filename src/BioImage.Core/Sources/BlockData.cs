@@ -1,13 +1,17 @@
+// Operations code names these helpers as plain BlockData, also in files without `using BioImage.Sources;`
+// (GaussianFilterOperation.cs, RelabelOperation.cs): this alias keeps them compiling. Drop it once they import
+// BioImage.Sources.
+global using BlockData = BioImage.Sources.BlockData;
+
 using System.Numerics;
 using BioImage.Kernels;
-using BioImage.Runners;
-using BioImage.Sources;
 
-namespace BioImage.Operations;
+namespace BioImage.Sources;
 
 /// <summary>
-/// Block reads and views shared by the filter and resampling operations: a region read with conversion to the
-/// kernels' working type, and C-order arrays seen as 3D memory views (leading axes folded into depth).
+/// Block reads and views shared by the resized source and the filter and resampling operations: a region read
+/// with conversion to the kernels' working type, and C-order arrays seen as 3D memory views (leading axes folded
+/// into depth). It lives in the sources layer because its reads and writes take an <see cref="ISource"/>.
 /// </summary>
 internal static class BlockData
 {
