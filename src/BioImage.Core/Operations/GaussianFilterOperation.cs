@@ -1,6 +1,7 @@
 using System.Numerics;
 using BioImage.Kernels;
 using BioImage.Runners;
+using BioImage.Sources;
 
 namespace BioImage.Operations;
 

@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Text.Json.Serialization;
 using BioImage.Kernels;
 using BioImage.Runners;
+using BioImage.Sources;
 using BioImage.Storage;
 
 namespace BioImage.Operations;

@@ -1,7 +1,6 @@
 // Operations code names these helpers as plain BlockData, also in files without `using BioImage.Sources;`
 // (GaussianFilterOperation.cs, RelabelOperation.cs): this alias keeps them compiling. Drop it once they import
 // BioImage.Sources.
-global using BlockData = BioImage.Sources.BlockData;
 
 using System.Numerics;
 using BioImage.Kernels;
