@@ -30,6 +30,8 @@ public sealed class Hdf5RewriteTests
                 else: d.update(fields=t.get_fields(), ebias=t.get_ebias(), norm=t.get_norm(), inpad=t.get_inpad())
             if c == h5py.h5t.STRING:
                 d.update(vlen=t.is_variable_str(), cset=t.get_cset(), strpad=t.get_strpad())
+            if c == h5py.h5t.ENUM:
+                d.update(base=tdesc(t.get_super()), members=[[t.get_member_name(i).decode(), int(t.get_member_value(i))] for i in range(t.get_nmembers())])
             return d
 
         def value(v):
@@ -95,6 +97,8 @@ public sealed class Hdf5RewriteTests
             f.attrs['half'] = np.float16(0.25)
             f.attrs['one'] = np.array([7], dtype=np.int16)
             f.attrs['big_u64'] = np.uint64(2**64 - 1)
+            f.attrs['flag'] = True
+            f.attrs['flags'] = np.array([[True, False], [False, True]])
             g = f.create_group('a/b')
             g.attrs['unit'] = 'nm'
             g.attrs['offsets'] = np.array([-1, 2, -3], dtype=np.int32)
@@ -108,6 +112,7 @@ public sealed class Hdf5RewriteTests
             f.create_dataset('u64', data=np.arange(10, dtype=np.uint64) * (2**62))
             f.create_dataset('f64', data=np.array([[np.nan, -0.0, np.inf], [1e-310, -1.5, 3.0]]))
             f.create_dataset('f16', data=np.arange(5, dtype=np.float16) / 3)
+            f.create_dataset('mask', data=rng.integers(0, 2, size=(6, 7)).astype(bool), chunks=(3, 7), compression='gzip')
             f.create_dataset('shuffled', data=np.arange(1000, dtype=np.int32).reshape(10, 100), chunks=(3, 40), shuffle=True, compression='gzip')
             f.create_dataset('checksummed', data=np.arange(100, dtype=np.int16), chunks=(30,), fletcher32=True)
             f.create_dataset('chunked_plain', data=np.arange(100, dtype=np.float64).reshape(10, 10), chunks=(4, 4))
@@ -214,7 +219,6 @@ public sealed class Hdf5RewriteTests
     /// <summary>Each case adds, to a file holding one plain dataset, something PureHDF cannot write back as it is.</summary>
     public static TheoryData<string, string> Unkeepable => new()
     {
-        { "f.attrs['flag'] = True", "enum values (h5py stores numpy bool as an enum)" },
         { "f.attrs['name'] = np.bytes_('abc')", "fixed-length strings" },
         { "f.create_dataset('c', data=np.zeros(3, dtype=[('a', '<i4'), ('b', '<f8')]))", "/c: holds compound (struct) values" },
         { "f.create_dataset('be', data=np.arange(4, dtype='>u2'))", "/be: holds big-endian uint16 values" },
@@ -234,7 +238,7 @@ public sealed class Hdf5RewriteTests
         { "f.attrs['z'] = np.zeros(0, dtype='<i4')", "attribute 'z' has zero elements" },
         { "f.attrs['ref'] = f['keep'].ref", "attribute 'ref' holds object or region references" },
         { "f.create_dataset('v', data=np.array([np.arange(2), np.arange(3)], dtype=object), dtype=h5py.vlen_dtype('i4'))", "/v: holds variable-length sequences" },
-        { "f.create_dataset('en', data=np.array([1, 0], dtype='i1'), dtype=h5py.enum_dtype({'A': 0, 'B': 1}, basetype='i1'))", "/en: holds enum values" },
+        { "f.create_dataset('en', data=np.array([1, 0], dtype='i1'), dtype=h5py.enum_dtype({'A': 0, 'B': 1}, basetype='i1'))", "/en: holds enum values (other than h5py's numpy bool)" },
         { "f.create_dataset('op', data=np.void(b'abcd'))", "/op: holds opaque values" },
         { "h5py.h5d.create(f.id, b'ar', h5py.h5t.array_create(h5py.h5t.NATIVE_INT32, (3,)), h5py.h5s.create_simple((2,)))", "/ar: holds array-typed values" },
         { "f.create_dataset('x', data=np.arange(6)); f['x'].make_scale('x'); f['keep'].dims[0].attach_scale(f['x'])", "attribute 'DIMENSION_LIST' holds variable-length sequences" },
@@ -373,15 +377,15 @@ public sealed class Hdf5RewriteTests
             layout);
         File.Copy(path, before);
         using var data = Pattern<double>([3, 3, 3], i => -i);
-        long streaming = Hdf5Rewrite.StreamingBytes;
+        (long deferred, long block) = (Hdf5Rewrite.DeferredBytes, Hdf5Rewrite.BlockBytes);
         try
         {
-            Hdf5Rewrite.StreamingBytes = 600;
+            (Hdf5Rewrite.DeferredBytes, Hdf5Rewrite.BlockBytes) = (600, 600);
             Hdf5Source.Write(path, "other", data, [3, 3, 3]);
         }
         finally
         {
-            Hdf5Rewrite.StreamingBytes = streaming;
+            (Hdf5Rewrite.DeferredBytes, Hdf5Rewrite.BlockBytes) = (deferred, block);
         }
 
         Assert.Equal("[]", Python.Run(Compare, before, path, "/other").Trim());

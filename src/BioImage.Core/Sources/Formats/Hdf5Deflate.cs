@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Runtime.InteropServices;
 using PureHDF.Filters;
 
 namespace BioImage.Sources.Formats;
@@ -31,7 +32,9 @@ internal sealed class Hdf5Deflate : IH5Filter
         ArgumentNullException.ThrowIfNull(info);
         if (info.Flags.HasFlag(H5FilterFlags.Decompress))
         {
-            using var compressed = new MemoryStream(info.Buffer.ToArray(), writable: false);
+            using var compressed = MemoryMarshal.TryGetArray<byte>(info.Buffer, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(info.Buffer.ToArray(), writable: false);
             using var inflated = new MemoryStream(info.ChunkSize);
             using (var zlib = new ZLibStream(compressed, CompressionMode.Decompress))
             {

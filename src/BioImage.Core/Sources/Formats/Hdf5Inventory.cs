@@ -10,18 +10,19 @@ namespace BioImage.Sources.Formats;
 
 /// <summary>
 /// Everything in an existing HDF5 file, each object with the reasons, if any, why PureHDF cannot write it back exactly.
-/// Kept: groups linked once by hard links, their attributes, and datasets of little-endian integers (8–64 bits),
-/// IEEE floats (16, 32, 64 bits) or variable-length ASCII/UTF-8 strings, scalar or n-dimensional, contiguous or
-/// chunked with any chunk shape, with the deflate (any level), shuffle and fletcher32 filters and the library's
-/// default (or an undefined) fill value; attributes of the same types, scalar or n-dimensional. Everything else is a
-/// reason to refuse: other types (compound, enum and so numpy bool, fixed-length strings, references, opaque, arrays,
-/// variable-length sequences, big-endian or odd-precision numbers), other filters (lzf, szip, blosc, n-bit,
-/// scale-offset, …), compact, virtual or external storage, resizable dataspaces, null or zero-size attributes,
-/// attributes over 64 KiB, user-set fill values, soft, external and dangling links, objects linked twice, named
-/// datatypes, shared messages, comments, creation-order tracking and user blocks. What PureHDF writes differently
-/// anyway (found by experiment against h5py, see the tests): the superblock and object header versions (HDF5 1.10+
-/// reads the file), the chunk index type, the space allocation time (early: all space is written), deflate's
-/// compressed bytes (not its values), and object modification times, which are not carried over.
+/// Kept: groups linked once by hard links, their attributes, and datasets of little-endian integers (8–64 bits), IEEE
+/// floats (16, 32, 64 bits), variable-length ASCII/UTF-8 strings or numpy bools (h5py's FALSE/TRUE enum), scalar or
+/// n-dimensional, contiguous or chunked with any chunk shape, with the deflate (any level), shuffle and fletcher32
+/// filters and the library's default (or an undefined) fill value; attributes of the same types, scalar or
+/// n-dimensional. Everything else is a reason to refuse: other types (compound, other enums, fixed-length strings,
+/// references, opaque, arrays, variable-length sequences, big-endian or odd-precision numbers), other filters (lzf,
+/// szip, blosc, n-bit, scale-offset, …), compact, virtual or external storage, resizable dataspaces, null or zero-size
+/// attributes, attributes over 64 KiB, user-set fill values, soft, external and dangling links, objects linked twice,
+/// named datatypes, shared messages, comments, creation-order tracking and user blocks. What PureHDF writes
+/// differently anyway (found by experiment against h5py, see the tests): the superblock and object header versions
+/// (HDF5 1.10+ reads the file), the chunk index type, the allocation time of unfiltered datasets of several chunks
+/// (early, which PureHDF's implicit chunk index requires), deflate's compressed bytes (not its values), and object
+/// modification times, which are not carried over.
 /// </summary>
 internal sealed class Hdf5Inventory
 {

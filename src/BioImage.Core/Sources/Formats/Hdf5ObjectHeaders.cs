@@ -312,6 +312,31 @@ internal static class Hdf5ObjectHeaders
         return true;
     }
 
+    /// <summary>Makes the base type of the one-byte enum datatype at the start of <paramref name="datatype"/> signed (h5py's bool is based on int8).</summary>
+    public static bool SetEnumBaseSigned(Span<byte> datatype)
+    {
+        if (datatype.Length < 12 || (datatype[0] & 0x0F) != 8 || (datatype[8] & 0x0F) != 0)
+        {
+            throw new InvalidDataException("Expected an enum datatype over an integer type.");
+        }
+
+        if ((datatype[9] & 0x08) != 0)
+        {
+            return false;
+        }
+
+        datatype[9] |= 0x08;
+        return true;
+    }
+
+    /// <summary>Restores what PureHDF writes differently for a kept type (string padding and character set, bool's signed base) in the datatype at the start of <paramref name="datatype"/>.</summary>
+    public static bool Restore(Span<byte> datatype, Hdf5Type type) => type.Element switch
+    {
+        Hdf5Element.String => SetVariableLengthString(datatype, type.Padding, type.Charset),
+        Hdf5Element.Bool => SetEnumBaseSigned(datatype),
+        _ => false,
+    };
+
     /// <summary>The name and the datatype bytes of a version 3 attribute message (the version PureHDF writes).</summary>
     public static (string Name, Range Datatype) AttributeParts(ReadOnlySpan<byte> message)
     {

@@ -11,15 +11,19 @@ namespace BioImage.Sources.Formats;
 /// Adds or replaces one dataset of an HDF5 file while keeping everything else in it. PureHDF only writes whole files,
 /// so the file is rewritten: every kept object of the old file (see <see cref="Hdf5Inventory"/> for what can be kept)
 /// plus the new dataset go to a temporary file in the same folder, which then replaces the old one by a rename; on any
-/// failure the old file is untouched and the temporary file removed. Large datasets are copied block by block (each
-/// block a whole number of chunks, flushed after it is written), so memory holds one block, not the dataset. After
-/// PureHDF writes, the few header fields it cannot set are restored in place (<see cref="Hdf5ObjectHeaders"/>): the fill
-/// value state and fill time, the filters' optional flags, and the padding and character set of strings.
+/// failure the old file is untouched and the temporary file removed. Datasets over a megabyte are copied block by block
+/// after the metadata (each block a whole number of chunks, compressed and written before the next), so memory holds
+/// one block, not the file. After PureHDF writes, the few header fields it cannot set are restored in place
+/// (<see cref="Hdf5ObjectHeaders"/>): the fill value state, allocation and fill times, the filters' optional flags,
+/// the padding and character set of strings, and the signed base of h5py's bool enum.
 /// </summary>
 internal static class Hdf5Rewrite
 {
-    /// <summary>Datasets larger than this are copied block by block, in blocks of about this size.</summary>
-    internal static long StreamingBytes { get; set; } = 64L << 20;
+    /// <summary>Kept datasets larger than this (of several chunks, or contiguous) are copied after the file's metadata is written, block by block.</summary>
+    internal static long DeferredBytes { get; set; } = 1L << 20;
+
+    /// <summary>The size of a block of such a copy (whole chunks at least).</summary>
+    internal static long BlockBytes { get; set; } = 64L << 20;
 
     private static readonly H5WriteOptions Options = new(PreferCompactDatasetLayout: false);
 
@@ -205,7 +209,7 @@ internal static class Hdf5Rewrite
     /// <summary>Adds the kept members and attributes of <paramref name="node"/> to <paramref name="group"/>.</summary>
     private static void Build(H5Group group, Hdf5GroupNode node, NativeFile source, Hdf5DatasetNode? replaced, Dictionary<string, HeaderPatch> patches, List<Action<H5NativeWriter>> copies)
     {
-        AddAttributes(group, node, patches, fillFlags: null, filterFlags: null, datasetString: null);
+        AddAttributes(group, node, patches, fillFlags: null, filterFlags: null, datasetType: null);
         foreach (var (name, child) in node.Children)
         {
             switch (child)
@@ -222,23 +226,26 @@ internal static class Hdf5Rewrite
         }
     }
 
-    private static void AddAttributes(H5Object item, Hdf5Node node, Dictionary<string, HeaderPatch> patches, int? fillFlags, int[]? filterFlags, (int, int)? datasetString)
+    private static void AddAttributes(H5Object item, Hdf5Node node, Dictionary<string, HeaderPatch> patches, int? fillFlags, int[]? filterFlags, Hdf5Type? datasetType)
     {
-        var strings = new Dictionary<string, (int Padding, int Charset)>(StringComparer.Ordinal);
+        var types = new Dictionary<string, Hdf5Type>(StringComparer.Ordinal);
         foreach (var attribute in node.Attributes)
         {
             item.Attributes[attribute.Name] = attribute.Dimensions is null ? attribute.Value : new H5Attribute(attribute.Value, attribute.Dimensions);
-            if (attribute.Type.Element == Hdf5Element.String)
+            if (Restored(attribute.Type))
             {
-                strings[attribute.Name] = (attribute.Type.Padding, attribute.Type.Charset);
+                types[attribute.Name] = attribute.Type;
             }
         }
 
-        if (strings.Count > 0 || fillFlags is not null || filterFlags is not null || datasetString is not null)
+        if (types.Count > 0 || fillFlags is not null || filterFlags is not null || datasetType is not null)
         {
-            patches[node.Path] = new HeaderPatch(fillFlags, filterFlags, datasetString, strings);
+            patches[node.Path] = new HeaderPatch(fillFlags, filterFlags, datasetType, types);
         }
     }
+
+    /// <summary>Whether PureHDF writes <paramref name="type"/> differently from h5py, so the written datatype is restored.</summary>
+    private static bool Restored(Hdf5Type type) => type.Element is Hdf5Element.String or Hdf5Element.Bool;
 
     /// <summary>The dataset to write for a kept one: its values now, or (when large) an empty dataset filled block by block by a copy.</summary>
     private static H5Dataset Dataset(Hdf5DatasetNode node, NativeDataset source, Dictionary<string, HeaderPatch> patches, List<Action<H5NativeWriter>> copies)
@@ -264,7 +271,7 @@ internal static class Hdf5Rewrite
 
         // PureHDF indexes the chunks of an unfiltered dataset of several chunks implicitly, which needs early allocation.
         bool implicitIndex = node.Chunks is not null && node.Filters.Count == 0 && node.Dimensions.Zip(node.Chunks).Any(pair => pair.First > pair.Second);
-        AddAttributes(dataset, node, patches, FillFlags(implicitIndex ? 1 : node.Allocation, node.FillTime, node.FillUndefined), node.Filters.Count > 0 ? [.. node.Filters.Select(f => f.Flags)] : null, type.Element == Hdf5Element.String ? (type.Padding, type.Charset) : null);
+        AddAttributes(dataset, node, patches, FillFlags(implicitIndex ? 1 : node.Allocation, node.FillTime, node.FillUndefined), node.Filters.Count > 0 ? [.. node.Filters.Select(f => f.Flags)] : null, Restored(type) ? type : null);
         return dataset;
     }
 
@@ -283,7 +290,7 @@ internal static class Hdf5Rewrite
 
             ulong count = node.Dimensions.Aggregate(1UL, (product, extent) => product * extent);
             ulong chunkCount = node.Chunks is null ? 0 : node.Dimensions.Zip(node.Chunks, (extent, chunk) => (extent + chunk - 1) / chunk).Aggregate(1UL, (product, n) => product * n);
-            if (count * (ulong)node.Type.Size > (ulong)StreamingBytes && chunkCount != 1)
+            if (count * (ulong)node.Type.Size > (ulong)DeferredBytes && chunkCount != 1)
             {
                 var cache = new FlushingChunkCache();
                 var empty = new H5Dataset<T[]>(node.Dimensions, node.Chunks, creation with { ChunkCache = cache });
@@ -304,7 +311,7 @@ internal static class Hdf5Rewrite
         int rank = dimensions.Length;
         ulong[] unit = node.Chunks?.Select(c => (ulong)c).ToArray() ?? [.. Enumerable.Repeat(1UL, rank)];
         ulong[] block = [.. unit];
-        ulong budget = Math.Max(1UL, (ulong)StreamingBytes / (ulong)node.Type.Size);
+        ulong budget = Math.Max(1UL, (ulong)BlockBytes / (ulong)node.Type.Size);
         for (int axis = rank - 1; axis >= 0; axis--)
         {
             ulong others = block.Aggregate(1UL, (product, extent) => product * extent) / block[axis];
@@ -371,8 +378,8 @@ internal static class Hdf5Rewrite
         using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
         foreach (var (objectPath, address, patch) in addresses)
         {
-            var pending = new HashSet<string>(patch.AttributeStrings.Keys, StringComparer.Ordinal);
-            bool fill = patch.FillFlags is null, filters = patch.FilterFlags is null, datatype = patch.DatasetString is null;
+            var pending = new HashSet<string>(patch.AttributeTypes.Keys, StringComparer.Ordinal);
+            bool fill = patch.FillFlags is null, filters = patch.FilterFlags is null, datatype = patch.DatasetType is null;
             Hdf5ObjectHeaders.Edit(stream, address, (message, data) =>
             {
                 switch (message.Type)
@@ -385,13 +392,13 @@ internal static class Hdf5Rewrite
                     case Hdf5ObjectHeaders.FilterPipeline when patch.FilterFlags is { } flags:
                         filters = true;
                         return SetFilterFlags(data, flags, objectPath);
-                    case Hdf5ObjectHeaders.Datatype when patch.DatasetString is { } text:
+                    case Hdf5ObjectHeaders.Datatype when patch.DatasetType is { } type:
                         datatype = true;
-                        return Hdf5ObjectHeaders.SetVariableLengthString(data, text.Padding, text.Charset);
+                        return Hdf5ObjectHeaders.Restore(data, type);
                     case Hdf5ObjectHeaders.Attribute:
                         var (name, range) = Hdf5ObjectHeaders.AttributeParts(data);
-                        return patch.AttributeStrings.TryGetValue(name, out var strings) && pending.Remove(name)
-                            && Hdf5ObjectHeaders.SetVariableLengthString(data.AsSpan(range), strings.Padding, strings.Charset);
+                        return patch.AttributeTypes.TryGetValue(name, out var attributeType) && pending.Remove(name)
+                            && Hdf5ObjectHeaders.Restore(data.AsSpan(range), attributeType);
                     default:
                         return false;
                 }
@@ -431,9 +438,9 @@ internal static class Hdf5Rewrite
 
     /// <summary>
     /// Header fields to restore in one written object: the fill value message's flags byte, each filter's flags, the
-    /// padding and character set of a string dataset's type, and those of string attributes by name.
+    /// datatype of a string or bool dataset, and those of string and bool attributes by name.
     /// </summary>
-    private sealed record HeaderPatch(int? FillFlags, int[]? FilterFlags, (int Padding, int Charset)? DatasetString, Dictionary<string, (int Padding, int Charset)> AttributeStrings);
+    private sealed record HeaderPatch(int? FillFlags, int[]? FilterFlags, Hdf5Type? DatasetType, Dictionary<string, Hdf5Type> AttributeTypes);
 
     /// <summary>A writing chunk cache that writes (compresses) its chunks when told, so a block copy holds one block of chunks.</summary>
     private sealed class FlushingChunkCache : IWritingChunkCache

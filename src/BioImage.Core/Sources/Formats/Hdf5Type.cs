@@ -41,6 +41,19 @@ internal enum Hdf5Element
 
     /// <summary>A variable-length ASCII or UTF-8 string.</summary>
     String,
+
+    /// <summary>numpy bool as h5py stores it: an enum FALSE = 0, TRUE = 1 over int8.</summary>
+    Bool,
+}
+
+/// <summary>The .NET side of h5py's bool enum (byte-based: PureHDF 2.2 cannot write sbyte-based enums; the base's sign is restored after writing).</summary>
+internal enum Hdf5Bool : byte
+{
+    /// <summary>False (0).</summary>
+    FALSE = 0,
+
+    /// <summary>True (1).</summary>
+    TRUE = 1,
 }
 
 /// <summary>A generic function over the .NET type of an <see cref="Hdf5Element"/> number.</summary>
@@ -54,7 +67,8 @@ internal interface IHdf5ElementFunc<out TResult>
 /// <summary>
 /// The type of a kept dataset or attribute, decided from PureHDF's decoded datatype message: little-endian integers
 /// of 1, 2, 4 or 8 bytes using all their bits, little-endian IEEE floats of 2, 4 or 8 bytes, and variable-length
-/// strings (with their padding and character set, which a rewrite restores). Anything else names why it is refused.
+/// strings (with their padding and character set, which a rewrite restores), and h5py's numpy bool enum. Anything
+/// else names why it is refused.
 /// </summary>
 internal readonly record struct Hdf5Type(Hdf5Element Element, int Size, int Padding = 0, int Charset = 0)
 {
@@ -149,6 +163,8 @@ internal readonly record struct Hdf5Type(Hdf5Element Element, int Size, int Padd
                 }
 
                 return new Hdf5Type(Hdf5Element.String, size, padding, charset);
+            case 8 when IsNumpyBool(size, properties):
+                return new Hdf5Type(Hdf5Element.Bool, 1);
             default:
                 problem = kind switch
                 {
@@ -158,7 +174,7 @@ internal readonly record struct Hdf5Type(Hdf5Element Element, int Size, int Padd
                     5 => "opaque values",
                     6 => "compound (struct) values",
                     7 => "object or region references",
-                    8 => "enum values (h5py stores numpy bool as an enum)",
+                    8 => "enum values (other than h5py's numpy bool)",
                     10 => "array-typed values",
                     _ => $"values of datatype class {kind}",
                 };
@@ -183,6 +199,7 @@ internal readonly record struct Hdf5Type(Hdf5Element Element, int Size, int Padd
             Hdf5Element.Float16 => func.Invoke<Half>(),
             Hdf5Element.Float32 => func.Invoke<float>(),
             Hdf5Element.Float64 => func.Invoke<double>(),
+            Hdf5Element.Bool => func.Invoke<Hdf5Bool>(),
             _ => throw new InvalidOperationException($"{Element} is not a numeric element."),
         };
     }
@@ -222,6 +239,21 @@ internal readonly record struct Hdf5Type(Hdf5Element Element, int Size, int Padd
         }
 
         return null;
+    }
+
+    /// <summary>Whether an enum type is h5py's numpy bool: one byte over a little-endian int8, members FALSE = 0 then TRUE = 1.</summary>
+    private static bool IsNumpyBool(int size, IList properties)
+    {
+        if (size != 1 || properties.Count != 1)
+        {
+            return false;
+        }
+
+        object members = properties[0]!;
+        var names = Hdf5Internals.Get<string[]>(members, "Names");
+        var values = Hdf5Internals.Get<byte[][]>(members, "Values");
+        return Of(Hdf5Internals.Property(members, "BaseType")!, out _) is { Element: Hdf5Element.Int8 }
+            && names is ["FALSE", "TRUE"] && values is [[0], [1]];
     }
 
     private sealed class AttributeReader(IH5Attribute attribute, bool scalar) : IHdf5ElementFunc<object>
