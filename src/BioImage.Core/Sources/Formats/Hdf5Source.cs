@@ -12,7 +12,8 @@ namespace BioImage.Sources.Formats;
 /// A dataset of an HDF5 file (.h5, .hdf5, .hdf) as a read-only source, read with PureHDF by hyperslab. Each read
 /// opens the file and sizes a chunk cache that holds every chunk the region touches, so each chunk is decompressed
 /// once (PureHDF's default 1 MiB cache decompresses large chunks once per row: ~1000× slower). Big-endian
-/// datasets, which PureHDF rejects, are refused on open with a message saying how to convert.
+/// datasets, which PureHDF rejects, are refused on open with a message saying how to convert. Writing adds or
+/// replaces one whole dataset, keeping the rest of an existing file (<see cref="Hdf5Rewrite"/>).
 /// </summary>
 /// <remarks>HDF5 is not a distributed output (the runner refuses it): its files do not take concurrent writers.</remarks>
 public sealed class Hdf5Source : ISource
@@ -31,7 +32,7 @@ public sealed class Hdf5Source : ISource
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Mode != "r")
         {
-            throw new NotSupportedException($"{spec.Path}: HDF5 sources are read-only here (PureHDF cannot modify an existing file); write results to Zarr or N5, or create a new HDF5 file with Hdf5Source.Write.");
+            throw new NotSupportedException($"{spec.Path}: HDF5 sources are read-only here (PureHDF cannot modify a file in place); write results to Zarr or N5, or write a whole dataset with Hdf5Source.Write.");
         }
 
         using var file = OpenFile(spec.Path);
@@ -50,44 +51,26 @@ public sealed class Hdf5Source : ISource
         return source;
     }
 
-    /// <summary>Checks, reading only, that <c>Write</c> may write dataset <paramref name="key"/> of <paramref name="path"/>.</summary>
-    /// <exception cref="ArgumentException">The file exists (writing into existing HDF5 files would drop their other datasets).</exception>
-    public static void CheckWrite(string path, string key, bool overwrite)
-    {
-        if (File.Exists(path))
-        {
-            throw new ArgumentException($"{path} exists; bioimage writes HDF5 files whole and would drop its other datasets{(overwrite ? " even with --overwrite" : string.Empty)}: write to a new file.", nameof(path));
-        }
-    }
+    /// <summary>
+    /// Checks, reading only, that <see cref="Write{T}(string, string, NdArray{T}, IReadOnlyList{int}, bool)"/> can write dataset <paramref name="key"/> into <paramref name="path"/>:
+    /// a new file in an existing folder, or an existing HDF5 file that PureHDF can rewrite without changing anything but
+    /// that dataset. Throws <see cref="ArgumentException"/> (parameter "path" or "key") with the reason otherwise: the
+    /// path is a folder or not an HDF5 file; the key is a group, passes through a dataset, or holds a dataset and
+    /// <paramref name="overwrite"/> is false; or the file holds something a rewrite would lose or alter (listed in the
+    /// message; see <see cref="Hdf5Inventory"/>). Call it before computing what to write.
+    /// </summary>
+    public static void CheckWrite(string path, string key, bool overwrite) => Hdf5Rewrite.Check(path, key, overwrite);
 
-    /// <summary>Writes <paramref name="array"/> as dataset <paramref name="key"/> of a new HDF5 file, chunked and deflate-compressed; local use only.</summary>
+    /// <summary>
+    /// Writes <paramref name="array"/> as dataset <paramref name="key"/> of the HDF5 file <paramref name="path"/>, chunked
+    /// and deflate-compressed (level 1); local use only. A new file holds just that dataset. An existing file keeps every
+    /// other object, attribute, value, type, chunk shape and filter (it is rewritten to a temporary file that replaces it
+    /// by a rename, so a failure leaves it untouched); an existing dataset at <paramref name="key"/> is replaced (without
+    /// its attributes) only when <paramref name="overwrite"/> is true. Refuses, before writing, what
+    /// <see cref="CheckWrite"/> refuses.
+    /// </summary>
     public static void Write<T>(string path, string key, NdArray<T> array, IReadOnlyList<int> chunks, bool overwrite = false)
-        where T : unmanaged
-    {
-        CheckWrite(path, key, overwrite);
-        ArgumentNullException.ThrowIfNull(array);
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(chunks);
-        string[] parts = key.Trim('/').Split('/');
-        var dims = array.Shape.ToArray().Select(e => (ulong)e).ToArray();
-        var creation = new H5DatasetCreation(Filters: [new H5Filter(DeflateFilter.Id, new() { [DeflateFilter.COMPRESSION_LEVEL] = 1 })]);
-        object node = new H5Dataset(array.Span.ToArray(), fileDims: dims, chunks: chunks.Select(c => (uint)c).ToArray(), datasetCreation: creation);
-        for (int i = parts.Length - 1; i > 0; i--)
-        {
-            node = new H5Group { [parts[i]] = node };
-        }
-
-        string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            new H5File { [parts[0]] = node }.Write(temporary);
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
+        where T : unmanaged => Hdf5Rewrite.Write(path, key, array, chunks, overwrite);
 
     /// <inheritdoc />
     public IReadOnlyList<long> Shape { get; }
