@@ -61,7 +61,8 @@ public sealed class ParityTests : IDisposable
         (JsonObject Report, Dictionary<string, byte[]> Files)? reference = null;
         foreach (string backend in Backends)
         {
-            string output = Path.Combine(_folder, $"{name}-{backend}{OutputExtension(arguments)}");
+            // One folder per backend, one file name: a pyramid's metadata names its folder.
+            string output = Path.Combine(Directory.CreateDirectory(Path.Combine(_folder, backend)).FullName, $"{name}{OutputExtension(arguments)}");
             var args = arguments
                 .Select(a => a.StartsWith("IN:", StringComparison.Ordinal) ? Path.Combine(_folder, a[3..]) : a.StartsWith("OUT", StringComparison.Ordinal) ? output : a)
                 .Concat(["--json", "--zarr-format", "2", "--workers", "2", "--job-type", backend, "--tmp-root", Path.Combine(_folder, "tmp")])

@@ -109,9 +109,9 @@ internal static class CopyCommand
         }
 
         int rank = source.Shape.Count;
-        if (target.Chunks is { } given && given.Length != rank)
+        if (target.Chunks is { } given && (given.Length != rank || given.Where((c, axis) => c > source.Shape[axis]).Any()))
         {
-            throw new UsageException($"--chunks has {given.Length} values but the input has {rank} axes; give {rank} comma-separated extents.");
+            throw new UsageException($"--chunks ({string.Join(",", given)}) must give {rank} extents, none larger than the input's shape ({string.Join(", ", source.Shape)}), for an HDF5 dataset.");
         }
 
         int[] chunks = target.Chunks ?? source.Chunks?.Select((e, axis) => (int)Math.Clamp(e, 1, source.Shape[axis])).ToArray() ?? [.. source.Shape.Select(e => (int)Math.Clamp(e, 1, 64))];

@@ -166,6 +166,15 @@ public static class Executor
             }
         }
 
+        if (resumed || options.BlockIds is not null)
+        {
+            // Outputs opened as they were may hold the temporary files of chunk writes a failure killed.
+            foreach (var output in outputs.OfType<ChunkedSource>())
+            {
+                output.DeleteStrayWrites();
+            }
+        }
+
         if (folder is not null)
         {
             Directory.Delete(folder, recursive: true);

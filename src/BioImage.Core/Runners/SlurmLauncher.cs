@@ -35,7 +35,10 @@ internal sealed class SlurmLauncher(SlurmConfig config) : ITaskLauncher
                 string array = $"--array=0-{chunk.Length - 1}" + (config.Throttle is { } throttle ? $"%{throttle}" : string.Empty);
                 string jobId = SlurmCommands.Submit(script, config.SbatchArguments().Concat([array, $"--output={folder.LogsPath}/slurm-%A_%a.out", $"--error={folder.LogsPath}/slurm-%A_%a.err"]));
                 submissions.Add(new Submission(jobId, chunk));
-                File.WriteAllText(Path.Combine(slurmFolder, "jobs.json"), JsonSerializer.Serialize(ReadSubmissions(folder).Concat([new Submission(jobId, chunk)]).ToArray()));
+                // Written whole and renamed into place: a reattach must never read a half-written list.
+                string jobs = Path.Combine(slurmFolder, "jobs.json");
+                File.WriteAllText(jobs + ".tmp", JsonSerializer.Serialize(ReadSubmissions(folder).Concat([new Submission(jobId, chunk)]).ToArray()));
+                File.Move(jobs + ".tmp", jobs, overwrite: true);
             }
 
             Wait(folder, submissions, config, options);

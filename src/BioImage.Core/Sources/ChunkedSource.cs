@@ -52,6 +52,12 @@ public sealed class ChunkedSource : ISource
         return new ChunkedSource(array, options.Format == StorageFormat.N5 ? "n5" : "zarr", fullPath, writable: true);
     }
 
+    /// <summary>
+    /// Deletes the temporary files of chunk writes that were killed (a run that failed); call it only when no writer of
+    /// this array is running, e.g. after a resume finished. Returns how many there were.
+    /// </summary>
+    public int DeleteStrayWrites() => Array.Store is Storage.Stores.FileSystemStore files ? files.DeleteStrayTemporaries(Array.Path) : 0;
+
     /// <inheritdoc />
     public IReadOnlyList<long> Shape { get; }
 

@@ -170,6 +170,29 @@ public sealed class FileSystemStore : IStore
     }
 
     /// <inheritdoc />
+    /// <summary>
+    /// Deletes the temporary files that killed writers left below <paramref name="prefix"/> (call it only when no
+    /// writer of these keys is running); returns how many there were.
+    /// </summary>
+    public int DeleteStrayTemporaries(string prefix)
+    {
+        string folder = PathOf(prefix, allowEmpty: true);
+        if (!Directory.Exists(folder))
+        {
+            return 0;
+        }
+
+        int deleted = 0;
+        foreach (string stray in Directory.EnumerateFiles(folder, "*" + TemporarySuffix, SearchOption.AllDirectories))
+        {
+            File.Delete(stray);
+            deleted++;
+        }
+
+        return deleted;
+    }
+
+    /// <inheritdoc />
     public IEnumerable<string> List(string prefix)
     {
         string folder = PathOf(prefix, allowEmpty: true);
