@@ -1,3 +1,4 @@
+using BioImage.Runners;
 using BioImage.Sources;
 
 namespace BioImage.Operations;
@@ -7,15 +8,13 @@ namespace BioImage.Operations;
 /// voxel to the nearest background voxel, block-wise with a halo (exact where the distance is below the halo), into
 /// float32 or float64 distances (<see cref="DistanceTransformOperation"/>).
 /// </summary>
-public sealed class DistanceTransformVerb : Operation<Written>
+public sealed class DistanceTransformVerb : HaloVerb
 {
     /// <summary>Halo and sampling.</summary>
     public DistanceTransformOperation Transform { get; set; } = new();
 
     /// <summary>float32 (default) or float64 distances.</summary>
     public DType DType { get; set; } = DType.Float32;
-
-    private int _rank;
 
     /// <inheritdoc />
     public override string Name => "distance-transform";
@@ -38,17 +37,5 @@ public sealed class DistanceTransformVerb : Operation<Written>
     }
 
     /// <inheritdoc />
-    public override Written Run(OperationRun run)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        _rank = run.Inputs[0].Shape.Count;
-        run.Blocks(Transform, run.Inputs, run.Outputs);
-        return Written.Value;
-    }
-
-    /// <inheritdoc />
-    public override System.Text.Json.Nodes.JsonObject Fields(Written result) => new() { ["halo"] = new System.Text.Json.Nodes.JsonArray([.. Transform.GetHalo(_rank).Select(h => (System.Text.Json.Nodes.JsonNode)h)]) };
-
-    /// <inheritdoc />
-    public override string Describe(Written result) => $"halo ({string.Join(", ", Transform.GetHalo(_rank))})";
+    protected override BlockOperation Step => Transform;
 }

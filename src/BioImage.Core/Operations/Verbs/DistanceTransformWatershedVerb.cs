@@ -1,3 +1,4 @@
+using BioImage.Runners;
 using BioImage.Sources;
 
 namespace BioImage.Operations;
@@ -7,12 +8,10 @@ namespace BioImage.Operations;
 /// smoothed maxima and a watershed, with a halo; ids are unique per block (block id · block voxels + local id), uint64
 /// (<see cref="DistanceTransformWatershedOperation"/>).
 /// </summary>
-public sealed class DistanceTransformWatershedVerb : Operation<Written>
+public sealed class DistanceTransformWatershedVerb : HaloVerb
 {
     /// <summary>Halo and the kernel's parameters (the id stride is set from the block shape when the run starts).</summary>
     public DistanceTransformWatershedOperation Segmentation { get; set; } = new();
-
-    private int _rank;
 
     /// <inheritdoc />
     public override string Name => "dt-watershed";
@@ -32,19 +31,13 @@ public sealed class DistanceTransformWatershedVerb : Operation<Written>
     }
 
     /// <inheritdoc />
-    public override Written Run(OperationRun run)
+    protected override BlockOperation Step => Segmentation;
+
+    /// <inheritdoc />
+    protected override void Prepare(OperationRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        _rank = run.Inputs[0].Shape.Count;
         var shape = run.Inputs[0].Shape;
         Segmentation.IdStride = run.Options.BlockShape!.Zip(shape, Math.Min).Aggregate(1L, (product, extent) => checked(product * Math.Max(extent, 1)));
-        run.Blocks(Segmentation, run.Inputs, run.Outputs);
-        return Written.Value;
     }
-
-    /// <inheritdoc />
-    public override System.Text.Json.Nodes.JsonObject Fields(Written result) => new() { ["halo"] = new System.Text.Json.Nodes.JsonArray([.. Segmentation.GetHalo(_rank).Select(h => (System.Text.Json.Nodes.JsonNode)h)]) };
-
-    /// <inheritdoc />
-    public override string Describe(Written result) => $"halo ({string.Join(", ", Segmentation.GetHalo(_rank))})";
 }

@@ -1,3 +1,4 @@
+using BioImage.Runners;
 using BioImage.Sources;
 
 namespace BioImage.Operations;
@@ -7,12 +8,10 @@ namespace BioImage.Operations;
 /// result equals the whole-volume filter (<see cref="GaussianFilterOperation"/>). The output is float32 (float64 for
 /// float64 input); the eigenvalue filters write a leading channel axis unless a return channel is picked.
 /// </summary>
-public sealed class FilterVerb : Operation<Written>
+public sealed class FilterVerb : HaloVerb
 {
     /// <summary>The filter and its parameters.</summary>
     public GaussianFilterOperation Filter { get; set; } = new();
-
-    private int _rank;
 
     /// <inheritdoc />
     public override string Name => "filter";
@@ -36,17 +35,8 @@ public sealed class FilterVerb : Operation<Written>
     }
 
     /// <inheritdoc />
-    public override Written Run(OperationRun run)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        _rank = run.Inputs[0].Shape.Count;
-        run.Blocks(Filter, run.Inputs, run.Outputs);
-        return Written.Value;
-    }
+    protected override BlockOperation Step => Filter;
 
     /// <inheritdoc />
-    public override System.Text.Json.Nodes.JsonObject Fields(Written result) => new() { ["halo"] = new System.Text.Json.Nodes.JsonArray([.. Filter.GetHalo(_rank).Select(h => (System.Text.Json.Nodes.JsonNode)h)]) };
-
-    /// <inheritdoc />
-    public override string Describe(Written result) => $"{Filter.Filter} σ ({string.Join(", ", Filter.Sigma)}), halo ({string.Join(", ", Filter.GetHalo(_rank))})";
+    protected override string Summary => $"{Filter.Filter} σ ({string.Join(", ", Filter.Sigma)}), ";
 }

@@ -1,3 +1,4 @@
+using BioImage.Runners;
 using BioImage.Sources;
 
 namespace BioImage.Operations;
@@ -6,15 +7,13 @@ namespace BioImage.Operations;
 /// <c>watershed</c> (bioimage-py's watershed): seeded watershed of a height map (first input) from seeds (second input)
 /// block-wise with a halo; seed ids are kept, out-of-mask voxels are 0 (<see cref="WatershedOperation"/>).
 /// </summary>
-public sealed class WatershedVerb : Operation<Written>
+public sealed class WatershedVerb : HaloVerb
 {
     /// <summary>Halo and connectivity.</summary>
     public WatershedOperation Watershed { get; set; } = new();
 
     /// <summary>Integer element type of the output (default uint64).</summary>
     public DType DType { get; set; } = DType.UInt64;
-
-    private int _rank;
 
     /// <inheritdoc />
     public override string Name => "watershed";
@@ -34,17 +33,8 @@ public sealed class WatershedVerb : Operation<Written>
     }
 
     /// <inheritdoc />
-    public override Written Run(OperationRun run)
-    {
-        ArgumentNullException.ThrowIfNull(run);
-        _rank = run.Inputs[0].Shape.Count;
-        run.Blocks(Watershed, run.Inputs, run.Outputs);
-        return Written.Value;
-    }
+    protected override BlockOperation Step => Watershed;
 
     /// <inheritdoc />
-    public override System.Text.Json.Nodes.JsonObject Fields(Written result) => new() { ["halo"] = new System.Text.Json.Nodes.JsonArray([.. Watershed.GetHalo(_rank).Select(h => (System.Text.Json.Nodes.JsonNode)h)]) };
-
-    /// <inheritdoc />
-    public override string Describe(Written result) => $"connectivity {Watershed.Connectivity}, halo ({string.Join(", ", Watershed.GetHalo(_rank))})";
+    protected override string Summary => $"connectivity {Watershed.Connectivity}, ";
 }
