@@ -104,6 +104,30 @@ public sealed class RerunTests : IDisposable
         Assert.Contains("Use e.g. --block-shape 64,96,83.", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_argument_exception_inside_a_run_is_an_internal_error_with_exit_3_not_a_usage_error()
+    {
+        // A run folder whose recorded operation has a bug: its run throws ArgumentException, as a kernel bug might.
+        string run = Directory.CreateDirectory(P("faulty-run")).FullName;
+        File.SetUnixFileMode(run, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.WriteAllText(Path.Combine(run, "run.json"), JsonSerializer.Serialize(new
+        {
+            version = 1,
+            verb = "faulty",
+            operation = new { type = typeof(FaultyOperation).FullName, assembly = typeof(FaultyOperation).Assembly.Location, parameters = new { } },
+            inputs = Array.Empty<object>(),
+            outputs = Array.Empty<object>(),
+            blockShape = new long[] { 1 },
+            jobType = "Subprocess",
+            workers = 1,
+        }));
+        var (code, _, error) = CliTests.Run("stats", P("raw.npy"), "--resume-from", run);
+        Assert.Equal(3, code);
+        Assert.Contains("a deliberate bug", error, StringComparison.Ordinal);
+        Assert.Contains("BIOIMAGE_DEBUG=1", error, StringComparison.Ordinal);
+        Assert.Contains("note: --resume-from finishes the run recorded", error, StringComparison.Ordinal);
+    }
+
     /// <summary>Starts the built <c>bioimage</c> as its own process (stdout and stderr redirected).</summary>
     private static Process Bioimage(params string[] arguments)
     {
@@ -143,4 +167,22 @@ public sealed class RerunTests : IDisposable
             Assert.True(File.ReadAllBytes(Path.Combine(expected, file)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(actual, file))), $"{file} differs from the clean run");
         }
     }
+}
+
+/// <summary>An operation whose run has a bug (for the exit-code test).</summary>
+public sealed class FaultyOperation : BioImage.Operations.Operation<BioImage.Operations.Written>
+{
+    /// <inheritdoc />
+    public override string Name => "faulty";
+
+    /// <inheritdoc />
+    public override void Validate(IReadOnlyList<BioImage.Sources.ISource> inputs)
+    {
+    }
+
+    /// <inheritdoc />
+    public override IReadOnlyList<BioImage.Sources.ArrayLayout> Outputs(IReadOnlyList<BioImage.Sources.ISource> inputs) => [];
+
+    /// <inheritdoc />
+    public override BioImage.Operations.Written Run(BioImage.Operations.OperationRun run) => throw new ArgumentException("a deliberate bug");
 }
