@@ -74,7 +74,8 @@ public static class Runner
 
         if (options.JobType != JobType.Local && options.PassFolder is { } passFolder && File.Exists(Path.Combine(passFolder, "manifest.json")))
         {
-            return Box(options.Reattaching
+            // A pass whose jobs were never submitted (the orchestrator died first) has nothing to wait for: it is resumed.
+            return Box(options.Reattaching && File.Exists(Path.Combine(passFolder, "slurm", "jobs.json"))
                 ? DistributedRun.Reattach(passFolder, folder => SlurmLauncher.Reattach(folder, EffectiveSlurmConfig(options), options))
                 : DistributedRun.Resume(passFolder, Launcher(options), options));
         }
