@@ -150,6 +150,13 @@ public static class Executor
         {
             throw new RunnerException($"{run.CurrentPass} failed: {error.Reason}. {KeptAdvice(folder)}", error.FailedBlockIds, folder, error) { Reason = error.Reason };
         }
+        catch (RunnerException error) when (folder is null && error.FailedBlockIds.Count > 0)
+        {
+            string again = operation.RunsBlockSubsets
+                ? $"re-run just these blocks into the output with --block-ids {string.Join(',', error.FailedBlockIds)}, or the whole run with --overwrite"
+                : "run it again with --overwrite (threads keep no temp folder; a distributed run could resume)";
+            throw new RunnerException($"{run.CurrentPass} failed: {error.Reason}. After fixing the cause, {again}.", error.FailedBlockIds, null, error) { Reason = error.Reason };
+        }
         catch (OperationCanceledException error) when (folder is not null)
         {
             throw new OperationCanceledException($"{run.CurrentPass} was cancelled ({error.Message.Split(". The temp folder")[0]}). {KeptAdvice(folder)}", error);
