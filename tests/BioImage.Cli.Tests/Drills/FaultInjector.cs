@@ -42,7 +42,10 @@ internal sealed record Injection(bool Applied, string Description, WorkerProcess
 /// </summary>
 internal sealed class FaultInjector(string tmpRoot, int pass, Fault fault, Action<WorkerProcess>? breakOutput = null)
 {
-    private static readonly TimeSpan Slice = TimeSpan.FromMilliseconds(2);
+    // Slices while the worker starts (no done-log yet), and once it has opened its done-log: blocks of cheap passes
+    // (unique) take microseconds, so the slices around the first block are short.
+    private static readonly TimeSpan StartSlice = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan BlockSlice = TimeSpan.FromMicroseconds(200);
 
     // The drills' own bookkeeping happens while the victim is stopped, so its CPU time is spent only in slices.
 
@@ -66,7 +69,7 @@ internal sealed class FaultInjector(string tmpRoot, int pass, Fault fault, Actio
 
             if (victim is null)
             {
-                Thread.Sleep(5);
+                Thread.Sleep(10);
             }
         }
 
@@ -107,7 +110,7 @@ internal sealed class FaultInjector(string tmpRoot, int pass, Fault fault, Actio
             }
 
             Os.Signal(victim.Pid, Os.SigCont);
-            Thread.Sleep(Slice);
+            Os.Sleep(victim.DoneLog() is null ? StartSlice : BlockSlice);
             slices++;
             if (!Os.Stop(victim.Pid))
             {
@@ -147,7 +150,8 @@ internal sealed class FaultInjector(string tmpRoot, int pass, Fault fault, Actio
                 if (pending.Length == 0)
                 {
                     Os.Signal(victim.Pid, Os.SigCont);
-                    return new Injection(false, $"job {slurm.JobId} has no pending task (is the throttle set?)", victim, done, blocks);
+                    string states = Os.Run("squeue", "-h", "-r", "-j", slurm.JobId, "-o", "%i %T").Output.Trim().Replace('\n', ',');
+                    return new Injection(false, $"job {slurm.JobId} has no pending task while {slurm.JobId}_{slurm.TaskId} is at {where} (squeue: {states}; the throttle keeps the second task pending only while the first runs)", victim, done, blocks);
                 }
 
                 Os.Must("scancel", pending[^1]);

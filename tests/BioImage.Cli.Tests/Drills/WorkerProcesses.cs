@@ -8,16 +8,18 @@ namespace BioImage.Cli.Tests.Drills;
 
 /// <summary>
 /// A worker process of a drill's run, found in /proc: <c>… bioimage.dll worker TMP TASK …</c> (a local worker or the
-/// process a Slurm array task exec'd). <see cref="PassKey"/> is its command line without the task id: every worker
-/// of one pass shares it and different passes differ (each pass has its own run folder today), so the order in which
-/// keys first appear numbers the passes.
+/// process a Slurm array task exec'd). <see cref="PassFolder"/> is the folder of its pass: the folder under TMP (TMP
+/// itself with today's one run folder per pass; TMP/passes/… if the passes of a run share TMP) whose <c>blocks/</c>
+/// was written last when the worker appeared. <see cref="PassKey"/> is its command line without the task id plus
+/// that folder: every worker of one pass shares it and different passes differ, so the order in which keys first
+/// appear numbers the passes.
 /// </summary>
-internal sealed record WorkerProcess(int Pid, string TmpFolder, string Task, string PassKey)
+internal sealed record WorkerProcess(int Pid, string TmpFolder, string Task, string PassFolder, string PassKey)
 {
-    /// <summary>The worker's done-log: TMP/progress/TASK.log, else the newest progress/TASK.log anywhere under TMP.</summary>
+    /// <summary>The worker's done-log: PASS/progress/TASK.log, else the newest progress/TASK.log anywhere under PASS.</summary>
     public string? DoneLog()
     {
-        string direct = Path.Combine(TmpFolder, "progress", Task + ".log");
+        string direct = Path.Combine(PassFolder, "progress", Task + ".log");
         if (File.Exists(direct))
         {
             return direct;
@@ -25,7 +27,7 @@ internal sealed record WorkerProcess(int Pid, string TmpFolder, string Task, str
 
         try
         {
-            return Directory.EnumerateFiles(TmpFolder, Task + ".log", SearchOption.AllDirectories)
+            return Directory.EnumerateFiles(PassFolder, Task + ".log", SearchOption.AllDirectories)
                 .Where(f => Path.GetFileName(Path.GetDirectoryName(f)) == "progress")
                 .OrderByDescending(File.GetLastWriteTimeUtc)
                 .FirstOrDefault();
@@ -33,6 +35,22 @@ internal sealed record WorkerProcess(int Pid, string TmpFolder, string Task, str
         catch (IOException)
         {
             return null;
+        }
+    }
+
+    /// <summary>The folder under <paramref name="tmp"/> (at most 3 levels down) whose blocks/ was written last: the pass being launched.</summary>
+    public static string FindPassFolder(string tmp)
+    {
+        try
+        {
+            return Directory.EnumerateDirectories(tmp, "blocks", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 3, IgnoreInaccessible = true })
+                .OrderByDescending(Directory.GetLastWriteTimeUtc)
+                .Select(blocks => Path.GetDirectoryName(blocks)!)
+                .FirstOrDefault() ?? tmp;
+        }
+        catch (IOException)
+        {
+            return tmp;
         }
     }
 
@@ -66,7 +84,7 @@ internal sealed record WorkerProcess(int Pid, string TmpFolder, string Task, str
     public long[]? TaskBlocks()
     {
         string? log = DoneLog();
-        string folder = log is null ? TmpFolder : Path.GetDirectoryName(Path.GetDirectoryName(log))!;
+        string folder = log is null ? PassFolder : Path.GetDirectoryName(Path.GetDirectoryName(log))!;
         string path = Path.Combine(folder, "blocks", Task + ".json");
         return File.Exists(path) ? JsonSerializer.Deserialize<long[]>(File.ReadAllText(path)) : null;
     }
@@ -97,9 +115,10 @@ internal sealed class WorkerScanner(string tmpRoot)
 {
     private readonly string _tmpRoot = Path.GetFullPath(tmpRoot).TrimEnd('/') + "/";
 
-    // pid → the command line last read, and the worker it is (null: not one of ours). Command lines that may still
-    // change (a fork that has not exec'd yet, a Slurm batch shell before its exec) are read again on every scan.
-    private readonly Dictionary<int, (string CommandLine, WorkerProcess? Worker)> _seen = [];
+    // pid → its start (clock ticks after boot) and the worker it is (null: not one of ours). A young process may still
+    // exec (a fork of the orchestrator, a Slurm step or batch shell), so its command line is read again on every scan
+    // until it is a few seconds old.
+    private readonly Dictionary<int, (long Start, WorkerProcess? Worker)> _seen = [];
 
     /// <summary>The pass keys in the order their first worker was seen.</summary>
     public List<string> Passes { get; } = [];
@@ -107,6 +126,7 @@ internal sealed class WorkerScanner(string tmpRoot)
     /// <summary>The live workers of this tmp root (and records new pass keys).</summary>
     public List<WorkerProcess> Scan()
     {
+        long now = Os.TicksSinceBoot();
         var live = new List<WorkerProcess>();
         foreach (string entry in Directory.EnumerateDirectories("/proc"))
         {
@@ -115,7 +135,7 @@ internal sealed class WorkerScanner(string tmpRoot)
                 continue;
             }
 
-            if (_seen.TryGetValue(pid, out var known) && (known.Worker is not null || !MayStillExec(known.CommandLine)))
+            if (_seen.TryGetValue(pid, out var known) && (known.Worker is not null || now - known.Start > 3 * Os.TicksPerSecond))
             {
                 if (known.Worker is not null && Os.IsAlive(pid))
                 {
@@ -125,14 +145,15 @@ internal sealed class WorkerScanner(string tmpRoot)
                 continue;
             }
 
+            long start = known.Start > 0 ? known.Start : Os.StartTicks(pid);
             var arguments = Os.CommandLine(pid);
-            if (arguments is null)
+            if (arguments is null || start <= 0)
             {
                 continue;
             }
 
             var worker = Parse(pid, arguments);
-            _seen[pid] = (string.Join('\0', arguments), worker);
+            _seen[pid] = (start, worker);
             if (worker is not null)
             {
                 if (!Passes.Contains(worker.PassKey))
@@ -164,16 +185,9 @@ internal sealed class WorkerScanner(string tmpRoot)
             return null;
         }
 
-        string key = string.Join(' ', arguments[(at + 1)..].Where((_, i) => i != 1));
-        return new WorkerProcess(pid, tmp, arguments[at + 2], key);
-    }
-
-    /// <summary>Processes whose command line can still turn into a worker's: the dotnet host (a fork of the
-    /// orchestrator before exec) and shells (a Slurm batch script before its exec).</summary>
-    private static bool MayStillExec(string commandLine)
-    {
-        string first = Path.GetFileName(commandLine.Split('\0')[0]);
-        return first is "dotnet" or "bash" or "sh" or "slurmstepd" || commandLine.Contains("bioimage", StringComparison.Ordinal);
+        string passFolder = WorkerProcess.FindPassFolder(tmp);
+        string key = string.Join(' ', arguments[(at + 1)..].Where((_, i) => i != 1)) + " @ " + Path.GetRelativePath(tmp, passFolder);
+        return new WorkerProcess(pid, tmp, arguments[at + 2], passFolder, key);
     }
 }
 
@@ -249,6 +263,28 @@ internal static partial class Os
         }
 
         return IsAlive(pid);
+    }
+
+    /// <summary>Clock ticks per second of /proc/PID/stat's times (USER_HZ, 100 on Linux).</summary>
+    public const long TicksPerSecond = 100;
+
+    /// <summary>Clock ticks since boot, from /proc/uptime.</summary>
+    public static long TicksSinceBoot() =>
+        (long)(double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture) * TicksPerSecond);
+
+    /// <summary>When the process started, in clock ticks since boot (field 22 of /proc/PID/stat), or 0 when it is gone.</summary>
+    public static long StartTicks(int pid)
+    {
+        try
+        {
+            string stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return long.Parse(fields[19], CultureInfo.InvariantCulture);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
     }
 
     public static string[]? CommandLine(int pid)
@@ -334,6 +370,9 @@ internal static partial class Os
         }
     }
 
+    /// <summary>Sleeps with microsecond resolution (Thread.Sleep rounds to milliseconds).</summary>
+    public static void Sleep(TimeSpan time) => _ = NativeMethods.usleep((uint)Math.Max(1, time.TotalMicroseconds));
+
     /// <summary>Sets the nice value of every thread of <paramref name="pid"/> (Linux keeps one per thread).</summary>
     public static void Renice(int pid, int nice)
     {
@@ -376,6 +415,10 @@ internal static partial class Os
         [DllImport("libc", SetLastError = true)]
         [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
         internal static extern int sched_setscheduler(int pid, int policy, ref int param);
+
+        [DllImport("libc", SetLastError = true)]
+        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+        internal static extern int usleep(uint microseconds);
     }
 #pragma warning restore SYSLIB1054
 }
