@@ -171,9 +171,9 @@ internal static class FaultDrills
         {
             drill.Problem($"stderr names only the first {report.FailedIds.Length} failed block ids and then \"…\"; a --block-ids re-run needs all of them");
         }
-        else if (injection.VictimRemaining.Except(report.FailedIds).ToArray() is { Length: > 0 } unnamed)
+        else if (injection.VictimUnfinished().Except(report.FailedIds).ToArray() is { Length: > 0 } unnamed)
         {
-            drill.Problem($"stderr does not name {unnamed.Length} block(s) the killed task had not finished, e.g. {string.Join(", ", unnamed.Take(5))}");
+            drill.Problem($"stderr does not name {unnamed.Length} block(s) that the task hit by the fault did not finish, e.g. {string.Join(", ", unnamed.Take(5))}");
         }
 
         return report;

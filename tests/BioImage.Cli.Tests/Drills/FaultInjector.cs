@@ -28,8 +28,12 @@ public enum Fault
 /// <summary>What the injector did: whether the fault hit a task mid-way, which worker, and what it had done.</summary>
 internal sealed record Injection(bool Applied, string Description, WorkerProcess? Victim = null, long[]? VictimDone = null, long[]? VictimBlocks = null)
 {
-    /// <summary>The victim's blocks that were not done when the fault hit: a correct failure report names all of them.</summary>
-    public long[] VictimRemaining => VictimBlocks is null || VictimDone is null ? [] : [.. VictimBlocks.Except(VictimDone)];
+    /// <summary>
+    /// The victim's blocks that its done-log does not hold now (read after the run: a task cancelled or timed out by
+    /// Slurm gets SIGCONT and SIGTERM and may finish a few more blocks before it ends): a correct failure report names
+    /// all of them.
+    /// </summary>
+    public long[] VictimUnfinished() => VictimBlocks is null || Victim is null ? [] : [.. VictimBlocks.Except(Victim.DoneBlocks())];
 }
 
 /// <summary>
@@ -85,7 +89,7 @@ internal sealed class FaultInjector(string tmpRoot, int pass, Fault fault, Actio
         bool realTime = Os.RealTime(true);
         try
         {
-            return SliceAndStrike(scanner, victim, clock, realTime);
+            return SliceAndStrike(orchestrator, scanner, victim, clock, realTime);
         }
         finally
         {
@@ -98,15 +102,15 @@ internal sealed class FaultInjector(string tmpRoot, int pass, Fault fault, Actio
         }
     }
 
-    private Injection SliceAndStrike(WorkerScanner scanner, WorkerProcess victim, Stopwatch clock, bool realTime)
+    private Injection SliceAndStrike(CliProcess orchestrator, WorkerScanner scanner, WorkerProcess victim, Stopwatch clock, bool realTime)
     {
         int slices = 0;
         while (victim.DoneCount() == 0)
         {
-            if (clock.Elapsed > TimeSpan.FromMinutes(2))
+            if (clock.Elapsed > TimeSpan.FromMinutes(2) || orchestrator.HasExited)
             {
                 Os.Signal(victim.Pid, Os.SigCont);
-                return new Injection(false, $"worker {victim.Pid} finished no block in 2 minutes of slices", victim);
+                return new Injection(false, orchestrator.HasExited ? $"the run ended while worker {victim.Pid} was being sliced" : $"worker {victim.Pid} finished no block in 2 minutes of slices", victim);
             }
 
             Os.Signal(victim.Pid, Os.SigCont);
