@@ -72,10 +72,39 @@ internal static class CommonOptions
 
     public static Option<long[]?> BlockIds() => new("--block-ids")
     {
-        Description = "Run only these blocks (ids in C order), e.g. the failed ones of an earlier run.",
-        HelpName = "ID,ID,…",
-        CustomParser = result => ParseList(result, "--block-ids", minimum: 0),
+        Description = "Run only these blocks (ids in C order; ranges inclusive), e.g. the failed ones of an earlier run as its error names them.",
+        HelpName = "ID,FROM-TO,…",
+        CustomParser = ParseIdRanges,
     };
+
+    /// <summary>Parses "3,7,9" or "0-5,9" (ranges inclusive) into the ids; null when the option is absent.</summary>
+    private static long[]? ParseIdRanges(ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return null;
+        }
+
+        string list = string.Join(',', result.Tokens.Select(t => t.Value));
+        var ids = new List<long>();
+        foreach (string part in list.Split(',', StringSplitOptions.TrimEntries))
+        {
+            int dash = part.IndexOf('-', 1);
+            string first = dash > 0 ? part[..dash] : part, last = dash > 0 ? part[(dash + 1)..] : part;
+            if (!long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out long from) || !long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out long to) || to < from || to - from >= int.MaxValue - ids.Count)
+            {
+                result.AddError($"--block-ids: '{list}' is not a comma-separated list of block ids or inclusive ranges, like 3,7,9 or 0-5,9.");
+                return null;
+            }
+
+            for (long id = from; id <= to; id++)
+            {
+                ids.Add(id);
+            }
+        }
+
+        return [.. ids];
+    }
 
     public static Option<string?> ResumeFrom() => new("--resume-from") { Description = "Finish a failed distributed run from its kept temp folder.", HelpName = "TMP" };
 

@@ -148,12 +148,13 @@ public static class Executor
         }
         catch (RunnerException error) when (folder is not null)
         {
-            throw new RunnerException($"{run.CurrentPass} failed: {error.Reason}. {KeptAdvice(folder)}", error.FailedBlockIds, folder, error) { Reason = error.Reason };
+            string subset = operation.RunsBlockSubsets && error.FailedBlockIds.Count > 0 ? $" Or re-run just the failed blocks into the output with --block-ids {IdRanges(error.FailedBlockIds)}." : string.Empty;
+            throw new RunnerException($"{run.CurrentPass} failed: {error.Reason}. {KeptAdvice(folder)}{subset}", error.FailedBlockIds, folder, error) { Reason = error.Reason };
         }
         catch (RunnerException error) when (folder is null && error.FailedBlockIds.Count > 0)
         {
             string again = operation.RunsBlockSubsets
-                ? $"re-run just these blocks into the output with --block-ids {string.Join(',', error.FailedBlockIds)}, or the whole run with --overwrite"
+                ? $"re-run just these blocks into the output with --block-ids {IdRanges(error.FailedBlockIds)}, or the whole run with --overwrite"
                 : "run it again with --overwrite (threads keep no temp folder; a distributed run could resume)";
             throw new RunnerException($"{run.CurrentPass} failed: {error.Reason}. After fixing the cause, {again}.", error.FailedBlockIds, null, error) { Reason = error.Reason };
         }
@@ -197,6 +198,23 @@ public static class Executor
             operation.Passes,
             resumed ? folder : null,
             clock.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>Sorted ids as "0-5,9,12-40" (runs of consecutive ids as inclusive ranges), as --block-ids takes them.</summary>
+    private static string IdRanges(IReadOnlyList<long> ids)
+    {
+        var sorted = ids.Order().ToArray();
+        var parts = new List<string>();
+        for (int start = 0, end; start < sorted.Length; start = end + 1)
+        {
+            for (end = start; end + 1 < sorted.Length && sorted[end + 1] == sorted[end] + 1; end++)
+            {
+            }
+
+            parts.Add(end == start ? $"{sorted[start]}" : $"{sorted[start]}-{sorted[end]}");
+        }
+
+        return string.Join(',', parts);
     }
 
     private static string KeptAdvice(string folder) =>

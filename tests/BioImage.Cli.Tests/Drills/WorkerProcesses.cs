@@ -7,7 +7,8 @@ using System.Text.Json;
 namespace BioImage.Cli.Tests.Drills;
 
 /// <summary>
-/// A worker process of a drill's run, found in /proc: <c>… bioimage.dll worker TMP TASK …</c> (a local worker or the
+/// A worker process of a drill's run, found in /proc: <c>… BioImage.Core.dll worker TMP TASK …</c> (the library's own
+/// worker; <c>bioimage.dll worker …</c> when BIOIMAGE_WORKER names the CLI) (a local worker or the
 /// process a Slurm array task exec'd). <see cref="PassFolder"/> is the folder of its pass: the folder under TMP (TMP
 /// itself with today's one run folder per pass; TMP/passes/… if the passes of a run share TMP) whose <c>blocks/</c>
 /// was written last when the worker appeared. <see cref="PassKey"/> is its command line without the task id plus
@@ -174,7 +175,7 @@ internal sealed class WorkerScanner(string tmpRoot)
     private WorkerProcess? Parse(int pid, string[] arguments)
     {
         int at = Array.IndexOf(arguments, "worker");
-        if (at < 1 || at + 2 >= arguments.Length || !arguments[..at].Any(a => a.EndsWith("bioimage.dll", StringComparison.Ordinal) || Path.GetFileName(a) == "bioimage"))
+        if (at < 1 || at + 2 >= arguments.Length || !arguments[..at].Any(a => a.EndsWith("bioimage.dll", StringComparison.Ordinal) || a.EndsWith("BioImage.Core.dll", StringComparison.Ordinal) || Path.GetFileName(a) == "bioimage"))
         {
             return null;
         }
