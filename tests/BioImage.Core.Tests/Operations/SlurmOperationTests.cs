@@ -86,21 +86,24 @@ public sealed class SlurmOperationTests : IDisposable
     }
 
     [Fact]
-    public void Relabel_consecutive_and_size_filter_equal_the_whole_volume_kernels()
+    public void Relabel_consecutive_and_size_filter_on_slurm_equal_brute_force_over_the_voxels()
     {
         var (path, labels) = _fixture.Input<uint>("segmentation", v => (uint)(v * 40) * 3);
         using (labels)
         {
             long[] shape = [13, 17, 19];
-            var view = new ReadOnlySpan3D<uint>(labels.Span, 13, 17, 19);
-            var expected = new uint[labels.Length];
-            Relabel.Consecutive(view, new Span3D<uint>(expected, 13, 17, 19), 1u);
+            // Brute-force oracles over the voxels (bioimage-py's rules), not our kernels: the sorted distinct labels, 0
+            // included, numbered from 1 with a present 0 kept 0; then labels of fewer than 100 voxels to 0, the rest 1..K.
+            uint[] voxels = labels.Span.ToArray();
+            var numbered = voxels.Distinct().Order().Select((label, rank) => (label, rank)).ToDictionary(p => p.label, p => p.label == 0 ? 0u : (uint)p.rank + 1);
+            var expected = voxels.Select(v => numbered[v]).ToArray();
             var output = _fixture.Output("consecutive", shape, DType.UInt32, [4, 5, 6]);
             var mapping = Relabeling.Consecutive(Source.Open(path), output, _fixture.Options(JobType.Slurm, 2, [4, 5, 6]), startLabel: 1);
             Assert.Equal(expected, OperationFixture.ReadAll<uint>(output));
             Assert.Equal(expected.Max(), (uint)mapping.MaxLabel);
 
-            SizeFilter.Apply(view, new Span3D<uint>(expected, 13, 17, 19), minSize: 100);
+            var survivors = voxels.Where(v => v != 0).GroupBy(v => v).Where(g => g.Count() >= 100).Select(g => g.Key).Order().ToList();
+            expected = [.. voxels.Select(v => survivors.IndexOf(v) is int at and >= 0 ? (uint)at + 1 : 0u)];
             var filtered = _fixture.Output("filtered", shape, DType.UInt32, [4, 5, 6]);
             Relabeling.SizeFilter(Source.Open(path), filtered, _fixture.Options(JobType.Slurm, 2, [4, 5, 6]), minSize: 100);
             Assert.Equal(expected, OperationFixture.ReadAll<uint>(filtered));
