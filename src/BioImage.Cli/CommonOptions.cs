@@ -89,7 +89,7 @@ internal static class CommonOptions
         var ids = new List<long>();
         foreach (string part in list.Split(',', StringSplitOptions.TrimEntries))
         {
-            int dash = part.IndexOf('-', 1);
+            int dash = part.Length > 1 ? part.IndexOf('-', 1) : -1;
             string first = dash > 0 ? part[..dash] : part, last = dash > 0 ? part[(dash + 1)..] : part;
             if (!long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out long from) || !long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out long to) || to < from || to - from >= int.MaxValue - ids.Count)
             {

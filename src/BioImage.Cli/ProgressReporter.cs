@@ -9,7 +9,7 @@ namespace BioImage.Cli;
 internal sealed class ProgressReporter(TextWriter writer, bool interactive) : IProgress<RunProgress>
 {
     private readonly Lock _gate = new();
-    private readonly DateTime _started = DateTime.UtcNow;
+    private DateTime _started = DateTime.UtcNow;
     private DateTime _lastLine = DateTime.MinValue;
     private long _lastDone = -1;
     private string _lastPass = string.Empty;
@@ -26,6 +26,7 @@ internal sealed class ProgressReporter(TextWriter writer, bool interactive) : IP
             if (value.Pass != _lastPass)
             {
                 _lastPass = value.Pass;
+                _started = DateTime.UtcNow;
                 _lastDone = -1;
                 _lastLine = DateTime.MinValue;
             }

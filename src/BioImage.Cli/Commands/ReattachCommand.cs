@@ -13,7 +13,7 @@ internal static class ReattachCommand
 {
     public static Command Create()
     {
-        var folder = new Argument<string>("TMP") { Description = "The temp folder of the run (printed when it started or failed)." };
+        var folder = new Argument<string>("TMP") { Description = "The temp folder of the run: the bioimage_* folder under the run's --tmp-root (named when a run fails)." };
         var json = CommonOptions.Json();
         var quiet = new Option<bool>("--quiet", "-q") { Description = "Print no progress and no report line." };
         var slurm = new SlurmOptions();

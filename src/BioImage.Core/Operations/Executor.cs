@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using BioImage.Runners;
 using BioImage.Sources;
 
@@ -74,15 +75,32 @@ public static class Executor
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
         var plan = Refusing(() => Prepare(operation, inputs, slots, options, overwrite));
-        var outputs = plan.Open();
         string? folder = null;
+        OperationSpec? recorded = null;
         if (plan.Options.JobType != JobType.Local)
         {
+            // Everything that can fail without touching an output comes first: the operation's spec, the run folder.
+            recorded = Refusing(() => OperationSpec.Of(operation));
             folder = FolderSecurity.CreatePrivateFolder(plan.Options.EffectiveTmpRoot, "bioimage_");
+        }
+
+        ISource[] outputs;
+        try
+        {
+            outputs = plan.Open();
+        }
+        catch when (folder is not null)
+        {
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
+
+        if (folder is not null)
+        {
             new RunRecord(
                 RunRecord.CurrentVersion,
                 operation.Name,
-                OperationSpec.Of(operation),
+                recorded!,
                 [.. inputs.Select(i => i.Spec!)],
                 [.. outputs.Select(o => o.Spec!)],
                 plan.Options.Mask?.Spec,
@@ -105,13 +123,23 @@ public static class Executor
         string folder = Path.GetFullPath(runFolder);
         var (operation, inputs, outputs, options) = Refusing(() =>
         {
-            var record = RunRecord.Read(folder);
+            RunRecord record;
+            Operation operation;
+            try
+            {
+                record = RunRecord.Read(folder);
+                operation = record.Operation.Create<Operation>();
+            }
+            catch (Exception error) when (error is JsonException or InvalidDataException or InvalidOperationException)
+            {
+                throw new ArgumentException($"{folder} holds no run this bioimage can finish: {error.Message}", nameof(runFolder), error);
+            }
+
             if (reattaching && record.JobType != JobType.Slurm)
             {
                 throw new ArgumentException($"reattach waits for the Slurm jobs of a run; the run in {folder} ran on {record.JobType.ToString().ToLowerInvariant()} workers: finish it with --resume-from {folder}.", nameof(runFolder));
             }
 
-            var operation = record.Operation.Create<Operation>();
             ISource[] inputs = [.. record.Inputs.Select(Source.Open)];
             ISource[] outputs = [.. record.Outputs.Select(Source.Open)];
             var options = backend with
@@ -140,7 +168,12 @@ public static class Executor
 
     private static OperationReport RunPasses(Operation operation, IReadOnlyList<ISource> inputs, ISource[] outputs, RunOptions options, string? folder, bool reattaching, bool resumed, Stopwatch clock)
     {
+        using var hold = folder is null ? null : Hold(folder);
+        var started = DateTime.UtcNow;
         var run = new OperationRun(operation, inputs, outputs, options, folder, reattaching);
+        bool writes = outputs.Length > 0;
+        string SubsetAdvice(IReadOnlyList<long> failed) =>
+            $"--block-shape {string.Join(',', options.BlockShape!)} --block-ids {IdRanges(failed)}";
         OperationOutcome outcome;
         try
         {
@@ -148,15 +181,20 @@ public static class Executor
         }
         catch (RunnerException error) when (folder is not null)
         {
-            string subset = operation.RunsBlockSubsets && error.FailedBlockIds.Count > 0 ? $" Or re-run just the failed blocks into the output with --block-ids {IdRanges(error.FailedBlockIds)}." : string.Empty;
+            string subset = writes && operation.RunsBlockSubsets && error.FailedBlockIds.Count > 0 ? $" Or re-run just the failed blocks into the output with {SubsetAdvice(error.FailedBlockIds)}." : string.Empty;
             throw new RunnerException($"{run.CurrentPass} failed: {error.Reason}. {KeptAdvice(folder)}{subset}", error.FailedBlockIds, folder, error) { Reason = error.Reason };
         }
         catch (RunnerException error) when (folder is null && error.FailedBlockIds.Count > 0)
         {
-            string again = operation.RunsBlockSubsets
-                ? $"re-run just these blocks into the output with --block-ids {IdRanges(error.FailedBlockIds)}, or the whole run with --overwrite"
+            string again = !writes ? "run it again"
+                : operation.RunsBlockSubsets ? $"re-run just these blocks into the output with {SubsetAdvice(error.FailedBlockIds)}, or the whole run with --overwrite"
                 : "run it again with --overwrite (threads keep no temp folder; a distributed run could resume)";
             throw new RunnerException($"{run.CurrentPass} failed: {error.Reason}. After fixing the cause, {again}.", error.FailedBlockIds, null, error) { Reason = error.Reason };
+        }
+        catch (DataConditionException) when (folder is not null)
+        {
+            Directory.Delete(folder, recursive: true); // the data decide: a resume would end the same way
+            throw;
         }
         catch (OperationCanceledException error) when (folder is not null)
         {
@@ -179,7 +217,7 @@ public static class Executor
             // Outputs opened as they were may hold the temporary files of chunk writes a failure killed.
             foreach (var output in outputs.OfType<ChunkedSource>())
             {
-                output.DeleteStrayWrites();
+                output.DeleteStrayWrites(olderThan: started);
             }
         }
 
@@ -215,6 +253,20 @@ public static class Executor
         }
 
         return string.Join(',', parts);
+    }
+
+    /// <summary>Holds the run folder for this process (an exclusive lock on its <c>.lock</c> file) while its passes run.</summary>
+    /// <exception cref="OperationRefusedException">Another process runs or finishes this run.</exception>
+    private static FileStream Hold(string folder)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(folder, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException error)
+        {
+            throw new OperationRefusedException($"Another bioimage process is running or finishing the run in {folder}; wait for it to end.", error);
+        }
     }
 
     private static string KeptAdvice(string folder) =>
@@ -289,7 +341,8 @@ public static class Executor
             }
             else if (presence == ArrayPresence.Array && !overwrite)
             {
-                throw new ArgumentException($"{target.Name} exists; pass --overwrite to replace it (its data will be deleted), choose another output, or re-run some blocks into it with --block-ids.", nameof(slots));
+                string blocks = operation.RunsBlockSubsets ? ", or re-run some blocks into it with --block-ids" : string.Empty;
+                throw new ArgumentException($"{target.Name} exists; pass --overwrite to replace it (its data will be deleted), choose another output{blocks}.", nameof(slots));
             }
         }
 

@@ -39,8 +39,8 @@ namespace BioImage.Operations;
 /// zeros without reading the input, so re-running into an existing output leaves no stale labels.</item>
 /// </list>
 /// <para>
-/// Cost: passes 1 and 4 are O(voxels), pass 2 O(border voxels × neighbours), pass 3 O(N log N) time and 32 bytes per
-/// provisional label N (first-voxel keys, sort buffers and the label table) in the calling process. Shells and table
+/// Cost: passes 1 and 3 are O(voxels), pass 2 O(border voxels × neighbours), the in-process step O(N log N) time
+/// and 32 bytes per provisional label N (first-voxel keys, sort buffers and the label table) in the calling process. Shells and table
 /// live in the run's scratch folder (shared with Slurm nodes): kept with a failed distributed run, so that a resume
 /// continues from the pass that failed; deleted after success.
 /// </para>
@@ -163,7 +163,7 @@ public sealed class Label : Operation<LabelResult>
         long provisional = offsets[^1];
         if (provisional > Array.MaxLength)
         {
-            throw new OverflowException($"{provisional} provisional labels exceed what one process can order ({Array.MaxLength}); use larger blocks.");
+            throw new DataConditionException($"{provisional} provisional labels exceed what one process can order ({Array.MaxLength}); use larger blocks (--block-shape).");
         }
 
         var keys = FirstVoxelKeys(blocking, offsets, summaries);
@@ -438,7 +438,7 @@ public sealed class LabelSeamsStep : MapOperation<long[]>
 }
 
 /// <summary>
-/// Pass 4 of <see cref="Label"/>: labels the block again (the kernel is deterministic, so the local labels equal pass
+/// Pass 3 (relabel) of <see cref="Label"/>: labels the block again (the kernel is deterministic, so the local labels equal pass
 /// 1's), maps them to the final labels through the block's slice of the table and writes the output.
 /// </summary>
 public sealed class LabelRelabelStep : BlockOperation

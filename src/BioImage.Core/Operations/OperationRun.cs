@@ -124,6 +124,7 @@ public sealed class OperationRun
         string temporary = resultsPath + ".tmp";
         File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(json, Manifest.Json));
         File.Move(temporary, resultsPath, overwrite: true);
+        Directory.Delete(folder, recursive: true); // only once its results are saved: a resume never reads a half-deleted pass
         return results;
     }
 

@@ -34,6 +34,10 @@ public sealed class Pyramid : Operation<PyramidResult>
     /// <inheritdoc />
     public override bool TakesMask => false;
 
+    /// <inheritdoc />
+    /// <remarks>Never, even with one level: a pyramid's metadata and stale levels are rewritten as a whole.</remarks>
+    public override bool RunsBlockSubsets => false;
+
     /// <summary>The level arrays s0, s1, … inside the OME-Zarr folder <paramref name="container"/> names (its storage settings apply to each).</summary>
     public IReadOnlyList<ArrayTarget> LevelTargets(ArrayTarget container)
     {

@@ -18,8 +18,9 @@ namespace BioImage.Operations;
 /// <see cref="Kernels.SizeFilter.NewLabels{T}"/>, pass 2 a <see cref="RelabelOperation"/>.</item>
 /// </list>
 /// A mask restricts both passes to its voxels; output voxels outside it keep their previous value. The output must
-/// be another array than the input. Distributed runs persist the mapping as .npy files in a temp folder under the
-/// run's tmp root (deleted after success, kept after a failure, like bioimage-py's labeling store). The result
+/// be another array than the input. Distributed runs persist the mapping as .npy files: <see cref="Apply{TIn, TOut}(ISource, ISource, IReadOnlyDictionary{TIn, TOut}, RunOptions)"/>
+/// in a temp folder under the tmp root (like bioimage-py's labeling store), the two-pass verbs in their run's scratch
+/// folder (kept with a failed run for its resume). The result
 /// equals the whole-volume kernel for any block shape, backend and worker count.
 /// </summary>
 public static class Relabeling
@@ -96,7 +97,8 @@ public static class Relabeling
     /// <paramref name="keepZeros"/> a present 0 maps to 0 (so with start 1 the others start at 2, and with start 0 and
     /// no 0 present the smallest label becomes 0, as upstream).
     /// </summary>
-    /// <exception cref="ArgumentException">Float dtypes, block ids or a resume folder (two passes: re-run whole), new labels that do not fit the output's dtype.</exception>
+    /// <exception cref="OperationRefusedException">Float dtypes, block ids (two passes: re-run whole).</exception>
+    /// <exception cref="DataConditionException">The new labels do not fit the output's dtype.</exception>
     public static LabelMapping Consecutive(ISource input, ISource output, RunOptions options, long startLabel = 0, bool keepZeros = true) =>
         Executor.Compute(new RelabelConsecutiveVerb { StartLabel = startLabel, KeepZeros = keepZeros, DType = output?.DType }, [input], [output!], options);
 
@@ -105,7 +107,8 @@ public static class Relabeling
     /// more than <paramref name="maxSize"/> voxels (bounds inclusive: a size equal to a bound is kept) become 0; with
     /// <paramref name="relabel"/> the surviving nonzero labels become 1..K in increasing order (0 stays 0).
     /// </summary>
-    /// <exception cref="ArgumentException">No bound, float dtypes, block ids, labels that do not fit the output's dtype.</exception>
+    /// <exception cref="OperationRefusedException">No bound, float dtypes, block ids.</exception>
+    /// <exception cref="DataConditionException">The new labels do not fit the output's dtype.</exception>
     public static SizeFilterResult SizeFilter(ISource input, ISource output, RunOptions options, long? minSize = null, long? maxSize = null, bool relabel = true) =>
         Executor.Compute(new SizeFilterVerb { MinSize = minSize, MaxSize = maxSize, Relabel = relabel, DType = output?.DType }, [input], [output!], options);
 

@@ -37,11 +37,13 @@ internal static class DistributedRun
     public static Dictionary<long, JsonElement> Start(Manifest manifest, IReadOnlyList<long[]> partition, ITaskLauncher launcher, RunOptions options)
     {
         var folder = options.PassFolder is { } passFolder ? TaskFolder.CreateAt(passFolder) : TaskFolder.Create(options.EffectiveTmpRoot);
-        folder.WriteManifest(manifest with { TaskCount = partition.Count });
         for (int task = 0; task < partition.Count; task++)
         {
             folder.WriteTaskBlocks(task, partition[task]);
         }
+
+        // The manifest last: a folder with a manifest is a started run (a resume relaunches its tasks).
+        folder.WriteManifest(manifest with { TaskCount = partition.Count });
 
         return LaunchAndFinalize(folder, Enumerable.Range(0, partition.Count).ToArray(), partition.Count, launcher, options);
     }
@@ -62,11 +64,14 @@ internal static class DistributedRun
     }
 
     /// <summary>Waits for a run that is still going (<paramref name="wait"/>), then finalizes it like any other.</summary>
-    public static Dictionary<long, JsonElement> Reattach(string tmpFolder, Action<TaskFolder> wait)
+    /// <param name="tmpFolder">The run's task folder.</param>
+    /// <param name="wait">Waits for the run's jobs.</param>
+    /// <param name="keep">Keep the folder after success (an operation's pass folder, removed once its results are saved).</param>
+    public static Dictionary<long, JsonElement> Reattach(string tmpFolder, Action<TaskFolder> wait, bool keep = false)
     {
         var folder = TaskFolder.Open(tmpFolder);
         wait(folder);
-        return Finalize(folder, folder.ReadManifest().TaskCount);
+        return Finalize(folder, folder.ReadManifest().TaskCount, keep);
     }
 
     private static Dictionary<long, JsonElement> LaunchAndFinalize(TaskFolder folder, int[] tasks, int taskCount, ITaskLauncher launcher, RunOptions options)
@@ -76,10 +81,10 @@ internal static class DistributedRun
             launcher.LaunchAndWait(folder, tasks, options);
         }
 
-        return Finalize(folder, taskCount);
+        return Finalize(folder, taskCount, keep: options.PassFolder is not null);
     }
 
-    private static Dictionary<long, JsonElement> Finalize(TaskFolder folder, int taskCount)
+    private static Dictionary<long, JsonElement> Finalize(TaskFolder folder, int taskCount, bool keep)
     {
         var failed = new List<long>();
         var unfinished = new List<int>();
@@ -103,7 +108,11 @@ internal static class DistributedRun
         }
 
         var results = folder.ReadResults();
-        Directory.Delete(folder.Path, recursive: true);
+        if (!keep)
+        {
+            Directory.Delete(folder.Path, recursive: true);
+        }
+
         return results;
     }
 

@@ -76,7 +76,7 @@ public static class Runner
         {
             // A pass whose jobs were never submitted (the orchestrator died first) has nothing to wait for: it is resumed.
             return Box(options.Reattaching && File.Exists(Path.Combine(passFolder, "slurm", "jobs.json"))
-                ? DistributedRun.Reattach(passFolder, folder => SlurmLauncher.Reattach(folder, EffectiveSlurmConfig(options), options))
+                ? DistributedRun.Reattach(passFolder, folder => SlurmLauncher.Reattach(folder, EffectiveSlurmConfig(options), options), keep: true)
                 : DistributedRun.Resume(passFolder, Launcher(options), options));
         }
 
@@ -156,6 +156,11 @@ public static class Runner
     internal static void ValidateBackend(RunOptions options)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Workers, 1, nameof(options.Workers));
+        if (options.JobType != JobType.Local)
+        {
+            _ = WorkerCommand.Resolve();
+        }
+
         if (options.JobType == JobType.Slurm)
         {
             if (options.SharedTmpRoot is null)

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using BioImage.Storage;
 using BioImage.Storage.Codecs;
 using BioImage.Storage.Metadata;
+using BioImage.Storage.Stores;
 
 namespace BioImage.Sources;
 
@@ -12,12 +13,24 @@ namespace BioImage.Sources;
 /// (<see cref="Plan"/>) and looking at what is there (<see cref="Probe"/>) touch nothing; only <see cref="Create"/>
 /// writes, and only <see cref="Create"/> with an array already there deletes anything (its old chunks).
 /// </summary>
-/// <param name="Path">The file or container folder.</param>
-/// <param name="Key">The array inside the container; null when the path is the array.</param>
-public sealed record ArrayTarget(
-    [property: JsonPropertyName("path")] string Path,
-    [property: JsonPropertyName("key")] string? Key = null)
+public sealed record ArrayTarget
 {
+    /// <summary>A target at <paramref name="path"/>, <paramref name="key"/> inside it ("/volumes/raw" and "volumes/raw" are one key).</summary>
+    public ArrayTarget(string path, string? key = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Path = path;
+        Key = key?.Trim('/') is { Length: > 0 } trimmed ? trimmed : null;
+    }
+
+    /// <summary>The file or container folder.</summary>
+    [JsonPropertyName("path")]
+    public string Path { get; }
+
+    /// <summary>The array inside the container, without leading or trailing slashes; null when the path is the array.</summary>
+    [JsonPropertyName("key")]
+    public string? Key { get; init; }
+
     /// <summary>Chunk extents of a new array, one per axis; null: the layout's default chunks, else the shape capped at 64.</summary>
     [JsonPropertyName("chunks")]
     public int[]? Chunks { get; init; }
@@ -55,6 +68,11 @@ public sealed record ArrayTarget(
     {
         ArgumentNullException.ThrowIfNull(layout);
         int rank = layout.Shape.Count;
+        if (Key is not null && !IsHdf5)
+        {
+            StoreKey.Validate(Key);
+        }
+
         if (IsHdf5)
         {
             throw new ArgumentException($"{Path}: only `bioimage copy` writes HDF5 (a new dataset written at once from memory); write .zarr or .n5 and convert with `bioimage copy OUT.zarr {System.IO.Path.GetFileName(Path)} --output-key KEY`.");
@@ -123,18 +141,32 @@ public sealed record ArrayTarget(
             return (ArrayPresence.Absent, null);
         }
 
-        if (IsNpy)
+        var spec = IsNpy ? new SourceSpec("npy", full, null, "r+") : new SourceSpec(IsN5 ? "n5" : "zarr", full, Key, "r+");
+        if (IsNpy && !File.Exists(full))
         {
-            return File.Exists(full) ? (ArrayPresence.Array, Source.Open(new SourceSpec("npy", full, null, "r+"))) : (ArrayPresence.Other, null);
+            return (ArrayPresence.Other, null);
         }
 
         try
         {
-            return (ArrayPresence.Array, Source.Open(new SourceSpec(IsN5 ? "n5" : "zarr", full, Key, "r+")));
+            Source.Open(spec with { Mode = "r" });
         }
         catch (FileNotFoundException)
         {
             return Directory.Exists(location) && !Directory.EnumerateFileSystemEntries(location).Any() ? (ArrayPresence.Absent, null) : (ArrayPresence.Other, null);
+        }
+        catch (InvalidDataException error)
+        {
+            throw new ArgumentException($"{Name} exists but is not an array this library can open ({error.Message}); it is never replaced: choose another output.", error);
+        }
+
+        try
+        {
+            return (ArrayPresence.Array, Source.Open(spec));
+        }
+        catch (InvalidDataException error)
+        {
+            throw new ArgumentException($"{Name} exists but cannot be written ({error.Message}); choose another output.", error);
         }
     }
 

@@ -54,9 +54,10 @@ public sealed class ChunkedSource : ISource
 
     /// <summary>
     /// Deletes the temporary files of chunk writes that were killed (a run that failed); call it only when no writer of
-    /// this array is running, e.g. after a resume finished. Returns how many there were.
+    /// this array is running, e.g. after a resume finished. Only files last written before <paramref name="olderThan"/>
+    /// go (a concurrent writer's are younger). Returns how many there were.
     /// </summary>
-    public int DeleteStrayWrites() => Array.Store is Storage.Stores.FileSystemStore files ? files.DeleteStrayTemporaries(Array.Path) : 0;
+    public int DeleteStrayWrites(DateTime olderThan) => Array.Store is Storage.Stores.FileSystemStore files ? files.DeleteStrayTemporaries(Array.Path, olderThan) : 0;
 
     /// <inheritdoc />
     public IReadOnlyList<long> Shape { get; }

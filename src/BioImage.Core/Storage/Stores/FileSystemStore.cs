@@ -169,12 +169,11 @@ public sealed class FileSystemStore : IStore
         }
     }
 
-    /// <inheritdoc />
     /// <summary>
-    /// Deletes the temporary files that killed writers left below <paramref name="prefix"/> (call it only when no
-    /// writer of these keys is running); returns how many there were.
+    /// Deletes the temporary files that killed writers left below <paramref name="prefix"/>, last written before
+    /// <paramref name="olderThan"/> (UTC; younger ones may belong to a writer still running); returns how many there were.
     /// </summary>
-    public int DeleteStrayTemporaries(string prefix)
+    public int DeleteStrayTemporaries(string prefix, DateTime olderThan)
     {
         string folder = PathOf(prefix, allowEmpty: true);
         if (!Directory.Exists(folder))
@@ -185,8 +184,11 @@ public sealed class FileSystemStore : IStore
         int deleted = 0;
         foreach (string stray in Directory.EnumerateFiles(folder, "*" + TemporarySuffix, SearchOption.AllDirectories))
         {
-            File.Delete(stray);
-            deleted++;
+            if (File.GetLastWriteTimeUtc(stray) < olderThan)
+            {
+                File.Delete(stray);
+                deleted++;
+            }
         }
 
         return deleted;
