@@ -182,14 +182,14 @@ public static class Executor
         catch (RunnerException error) when (folder is not null)
         {
             string subset = writes && operation.RunsBlockSubsets && error.FailedBlockIds.Count > 0 ? $" Or re-run just the failed blocks into the output with {SubsetAdvice(error.FailedBlockIds)}." : string.Empty;
-            throw new RunnerException($"{run.CurrentPass} failed: {error.Reason}. {KeptAdvice(folder)}{subset}", error.FailedBlockIds, folder, error) { Reason = error.Reason };
+            throw new RunnerException($"{run.CurrentPass} failed: {error.Reason}. {KeptAdvice(folder)}{subset}", error.FailedBlockIds, folder, error.InnerException ?? error) { Reason = error.Reason };
         }
         catch (RunnerException error) when (folder is null && error.FailedBlockIds.Count > 0)
         {
             string again = !writes ? "run it again"
                 : operation.RunsBlockSubsets ? $"re-run just these blocks into the output with {SubsetAdvice(error.FailedBlockIds)}, or the whole run with --overwrite"
                 : "run it again with --overwrite (threads keep no temp folder; a distributed run could resume)";
-            throw new RunnerException($"{run.CurrentPass} failed: {error.Reason}. After fixing the cause, {again}.", error.FailedBlockIds, null, error) { Reason = error.Reason };
+            throw new RunnerException($"{run.CurrentPass} failed: {error.Reason}. After fixing the cause, {again}.", error.FailedBlockIds, null, error.InnerException ?? error) { Reason = error.Reason };
         }
         catch (DataConditionException) when (folder is not null)
         {
