@@ -136,16 +136,19 @@ internal sealed class Verb
     public bool Resumes(ParseResult parse) => parse.GetValue(_resumeFrom) is not null;
 
     /// <summary>Prints the report: one JSON object with --json, else one line unless --quiet.</summary>
-    public void Print(ParseResult parse, OperationReport report)
+    public void Print(ParseResult parse, OperationReport report) => Print(parse, report, _json, _quiet);
+
+    /// <summary>Prints a report as the verbs do: one JSON object with <paramref name="json"/>, else one line unless <paramref name="quiet"/>.</summary>
+    public static void Print(ParseResult parse, OperationReport report, Option<bool> json, Option<bool> quiet)
     {
         ArgumentNullException.ThrowIfNull(parse);
         ArgumentNullException.ThrowIfNull(report);
         var writer = parse.InvocationConfiguration.Output;
-        if (parse.GetValue(_json))
+        if (parse.GetValue(json))
         {
             writer.WriteLine(report.ToJson().ToJsonString(CliJson.Options));
         }
-        else if (!parse.GetValue(_quiet))
+        else if (!parse.GetValue(quiet))
         {
             writer.WriteLine(report.ToText());
         }

@@ -27,16 +27,7 @@ internal static class ReattachCommand
                 Progress = parse.GetValue(quiet) ? null : ProgressReporter.ForConsole(parse.InvocationConfiguration.Error),
                 Cancellation = cancellation,
             });
-            var writer = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json))
-            {
-                writer.WriteLine(report.ToJson().ToJsonString(CliJson.Options));
-            }
-            else if (!parse.GetValue(quiet))
-            {
-                writer.WriteLine(report.ToText());
-            }
-
+            Verb.Print(parse, report, json, quiet);
             return Task.FromResult(BioImageCommand.Success);
         });
         return command;

@@ -121,9 +121,7 @@ public sealed class OperationRun
         var results = Runner.RunPass(step, inputs, outputs, passOptions with { PassFolder = folder, Reattaching = _reattaching }, itemCount);
         _reattaching = false;
         var json = results.ToDictionary(r => r.Key, r => r.Value is JsonElement element ? element : JsonSerializer.SerializeToElement(r.Value, r.Value?.GetType() ?? typeof(object), Manifest.Json));
-        string temporary = resultsPath + ".tmp";
-        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(json, Manifest.Json));
-        File.Move(temporary, resultsPath, overwrite: true);
+        TaskFolder.WriteAtomically(resultsPath, JsonSerializer.SerializeToUtf8Bytes(json, Manifest.Json));
         Directory.Delete(folder, recursive: true); // only once its results are saved: a resume never reads a half-deleted pass
         return results;
     }

@@ -36,12 +36,7 @@ internal sealed record RunRecord(
     /// <summary>True when <paramref name="folder"/> holds a run record.</summary>
     public static bool IsRunFolder(string folder) => File.Exists(Path.Combine(folder, FileName));
 
-    public void Write(string folder)
-    {
-        string path = Path.Combine(folder, FileName);
-        File.WriteAllBytes(path + ".tmp", JsonSerializer.SerializeToUtf8Bytes(this, Json));
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    public void Write(string folder) => TaskFolder.WriteAtomically(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
 
     /// <summary>Reads the record of a kept run folder after checking that nobody else owns or can write it.</summary>
     /// <exception cref="ArgumentException">The folder is not the run folder of an operation (the message says what it is).</exception>

@@ -36,9 +36,7 @@ internal sealed class SlurmLauncher(SlurmConfig config) : ITaskLauncher
                 string jobId = SlurmCommands.Submit(script, config.SbatchArguments().Concat([array, $"--output={folder.LogsPath}/slurm-%A_%a.out", $"--error={folder.LogsPath}/slurm-%A_%a.err"]));
                 submissions.Add(new Submission(jobId, chunk));
                 // Written whole and renamed into place: a reattach must never read a half-written list.
-                string jobs = Path.Combine(slurmFolder, "jobs.json");
-                File.WriteAllText(jobs + ".tmp", JsonSerializer.Serialize(ReadSubmissions(folder).Concat([new Submission(jobId, chunk)]).ToArray()));
-                File.Move(jobs + ".tmp", jobs, overwrite: true);
+                TaskFolder.WriteAtomically(Path.Combine(slurmFolder, "jobs.json"), JsonSerializer.SerializeToUtf8Bytes(ReadSubmissions(folder).Concat([new Submission(jobId, chunk)]).ToArray()));
             }
 
             Wait(folder, submissions, config, options);

@@ -201,7 +201,8 @@ internal sealed class TaskFolder
 
     private string PathOf(string sub, string name) => System.IO.Path.Combine(Path, sub, name);
 
-    private static void WriteAtomically(string path, ReadOnlySpan<byte> content)
+    /// <summary>Writes a whole file under a temporary name and renames it into place: readers see all of it or nothing.</summary>
+    internal static void WriteAtomically(string path, ReadOnlySpan<byte> content)
     {
         string temporary = $"{path}.{Environment.ProcessId}.tmp";
         File.WriteAllBytes(temporary, content.ToArray());
