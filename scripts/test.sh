@@ -101,6 +101,11 @@ else
   failed=$((failed + 1))
 fi
 
+# Recap the failed tests' names just above the summary, where a truncated CI log still shows them.
+if ((failed > 0)); then
+  echo "== failed tests"
+  grep -hE "\[FAIL\]|^ +Failed [A-Za-z_]" "$results"/*.log | sed -E 's/^ +//' | sort -u | head -n 10
+fi
 rm -rf "$results"
 echo "$passed passed, $failed failed$( ((skipped > 0)) && echo ", $skipped skipped")"
 [[ $failed -eq 0 ]]
