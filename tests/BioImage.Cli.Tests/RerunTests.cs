@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using BioImage.Cli.Tests.Drills;
 using BioImage.Testing;
 
 namespace BioImage.Cli.Tests;
@@ -70,6 +71,13 @@ public sealed class RerunTests : IDisposable
         Assert.Equal(0, CliTests.Run([.. copy.Take(2), P("clean.zarr"), .. copy[2..], "-q"]).ExitCode);
 
         using var process = Bioimage([.. copy.Take(2), P("cancelled.zarr"), .. copy[2..], "--job-type", "subprocess", "--workers", "2", "--tmp-root", tmp]);
+
+        // The first worker is held stopped (before its first block: a worker needs 100+ ms to start), so the run cannot
+        // finish before Ctrl-C however fast the machine; the cancelled run kills it with SIGKILL, which a stopped process
+        // obeys. Ctrl-C comes once the other worker has logged finished blocks.
+        var scanner = new WorkerScanner(tmp);
+        var held = WaitFor(() => scanner.Scan().FirstOrDefault(), TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(1));
+        Assert.True(Os.Stop(held.Pid), "the first worker could not be stopped");
         WaitFor(() => Directory.GetFiles(tmp, "*.log", SearchOption.AllDirectories).FirstOrDefault(f => new FileInfo(f).Length > 0), TimeSpan.FromSeconds(60));
         using (var signal = Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
@@ -141,7 +149,7 @@ public sealed class RerunTests : IDisposable
         return Process.Start(start)!;
     }
 
-    private static T WaitFor<T>(Func<T?> probe, TimeSpan timeout)
+    private static T WaitFor<T>(Func<T?> probe, TimeSpan timeout, TimeSpan? poll = null)
         where T : class
     {
         var clock = Stopwatch.StartNew();
@@ -152,7 +160,7 @@ public sealed class RerunTests : IDisposable
                 return found;
             }
 
-            Thread.Sleep(50);
+            Thread.Sleep(poll ?? TimeSpan.FromMilliseconds(50));
         }
 
         throw new TimeoutException($"Nothing appeared within {timeout.TotalSeconds} s.");
