@@ -84,7 +84,7 @@ internal sealed class FaultInjector(string tmpRoot, int pass, Fault fault, Actio
 
         // Slices until the first finished block; the victim is stopped whenever its done-log is read. On a loaded
         // machine a 2 ms sleep can last 50 ms and a slice then finishes a whole task, so meanwhile this thread runs
-        // real-time (it sleeps nearly all the time) and the victim at nice 19.
+        // real-time (it sleeps nearly all the time) and the victim at nice 19 (less when it starves: StarvationGuard).
         Os.Renice(victim.Pid, 19);
         bool realTime = Os.RealTime(true);
         try
@@ -105,6 +105,7 @@ internal sealed class FaultInjector(string tmpRoot, int pass, Fault fault, Actio
     private Injection SliceAndStrike(CliProcess orchestrator, WorkerScanner scanner, WorkerProcess victim, Stopwatch clock, bool realTime)
     {
         int slices = 0;
+        var starvation = new StarvationGuard(victim.Pid, clock);
         while (victim.DoneCount() == 0)
         {
             if (clock.Elapsed > TimeSpan.FromMinutes(2) || orchestrator.HasExited)
@@ -114,7 +115,7 @@ internal sealed class FaultInjector(string tmpRoot, int pass, Fault fault, Actio
             }
 
             Os.Signal(victim.Pid, Os.SigCont);
-            Os.Sleep(victim.DoneLog() is null ? StartSlice : BlockSlice);
+            Os.Sleep((victim.DoneLog() is null ? StartSlice : BlockSlice) * starvation.SliceFactor());
             slices++;
             if (!Os.Stop(victim.Pid))
             {
@@ -191,5 +192,45 @@ internal sealed class FaultInjector(string tmpRoot, int pass, Fault fault, Actio
             default:
                 throw new InvalidOperationException($"Unknown fault {fault}.");
         }
+    }
+}
+
+/// <summary>
+/// Keeps a sliced victim from starving. At nice 19, on a machine loaded by other test runs, its slices may give it no
+/// CPU at all, and it never reaches its first block. Whenever its CPU time (/proc/PID/stat) has not grown for a second
+/// of slicing, it gets more: first its nice value is raised in steps to 0, then its slices are doubled (up to 64×).
+/// </summary>
+internal sealed class StarvationGuard(int pid, Stopwatch clock)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(1);
+    private long _cpuTicks = Os.CpuTicks(pid);
+    private TimeSpan _lastProgress = clock.Elapsed;
+    private int _nice = 19;
+    private int _factor = 1;
+
+    /// <summary>The factor for the next slice, after raising the victim's share if it made no progress lately.</summary>
+    public int SliceFactor()
+    {
+        long ticks = Os.CpuTicks(pid);
+        if (ticks > _cpuTicks)
+        {
+            _cpuTicks = ticks;
+            _lastProgress = clock.Elapsed;
+        }
+        else if (clock.Elapsed - _lastProgress > Patience)
+        {
+            _lastProgress = clock.Elapsed;
+            if (_nice > 0)
+            {
+                _nice = Math.Max(0, _nice - 10);
+                Os.Renice(pid, _nice);
+            }
+            else
+            {
+                _factor = Math.Min(64, _factor * 2);
+            }
+        }
+
+        return _factor;
     }
 }

@@ -274,17 +274,23 @@ internal static partial class Os
         (long)(double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], CultureInfo.InvariantCulture) * TicksPerSecond);
 
     /// <summary>When the process started, in clock ticks since boot (field 22 of /proc/PID/stat), or 0 when it is gone.</summary>
-    public static long StartTicks(int pid)
+    public static long StartTicks(int pid) => StatFields(pid) is { } fields ? long.Parse(fields[22 - 3], CultureInfo.InvariantCulture) : 0;
+
+    /// <summary>CPU time the process has used (user + system: fields 14 and 15 of /proc/PID/stat) in clock ticks, or 0 when it is gone.</summary>
+    public static long CpuTicks(int pid) =>
+        StatFields(pid) is { } fields ? long.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[15 - 3], CultureInfo.InvariantCulture) : 0;
+
+    /// <summary>The fields of /proc/PID/stat after the command name (field 3 first), or null when the process is gone.</summary>
+    private static string[]? StatFields(int pid)
     {
         try
         {
             string stat = File.ReadAllText($"/proc/{pid}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(fields[19], CultureInfo.InvariantCulture);
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
-            return 0;
+            return null;
         }
     }
 
