@@ -35,6 +35,12 @@ public sealed class ApplyOperation : BlockOperation
     /// <summary>A broadcast operand (shape differs from x's), reopened by worker processes; null otherwise or for an in-memory operand run locally.</summary>
     public SourceSpec? Operand { get; set; }
 
+    /// <summary>
+    /// In place on workers: a folder where each block saves x's values (in the compute type) before it writes, and
+    /// where a re-run of the block (a resume) reads them back instead of its own earlier result; null otherwise.
+    /// </summary>
+    public string? Originals { get; set; }
+
     /// <summary>The opened broadcast operand (local runs; not serialized).</summary>
     [JsonIgnore]
     public ISource? OperandSource { get; set; }
@@ -88,7 +94,7 @@ public sealed class ApplyOperation : BlockOperation
             where T : unmanaged, INumber<T>
         {
             var region = block.Block.Inner;
-            using var x = ElementwiseBlocks.Read<T>(block.Inputs[0], region);
+            using var x = step.Originals is null ? ElementwiseBlocks.Read<T>(block.Inputs[0], region) : Original<T>(step.Originals, block);
             using var flags = step.Operator.IsComparison() ? NdArray<byte>.Allocate(x.Shape, clear: false) : null;
             var rows = new Rows<T>(step.Operator, step.ComputeDType, x, flags);
             if (step.Scalar is { } text)
@@ -112,6 +118,25 @@ public sealed class ApplyOperation : BlockOperation
             }
 
             return true;
+        }
+
+        /// <summary>x's block as saved before its first write (saving it atomically if this is the first run of the block).</summary>
+        private static NdArray<T> Original<T>(string folder, BlockContext block)
+            where T : unmanaged, INumber<T>
+        {
+            string path = Path.Combine(folder, $"{block.Block.BlockId}.raw");
+            if (File.Exists(path))
+            {
+                var saved = NdArray<T>.Allocate(block.Block.Inner.GetShapeAsInt32(), clear: false);
+                using var stream = File.OpenRead(path);
+                stream.ReadExactly(MemoryMarshal.AsBytes(saved.Span));
+                return saved;
+            }
+
+            var read = ElementwiseBlocks.Read<T>(block.Inputs[0], block.Block.Inner);
+            File.WriteAllBytes(path + ".tmp", MemoryMarshal.AsBytes(read.Span));
+            File.Move(path + ".tmp", path, overwrite: true);
+            return read;
         }
 
         /// <summary>Applies the operator row by row of x (padded to 3D), against y's matching row or its single value where y's last axis is broadcast.</summary>

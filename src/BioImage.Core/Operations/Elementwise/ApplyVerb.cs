@@ -10,6 +10,12 @@ namespace BioImage.Operations;
 /// scalar, <c>np.promote_types</c> for arrays, float64 for the true division of integers, bool for comparisons; integer
 /// arithmetic wraps around. With a mask, out-of-mask voxels keep the output's previous values. A new output gets x's chunks.
 /// </summary>
+/// <remarks>
+/// In place (<see cref="InPlace"/>, bioimage-py's <c>output=x</c>): x opened writable is also the output, allowed when
+/// the result dtype is x's. Each block reads its own region before writing it and no block reads another's, so threads
+/// and workers never see a half-updated neighbour. A distributed run first saves each block's operand values in the run
+/// folder, so a block re-run by <c>--resume-from</c> computes from the saved values, not from its own earlier result.
+/// </remarks>
 public sealed class ApplyVerb : Operation<Written>
 {
     /// <summary>The numpy operator.</summary>
@@ -18,8 +24,14 @@ public sealed class ApplyVerb : Operation<Written>
     /// <summary>The scalar operand as a Python literal (<c>5</c> is an int, <c>5.0</c> a float); null when y is an input.</summary>
     public string? Scalar { get; set; }
 
+    /// <summary>The output is x itself (opened writable); the result dtype must be x's.</summary>
+    public bool InPlace { get; set; }
+
     /// <inheritdoc />
     public override string Name => "apply";
+
+    /// <inheritdoc />
+    public override bool WritesInPlace => InPlace;
 
     /// <inheritdoc />
     public override void Validate(IReadOnlyList<ISource> inputs)
@@ -58,7 +70,12 @@ public sealed class ApplyVerb : Operation<Written>
             CheckBroadcasts(inputs[1].Shape, x.Shape);
         }
 
-        Operator.CheckDefined(Promoted(inputs));
+        var promoted = Promoted(inputs);
+        Operator.CheckDefined(promoted);
+        if (InPlace && Operator.ResultType(promoted) != x.DType)
+        {
+            throw new ArgumentException($"{Operator.NumpyName()} of {x.DType.NumpyName()} x gives {Operator.ResultType(promoted).NumpyName()}: it cannot be written in place into x; write it to a new output.", nameof(inputs));
+        }
     }
 
     /// <inheritdoc />
@@ -74,6 +91,11 @@ public sealed class ApplyVerb : Operation<Written>
     {
         ArgumentNullException.ThrowIfNull(run);
         var step = new ApplyOperation { Operator = Operator, ComputeDType = Operator.ComputeType(Promoted(run.Inputs)), Scalar = Scalar };
+        if (InPlace && run.Options.JobType != Runners.JobType.Local)
+        {
+            step.Originals = Directory.CreateDirectory(Path.Combine(run.Scratch, "originals")).FullName;
+        }
+
         if (run.Inputs.Count == 2 && !run.Inputs[1].Shape.SequenceEqual(run.Inputs[0].Shape))
         {
             step.Operand = run.Inputs[1].Spec;
