@@ -84,6 +84,33 @@ public sealed class ElementwiseOperationTests : IDisposable
     }
 
     [Fact]
+    public void In_place_applies_once_even_when_blocks_run_again()
+    {
+        var item = _cases.Single(c => c is { Operation: "add", Scalar: "5" } && c.X == "x_int32.npy");
+        var expected = Strings(Source.Open(Path.Combine(_fixture.Directory, item.Expected)));
+        string Copy(string name)
+        {
+            string path = Path.Combine(_fixture.Directory, name);
+            File.Copy(Path.Combine(_fixture.Directory, item.X), path);
+            return path;
+        }
+
+        var x = Source.Open(Copy("inplace.npy"), mode: "r+");
+        Executor.Run(new ApplyVerb { Operator = ElementwiseOperator.Add, Scalar = "5", InPlace = true }, [x], [x], _fixture.Options(JobType.Subprocess, 2, Blocks));
+        Assert.Equal(expected, Strings(Source.Open(x.Spec!.Path)));
+
+        // A block that runs again after its write (a resumed task) computes from the operand it saved, not from its own result.
+        var again = Source.Open(Copy("twice.npy"), mode: "r+");
+        var step = new ApplyOperation { Operator = ElementwiseOperator.Add, ComputeDType = DType.Int32, Scalar = "5", Originals = Directory.CreateDirectory(Path.Combine(_fixture.Directory, "originals")).FullName };
+        Runner.Run(step, [again], [again], _fixture.Options(JobType.Local, 2, Blocks));
+        Runner.Run(step, [again], [again], _fixture.Options(JobType.Local, 2, Blocks));
+        Assert.Equal(expected, Strings(Source.Open(again.Spec!.Path)));
+
+        var notAsked = Assert.Throws<OperationRefusedException>(() => Executor.Run(new ApplyVerb { Operator = ElementwiseOperator.Add, Scalar = "100000", InPlace = false }, [x], [x], new RunOptions()));
+        Assert.Contains("needs an output other than its input", notAsked.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_operands_are_refused_naming_the_problem()
     {
         var x = Source.Open(Path.Combine(_fixture.Directory, "x_uint8.npy"));
