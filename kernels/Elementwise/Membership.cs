@@ -7,8 +7,9 @@ namespace BioImage.Kernels;
 
 /// <summary>
 /// numpy's <c>isin</c>: <c>destination[i] = x[i] ∈ values</c>, by value equality in the element type (NaN is in no
-/// set; <c>-0.0</c> and <c>0.0</c> are equal). O(n) with a lookup table for 8- and 16-bit integers, O(n·k) SIMD equality
-/// tests for a set of k ≤ <see cref="SmallSet"/> values, O(n log k) binary search otherwise; no allocation per element.
+/// set; <c>-0.0</c> and <c>0.0</c> are equal). O(n·k) SIMD equality tests for a set of k ≤ <see cref="SmallSet"/> values,
+/// else O(n) with a lookup table for 8- and 16-bit integers and O(n log k) binary search for the wider types; no
+/// allocation per element.
 /// </summary>
 public static class Membership
 {
@@ -33,14 +34,20 @@ public static class Membership
         {
             int count = Distinct(values, set);
             var members = set.AsSpan(0, count);
-            if (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte) || typeof(T) == typeof(ushort) || typeof(T) == typeof(short))
+            if (count <= SmallSet)
+            {
+                Span<Vector<T>> broadcast = stackalloc Vector<T>[Simd<T>.IsAccelerated ? count : 0];
+                for (int i = 0; i < broadcast.Length; i++)
+                {
+                    broadcast[i] = new Vector<T>(members[i]);
+                }
+
+                var predicate = new SmallSetPredicate<T>(x, members, broadcast);
+                PredicateMasks.Write<T, SmallSetPredicate<T>>(ref predicate, x.Length, destination);
+            }
+            else if (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte) || typeof(T) == typeof(ushort) || typeof(T) == typeof(short))
             {
                 ByTable(x, members, destination);
-            }
-            else if (count <= SmallSet)
-            {
-                var predicate = new SmallSetPredicate<T>(x, members);
-                PredicateMasks.Write<T, SmallSetPredicate<T>>(ref predicate, x.Length, destination);
             }
             else
             {
@@ -113,20 +120,21 @@ public static class Membership
     private static int Bits<T>(T value)
         where T : unmanaged => Unsafe.SizeOf<T>() == 1 ? Unsafe.As<T, byte>(ref value) : Unsafe.As<T, ushort>(ref value);
 
-    /// <summary>x[i] equals one of a few values: one SIMD equality per value, OR-ed.</summary>
-    private readonly ref struct SmallSetPredicate<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> members) : IVectorPredicate<T>
+    /// <summary>x[i] equals one of a few values: one SIMD equality per value (broadcast once per call), OR-ed.</summary>
+    private readonly ref struct SmallSetPredicate<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> members, ReadOnlySpan<Vector<T>> broadcast) : IVectorPredicate<T>
         where T : unmanaged, INumber<T>
     {
         private readonly ReadOnlySpan<T> _x = x;
         private readonly ReadOnlySpan<T> _members = members;
+        private readonly ReadOnlySpan<Vector<T>> _broadcast = broadcast;
 
         public Vector<T> Masks(int offset)
         {
             var values = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_x), (nuint)offset);
             var found = Vector<T>.Zero;
-            foreach (var member in _members)
+            foreach (var member in _broadcast)
             {
-                found |= Vector.Equals(values, new Vector<T>(member));
+                found |= Vector.Equals(values, member);
             }
 
             return found;
