@@ -106,6 +106,14 @@ public sealed class ElementwiseOperationTests : IDisposable
         Runner.Run(step, [again], [again], _fixture.Options(JobType.Local, 2, Blocks));
         Assert.Equal(expected, Strings(Source.Open(again.Spec!.Path)));
 
+        // x + x in place: the re-run reads both operands from the saved values (closed form: each value doubled, wrapping).
+        var doubled = Source.Open(Copy("doubled.npy"), mode: "r+");
+        var sum = new ApplyOperation { Operator = ElementwiseOperator.Add, ComputeDType = DType.Int32, Originals = Directory.CreateDirectory(Path.Combine(_fixture.Directory, "originals-sum")).FullName };
+        Runner.Run(sum, [doubled, doubled], [doubled], _fixture.Options(JobType.Local, 2, Blocks));
+        Runner.Run(sum, [doubled, doubled], [doubled], _fixture.Options(JobType.Local, 2, Blocks));
+        using var original = BioImage.Storage.NpyFile.Read<int>(Path.Combine(_fixture.Directory, item.X));
+        Assert.Equal(original.ToArray().Select(v => unchecked(v + v).ToString(CultureInfo.InvariantCulture)), Strings(Source.Open(doubled.Spec!.Path)));
+
         var notAsked = Assert.Throws<OperationRefusedException>(() => Executor.Run(new ApplyVerb { Operator = ElementwiseOperator.Add, Scalar = "100000", InPlace = false }, [x], [x], new RunOptions()));
         Assert.Contains("needs an output other than its input", notAsked.Message, StringComparison.Ordinal);
     }

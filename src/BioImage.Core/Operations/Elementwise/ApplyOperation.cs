@@ -104,7 +104,9 @@ public sealed class ApplyOperation : BlockOperation
             else
             {
                 var operand = step.ArrayOperand(block) ?? throw new InvalidOperationException("apply: the step has neither a scalar nor an array operand.");
-                using var y = ElementwiseBlocks.Read<T>(operand, BroadcastRegion(operand, region));
+                using var y = step.Originals is not null && SameArray(operand, block.Inputs[0])
+                    ? NdArray<T>.Wrap(x.ToArray(), x.Shape) // y is x, being rewritten: the saved values
+                    : ElementwiseBlocks.Read<T>(operand, BroadcastRegion(operand, region));
                 Broadcast(rows, x, y);
             }
 
@@ -119,6 +121,9 @@ public sealed class ApplyOperation : BlockOperation
 
             return true;
         }
+
+        private static bool SameArray(ISource a, ISource b) =>
+            ReferenceEquals(a, b) || (a.Spec is { } first && b.Spec is { } second && first.Path == second.Path && first.Key == second.Key);
 
         /// <summary>x's block as saved before its first write (saving it atomically if this is the first run of the block).</summary>
         private static NdArray<T> Original<T>(string folder, BlockContext block)

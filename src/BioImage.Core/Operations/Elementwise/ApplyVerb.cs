@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using BioImage.Sources;
 
 namespace BioImage.Operations;
@@ -109,6 +110,12 @@ public sealed class ApplyVerb : Operation<Written>
 
         return Written.Value;
     }
+
+    /// <inheritdoc />
+    public override JsonObject Fields(Written result) => new() { ["operator"] = Operator.NumpyName(), ["scalar"] = Scalar, ["inPlace"] = InPlace };
+
+    /// <inheritdoc />
+    public override string Describe(Written result) => $"np.{Operator.NumpyName()}(x, {Scalar ?? "y"}){(InPlace ? " in place" : string.Empty)}";
 
     /// <summary>The operands' promoted type: with the scalar (value-based) or with y's dtype.</summary>
     private DType Promoted(IReadOnlyList<ISource> inputs) =>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using BioImage.Sources;
 
 namespace BioImage.Operations;
@@ -43,6 +44,12 @@ public sealed class IsInVerb : Operation<Written>
         ArgumentNullException.ThrowIfNull(inputs);
         return [new ArrayLayout(inputs[0].Shape, DType.Bool, inputs[0].Chunks)];
     }
+
+    /// <inheritdoc />
+    public override JsonObject Fields(Written result) => new() { ["values"] = new JsonArray([.. Values.Select(v => (JsonNode)v)]) };
+
+    /// <inheritdoc />
+    public override string Describe(Written result) => $"np.isin(x, [{string.Join(", ", Values)}])";
 
     /// <inheritdoc />
     public override Written Run(OperationRun run)
