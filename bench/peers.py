@@ -77,6 +77,28 @@ def prepare_threshold(a, params, path):
     return run, lambda: {"count": int(np.count_nonzero(mask)), "mask_sha256": sha256(mask)}
 
 
+def elementwise(operation, operands):
+    """numpy's ufunc into a reused output; the second operand is a with its planes in reverse order (as ours)."""
+    def prepare(a, params, path):
+        b = np.ascontiguousarray(a[::-1])
+        bool_result = operation in (np.less, np.isin)
+        out = np.empty(a.shape, dtype=bool if bool_result else a.dtype)
+        if operation is np.isin:
+            values = np.array(params["values"])
+
+            def run():
+                out[...] = np.isin(a, values)
+        else:
+            second = b if operands == 2 else a.dtype.type(params["scalar"])
+
+            def run():
+                operation(a, second, out=out)
+
+        return run, lambda: {"result_sha256": sha256(out)}
+
+    return prepare
+
+
 def prepare_label(a, params, path):
     import scipy.ndimage as ndi
     mask = a > a.dtype.type(params["threshold"])
@@ -461,6 +483,11 @@ PEERS = {
     "minmax": Peer("numpy a.min(), a.max()", prepare_minmax),
     "moments": Peer("numpy a.min(), .max(), .mean(), .std()", prepare_moments),
     "threshold": Peer("numpy np.greater(a, t, out=m)", prepare_threshold),
+    "add-scalar": Peer("numpy np.add(a, 3, out=o)", elementwise(np.add, 1)),
+    "add": Peer("numpy np.add(a, b, out=o)", elementwise(np.add, 2)),
+    "maximum-scalar": Peer("numpy np.maximum(a, 50, out=o)", elementwise(np.maximum, 1)),
+    "less": Peer("numpy np.less(a, b, out=m)", elementwise(np.less, 2)),
+    "isin": Peer("numpy m[...] = np.isin(a, values)", elementwise(np.isin, 1)),
     "copy-region": Peer("numpy np.copyto(out, a[roi])", prepare_copy_region),
     "label": Peer("scipy.ndimage.label(a > t)", prepare_label),
     "label-26": Peer("scipy.ndimage.label(a > t, 26-connected)", prepare_label),

@@ -38,6 +38,8 @@ internal static partial class BioImageCommand
             UniqueCommand.Create(),
             RelabelConsecutiveCommand.Create(),
             SizeFilterCommand.Create(),
+            ApplyCommand.Create(),
+            IsInCommand.Create(),
             ConfigCommand.Create(),
             ReattachCommand.Create(),
             WorkerCommand.Create(),

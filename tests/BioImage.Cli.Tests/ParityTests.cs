@@ -46,6 +46,8 @@ public sealed class ParityTests : IDisposable
         { "pyramid", ["pyramid", "IN:raw.npy", "OUT.ome.zarr", "--levels", "3"] },
         { "label", ["label", "IN:foreground.npy", "OUT.zarr", "--connectivity", "3", "--dtype", "uint32"] },
         { "size-filter", ["size-filter", "IN:labels.npy", "OUT.zarr", "--min-size", "5", "--mask", "IN:mask.npy"] },
+        { "apply", ["apply", "subtract", "IN:raw.npy", "IN:boundaries.npy", "OUT.zarr", "--mask", "IN:mask.npy"] },
+        { "isin", ["isin", "IN:labels.npy", "OUT.zarr", "--values", "1,2,3"] },
         { "relabel-consecutive", ["relabel-consecutive", "IN:labels.npy", "OUT.zarr", "--start-label", "1"] },
         { "distance-transform", ["distance-transform", "IN:foreground.npy", "OUT.zarr", "--halo", "4", "--sampling", "2,1,1"] },
         { "watershed", ["watershed", "IN:raw.npy", "IN:seeds.npy", "OUT.zarr", "--halo", "4", "--mask", "IN:mask.npy"] },

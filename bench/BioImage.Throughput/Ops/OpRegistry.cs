@@ -24,6 +24,7 @@ internal static class OpRegistry
         .. PoolOp.All,
         new ByteShuffleOp(),
         new LocalMaximaOp(),
+        .. ElementwiseOp.All,
     ];
 
     /// <summary>Every (op, dtype) case the harness runs, with its id <c>op/dtype</c> (the gate's kernel ids), in table order.</summary>

@@ -134,6 +134,8 @@ internal static class DemoCommand
         steps.Add(RunVerb("label", new Label { DType = DType.UInt32 }, [foreground], [new ArrayTarget(Out("labels.npy"))]));
         var labels = Source.Open(Out("labels.npy"));
         steps.Add(RunVerb("unique", new UniqueValues(), [labels], [], "the distinct labels (see `bioimage unique bioimage-demo/labels.npy --counts`)"));
+        steps.Add(RunVerb("apply", new ApplyVerb { Operator = ElementwiseOperator.Subtract }, [rawSource, Source.Open(Out("smoothed.npy"))], [new ArrayTarget(Out("high-pass.npy"))], "raw − smoothed (numpy's subtract and result dtype)"));
+        steps.Add(RunVerb("isin", new IsInVerb { Values = ["1", "2", "3"] }, [labels], [new ArrayTarget(Out("labels-1-2-3.npy"))], "where the labels are 1, 2 or 3 (numpy's isin)"));
         steps.Add(RunVerb("size-filter", new SizeFilterVerb { MinSize = 20 }, [labels], [new ArrayTarget(Out("labels-filtered.npy"))]));
         steps.Add(RunVerb("relabel-consecutive", new RelabelConsecutiveVerb { StartLabel = 1 }, [Source.Open(Out("labels-filtered.npy"))], [new ArrayTarget(Out("labels-consecutive.zarr"))]));
         steps.AddRange(Segment(outputDirectory, foreground, options, clock, RunVerb));

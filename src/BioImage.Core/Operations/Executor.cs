@@ -414,7 +414,7 @@ public static class Executor
         foreach (var slot in slots)
         {
             var spec = slot.Source?.Spec ?? (slot.Target is { } t ? new SourceSpec(string.Empty, Path.GetFullPath(t.Path.TrimEnd('/')), t.Key, "r+") : null);
-            if (inputs.Any(input => ReferenceEquals(input, slot.Source) || (spec is not null && input.Spec is { } read && read.Path == spec.Path && read.Key == spec.Key)))
+            if (!(operation.WritesInPlace && slot.Source is not null) && inputs.Any(input => ReferenceEquals(input, slot.Source) || (spec is not null && input.Spec is { } read && read.Path == spec.Path && read.Key == spec.Key)))
             {
                 throw new ArgumentException($"{operation.Name} needs an output other than its input ({(spec is null ? "the same array" : Name(spec))}): blocks read what others write.", nameof(slots));
             }

@@ -32,6 +32,13 @@ public abstract class Operation
     [JsonIgnore]
     public virtual bool TakesMask => true;
 
+    /// <summary>
+    /// True when an opened input may also be given as the output (in place): only element-wise steps whose blocks read
+    /// nothing but their own region, and only when the caller asked for it. Targets to be created never alias an input.
+    /// </summary>
+    [JsonIgnore]
+    public virtual bool WritesInPlace => false;
+
     /// <summary>Checks the parameters against the inputs; touches no storage.</summary>
     /// <exception cref="ArgumentException">A parameter or an input does not fit (the message names it and the expected value).</exception>
     public abstract void Validate(IReadOnlyList<ISource> inputs);

@@ -58,6 +58,8 @@ internal static class DrillVerbs
         new("distance-transform", 1, true, (i, o) => ["distance-transform", i.Foreground, o, "--halo", "4", "--chunks", Chunks]),
         new("watershed", 1, true, (i, o) => ["watershed", i.Raw, i.Seeds, o, "--halo", "4", "--mask", i.Mask, "--chunks", Chunks]),
         new("dt-watershed", 1, true, (i, o) => ["dt-watershed", i.Raw, o, "--halo", "4", "--threshold", "30", "--sigma-seeds", "1", "--min-size", "10", "--chunks", Chunks]),
+        new("apply", 1, true, (i, o) => ["apply", "add", i.Raw, "--scalar", "1000", o, "--chunks", Chunks]),
+        new("isin", 1, true, (i, o) => ["isin", i.Foreground, o, "--values", "1", "--chunks", Chunks]),
     ];
 
     public static DrillVerb Get(string name) => All.Single(v => v.Name == name);
