@@ -174,11 +174,7 @@ public static class LabelMorphology
                 regions[i] = _entries[i].ToRegion();
             }
 
-            if (_map is not null)
-            {
-                Array.Sort(labels, regions);
-            }
-
+            Array.Sort(labels, regions); // slots are numbered in order of first appearance
             return (labels, regions);
         }
 

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using BioImage.Cli.Tests.Drills;
+
+namespace BioImage.Cli.Tests.Commands;
+
+/// <summary>
+/// <c>bioimage morphology</c> as a user runs it — the built program as its own process — on an odd 9×11×13 labelling
+/// with blocks that divide no axis: the CSV it writes equals scipy.ndimage's find_objects, center_of_mass and
+/// sum_labels (checked by the oracle script reading the CSV), on threads and worker processes, with a mask.
+/// </summary>
+public sealed class MorphologyCommandsTests : IDisposable
+{
+    private const string MakeInput = """
+        import sys, numpy as np
+        from scipy import ndimage as ndi
+        rng = np.random.default_rng(8)
+        f = sys.argv[1]
+        lab = ndi.label(ndi.gaussian_filter(rng.random((9, 11, 13)), 1.0) > 0.52)[0].astype(np.uint64)
+        lab[lab > 0] += np.uint64(2**54)  # ids above 2**53: distinct as uint64, not as float64
+        np.save(f + '/labels.npy', lab)
+        np.save(f + '/mask.npy', (np.indices((9, 11, 13)).sum(0) % 3 != 0).astype(np.uint8))
+        np.save(f + '/negative.npy', np.array([[0, -1], [2, 2]], np.int16))
+        np.save(f + '/floats.npy', np.ones((3, 4), np.float32))
+        """;
+
+    /// <summary>Checks a morphology CSV (argv 2) against scipy on labels.npy (optionally under mask.npy, argv 3 = 1).</summary>
+    private const string CheckCsv = """
+        import sys, numpy as np
+        from scipy import ndimage as ndi
+        f, csv, masked = sys.argv[1], sys.argv[2], sys.argv[3] == '1'
+        lab = np.load(f + '/labels.npy')
+        if masked:
+            lab = np.where(np.load(f + '/mask.npy') != 0, lab, 0)
+        header = open(csv).readline().strip()
+        assert header == 'label,size,com_z,com_y,com_x,bb_min_z,bb_min_y,bb_min_x,bb_max_z,bb_max_y,bb_max_x', header
+        rows = [line.strip().split(',') for line in open(csv).readlines()[1:]]
+        labels = np.array([int(r[0]) for r in rows], np.uint64)
+        ids = np.unique(lab[lab != 0])
+        assert (labels == ids).all(), (labels, ids)
+        dense = np.searchsorted(ids, lab) + 1
+        dense[lab == 0] = 0
+        n = np.arange(1, ids.size + 1)
+        ones = np.ones(lab.shape)
+        assert [int(r[1]) for r in rows] == list(ndi.sum_labels(ones, dense, n).astype(int))
+        com = np.array(ndi.center_of_mass(ones, dense, n))
+        assert (np.array([[float(v) for v in r[2:5]] for r in rows]) == com).all()
+        boxes = [[s.start for s in b] + [s.stop for s in b] for b in ndi.find_objects(dense)]
+        assert [[int(v) for v in r[5:]] for r in rows] == boxes
+        print(len(rows))
+        """;
+
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("bioimage-cli-morph-").FullName;
+
+    public MorphologyCommandsTests()
+    {
+        Python.Run(MakeInput, _folder);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string P(string name) => Path.Combine(_folder, name);
+
+    [Theory]
+    [InlineData("local", false)]
+    [InlineData("local", true)]
+    [InlineData("subprocess", true)]
+    public void Csv_and_json_equal_scipy(string jobType, bool masked)
+    {
+        string csv = P($"table-{jobType}-{masked}.csv");
+        string[] mask = masked ? ["--mask", P("mask.npy")] : [];
+        var result = CliProcess.Run(["morphology", P("labels.npy"), "--csv", csv, "--block-shape", "4,5,6", "--workers", "2", "--job-type", jobType, "--json", .. mask], new Dictionary<string, string?>(), Timeout);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        int rows = int.Parse(Python.Run(CheckCsv, _folder, csv, masked ? "1" : "0").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(rows > 3);
+
+        using var json = JsonDocument.Parse(result.Output);
+        var root = json.RootElement;
+        Assert.Equal("morphology", root.GetProperty("operation").GetString());
+        Assert.Equal(rows, root.GetProperty("objects").GetInt32());
+        var labels = root.GetProperty("columns").GetProperty("label").EnumerateArray().Select(l => l.GetUInt64()).ToArray();
+        Assert.Equal(File.ReadAllLines(csv).Skip(1).Select(l => ulong.Parse(l.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture)), labels);
+        Assert.All(labels, l => Assert.True(l > 1UL << 54));
+    }
+
+    [Fact]
+    public void Text_report_bad_input_and_negative_labels()
+    {
+        var text = CliProcess.Run(["morphology", P("labels.npy"), "--block-shape", "4,5,6", "--quiet"], new Dictionary<string, string?>(), Timeout);
+        Assert.Equal(0, text.ExitCode);
+        Assert.Empty(text.Output);
+        var line = CliProcess.Run(["morphology", P("labels.npy")], new Dictionary<string, string?>(), Timeout);
+        Assert.Contains(" objects, labels 18014398509481985 to ", line.Output, StringComparison.Ordinal);
+
+        var floats = CliProcess.Run(["morphology", P("floats.npy")], new Dictionary<string, string?>(), Timeout);
+        Assert.Equal(2, floats.ExitCode);
+        Assert.Contains("integer dtype", floats.Error, StringComparison.Ordinal);
+
+        var folder = CliProcess.Run(["morphology", P("labels.npy"), "--csv", P("missing/table.csv")], new Dictionary<string, string?>(), Timeout);
+        Assert.Equal(2, folder.ExitCode);
+        Assert.Contains("--csv must name a file in an existing folder", folder.Error, StringComparison.Ordinal);
+
+        var negative = CliProcess.Run(["morphology", P("negative.npy")], new Dictionary<string, string?>(), Timeout);
+        Assert.Equal(1, negative.ExitCode);
+        Assert.Contains("labels ≥ 0", negative.Error, StringComparison.Ordinal);
+    }
+}
