@@ -49,6 +49,40 @@ public sealed class MorphologyCommandsTests : IDisposable
         print(len(rows))
         """;
 
+    /// <summary>Checks a regionprops CSV (argv 2) of labels.npy at resolution argv 3 against bioimage-py's formulas (numpy, scipy's EDT).</summary>
+    private const string CheckFeatures = """
+        import sys, math, numpy as np
+        from scipy import ndimage as ndi
+        f, csv, res = sys.argv[1], sys.argv[2], np.array([float(v) for v in sys.argv[3].split(',')])
+        lab = np.load(f + '/labels.npy')
+        lines = open(csv).read().split()
+        assert lines[0] == 'label,n_voxels,area,extent,equivalent_diameter_area,axis_major_length,axis_minor_length,centroid_z,centroid_y,centroid_x,bb_min_z,bb_min_y,bb_min_x,bb_max_z,bb_max_y,bb_max_x', lines[0]
+        rows = [line.split(',') for line in lines[1:]]
+        assert [int(r[0]) for r in rows] == [int(v) for v in np.unique(lab[lab != 0])]
+        for r in rows:
+            label, lo, hi = np.uint64(int(r[0])), np.array([int(v) for v in r[10:13]]), np.array([int(v) for v in r[13:16]])
+            mask = lab[tuple(slice(a, b) for a, b in zip(lo, hi))] == label
+            coords = np.argwhere(mask)
+            n = len(coords)
+            x = coords * res
+            xc = x - x.mean(0)
+            cov = xc.T @ xc / n
+            ev = np.sort(np.clip(np.linalg.eigvalsh(np.trace(cov) * np.eye(3) - cov), 0, None))[::-1]
+            major2, minor2 = max(0, 10 * (ev[0] + ev[1] - ev[2])), max(0, 10 * (-ev[0] + ev[1] + ev[2]))
+            v = [float(c) for c in r[1:10]]
+            assert v[0] == n and math.isclose(v[1], n * res.prod(), rel_tol=1e-12) and math.isclose(v[2], n / (hi - lo).prod(), rel_tol=1e-12)
+            assert math.isclose(v[3], (6 * n * res.prod() / math.pi) ** (1 / 3), rel_tol=1e-12)
+            assert abs(v[4] ** 2 - major2) <= 1e-12 * max(1, major2) and abs(v[5] ** 2 - minor2) <= 1e-12 * max(1, major2), (v[4:6], major2, minor2)
+            com = (coords + lo).mean(0)
+            rounded = np.round(com - lo).astype(int)
+            if np.all(rounded < mask.shape) and mask[tuple(rounded)]:
+                assert np.allclose(v[6:9], com * res, rtol=1e-12, atol=0)
+            else:
+                dt = ndi.distance_transform_edt(mask, sampling=res)
+                assert v[6:9] == list((np.array(np.unravel_index(np.argmax(dt), mask.shape)) + lo) * res)
+        print(len(rows))
+        """;
+
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
     private readonly string _folder = Directory.CreateTempSubdirectory("bioimage-cli-morph-").FullName;
@@ -82,6 +116,27 @@ public sealed class MorphologyCommandsTests : IDisposable
         var labels = root.GetProperty("columns").GetProperty("label").EnumerateArray().Select(l => l.GetUInt64()).ToArray();
         Assert.Equal(File.ReadAllLines(csv).Skip(1).Select(l => ulong.Parse(l.Split(',')[0], System.Globalization.CultureInfo.InvariantCulture)), labels);
         Assert.All(labels, l => Assert.True(l > 1UL << 54));
+    }
+
+    [Theory]
+    [InlineData("local", "1,1,1")]
+    [InlineData("subprocess", "2,1,1.5")]
+    public void Regionprops_from_a_morphology_csv_equals_bioimage_py_formulas(string jobType, string resolution)
+    {
+        string table = P($"objects-{jobType}.csv"), features = P($"features-{jobType}.csv");
+        Assert.Equal(0, CliProcess.Run(["morphology", P("labels.npy"), "--csv", table, "--block-shape", "4,5,6", "--quiet"], new Dictionary<string, string?>(), Timeout).ExitCode);
+        var result = CliProcess.Run(["regionprops", P("labels.npy"), "--table", table, "--resolution", resolution, "--csv", features, "--workers", "2", "--job-type", jobType, "--json"], new Dictionary<string, string?>(), Timeout);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        string rows = Python.Run(CheckFeatures, _folder, features, resolution).Trim();
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal(rows, json.RootElement.GetProperty("objects").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(["morphology", "objects"], CliProcess.Run(["regionprops", P("labels.npy"), "--json", "--item-ids", "0,2"], new Dictionary<string, string?>(), Timeout) is var direct && direct.ExitCode == 0
+            ? JsonDocument.Parse(direct.Output).RootElement.GetProperty("passes").EnumerateArray().Select(p => p.GetString()!).ToArray()
+            : throw new InvalidOperationException(direct.ToString()));
+
+        var bad = CliProcess.Run(["regionprops", P("labels.npy"), "--resolution", "1,1"], new Dictionary<string, string?>(), Timeout);
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--resolution needs 3 positive values", bad.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ formula with numpy, the centroid rule with scipy's EDT — cross-checked here ag
 (0.19: unit spacing, and only where it does not raise on thin objects).
 
 Cases: blobs3d (13x17x19 smoothed-noise blobs touching the faces, plus single voxels, a one-voxel-thick plane,
-a line and a diagonal), one volume per integer dtype with the same geometry (ids spread over the dtype's range;
+a line and a diagonal), blobs2d with a ring, one volume per integer dtype with the same geometry (ids spread over the dtype's range;
 uint64 ids above 2**60 that collide as float64), bool, blobs2d (37x41), line1d (53).
 """
 import json
@@ -66,7 +66,10 @@ huge[1:] = np.uint64(2**60) + rng.permutation(np.arange(1, count + 1)).astype(np
 volumes["uint64"] = huge[base]
 volumes["bool"] = base > 0
 volumes["blobs3d"] = base.astype(np.uint32)
-volumes["blobs2d"] = blobs((37, 41), 1.2, 2).astype(np.uint16)
+flat = blobs((37, 41), 1.2, 2)
+flat[29:36, 0:7] = 0
+flat[29:36, 0:7][[0, -1], :] = flat[29:36, 0:7][:, [0, -1]] = flat.max() + 1  # a ring: its centre of mass is outside it
+volumes["blobs2d"] = flat.astype(np.uint16)
 line = np.repeat(rng.integers(0, 9, 20), rng.integers(1, 5, 20))[:53]
 volumes["line1d"] = np.pad(line, (0, 53 - line.size)).astype(np.int32)
 
