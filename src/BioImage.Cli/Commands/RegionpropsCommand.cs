@@ -5,7 +5,7 @@ using BioImage.Sources;
 namespace BioImage.Cli.Commands;
 
 /// <summary>
-/// <c>bioimage regionprops SEG [--table F] [--resolution Z,Y,X] [--item-ids …] [--csv F]</c>: per-object features,
+/// <c>bioimage regionprops SEG [--table F] [--resolution Z,Y,X] [--surface] [--item-ids …] [--csv F]</c>: per-object features,
 /// one map item per object (<see cref="Regionprops"/>).
 /// </summary>
 internal static class RegionpropsCommand
@@ -22,10 +22,11 @@ internal static class RegionpropsCommand
             HelpName = "ROW,…",
             CustomParser = result => CommonOptions.ParseList(result, "--item-ids", 0),
         };
+        var surface = new Option<bool>("--surface") { Description = "Also compute surface_area (3D): Lewiner marching cubes of the zero-padded object at level 0.5 with the resolution, as scikit-image's marching_cubes + mesh_surface_area." };
         var csv = new Option<string?>("--csv") { Description = "Write the features as CSV (bioimage-py's columns: label, n_voxels, area, extent, equivalent_diameter_area, axis_major_length, axis_minor_length, centroid_*, bb_min_*, bb_max_*).", HelpName = "F" };
         var command = new Command("regionprops", "Per-object features of an integer label volume (bioimage-py's regionprops): size, area, extent, equivalent diameter, major and minor axis lengths and centroid, one object per map item.")
         {
-            input, inputKey, table, resolution, itemIds, csv,
+            input, inputKey, table, resolution, surface, itemIds, csv,
         };
         var verb = new Verb(command, writesArrays: false, blockIds: false, mask: false);
         command.SetAction((parse, cancellation) => Task.FromResult(verb.Execute(parse, cancellation, () =>
@@ -33,6 +34,7 @@ internal static class RegionpropsCommand
             {
                 Table = parse.GetValue(table) is { } path ? Path.GetFullPath(path) : null,
                 Resolution = parse.GetValue(resolution) is { Length: > 0 } r ? r : null,
+                Surface = parse.GetValue(surface),
                 ItemIds = parse.GetValue(itemIds) is { Length: > 0 } ids ? ids : null,
                 Csv = parse.GetValue(csv) is { } output ? Path.GetFullPath(output) : null,
             }, [Source.Open(parse.GetRequiredValue(input), parse.GetValue(inputKey))], []))));

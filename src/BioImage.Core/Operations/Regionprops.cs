@@ -14,8 +14,8 @@ namespace BioImage.Operations;
 /// pass of <see cref="Morphology"/>); every object is one item of a map pass (<see cref="RegionpropsStep"/>) that
 /// reads its bounding-box crop, so items run on threads, worker processes or Slurm, resume after a failure, and
 /// <see cref="ItemIds"/> computes a subset of rows. Features per object: n_voxels, area (voxels · Π resolution),
-/// extent, equivalent_diameter_area, axis_major_length, axis_minor_length (<see cref="ObjectShape"/>) and the
-/// centroid: the table's centre of mass when it rounds (half to even) to a voxel of the object, else the deepest
+/// extent, equivalent_diameter_area, axis_major_length, axis_minor_length (<see cref="ObjectShape"/>), optionally
+/// surface_area (<see cref="BinarySurface"/>, 3D) and the centroid: the table's centre of mass when it rounds (half to even) to a voxel of the object, else the deepest
 /// voxel of the crop; all lengths in units of the resolution.
 /// </summary>
 public sealed class Regionprops : Operation<RegionpropsTable>
@@ -25,6 +25,9 @@ public sealed class Regionprops : Operation<RegionpropsTable>
 
     /// <summary>Voxel size per axis (bioimage-py's <c>resolution</c>); null for 1 on every axis.</summary>
     public double[]? Resolution { get; set; }
+
+    /// <summary>Also compute the surface area (3D only; Lewiner marching cubes, <see cref="BinarySurface"/>).</summary>
+    public bool Surface { get; set; }
 
     /// <summary>Rows of the table to compute (bioimage-py's <c>item_ids</c>); null for all.</summary>
     public long[]? ItemIds { get; set; }
@@ -61,6 +64,11 @@ public sealed class Regionprops : Operation<RegionpropsTable>
         }
 
         ObjectTables.RequireWritableFolder(Csv, "--csv");
+        if (Surface && rank != 3)
+        {
+            throw new ArgumentException($"--surface needs 3D labels (marching cubes); the input has {rank} axes.");
+        }
+
         if (ItemIds is { } ids && ids.Any(id => id < 0))
         {
             throw new ArgumentException($"--item-ids must be row numbers ≥ 0; got {string.Join(',', ids)}.");
@@ -103,10 +111,11 @@ public sealed class Regionprops : Operation<RegionpropsTable>
             Segmentation = input.Spec,
             Objects = objects,
             Resolution = Resolution ?? [.. Enumerable.Repeat(1.0, rank)],
+            Surface = Surface,
             Labels = input,
         };
         var features = run.Map(step, boxes.Count, run.Options with { BlockIds = ItemIds });
-        var table = new RegionpropsTable(rank, [.. features.Select(f => f.Value)]);
+        var table = new RegionpropsTable(rank, [.. features.Select(f => f.Value)], Surface);
         if (Csv is not null)
         {
             ObjectTables.WriteCsv(Csv, table.Columns());
@@ -149,6 +158,9 @@ public sealed class RegionpropsStep : MapOperation<RegionFeatures>
     /// <summary>Voxel size per axis.</summary>
     public double[] Resolution { get; set; } = [];
 
+    /// <summary>Also compute the surface area (3D).</summary>
+    public bool Surface { get; set; }
+
     /// <summary>The segmentation itself in local runs (not a parameter: workers open <see cref="Segmentation"/>).</summary>
     [JsonIgnore]
     internal ISource? Labels
@@ -162,10 +174,10 @@ public sealed class RegionpropsStep : MapOperation<RegionFeatures>
     {
         var labels = LazyInitializer.EnsureInitialized(ref _opened, () => Source.Open(Segmentation ?? throw new InvalidOperationException("regionprops needs a file-backed segmentation in worker processes.")));
         var boxes = LazyInitializer.EnsureInitialized(ref _boxes, () => ObjectBoxes.ReadCsv(Objects, labels.Shape));
-        return labels.DType.DispatchInteger(new Features(labels, boxes, (int)itemId, Resolution), "regionprops' input");
+        return labels.DType.DispatchInteger(new Features(labels, boxes, (int)itemId, Resolution, Surface), "regionprops' input");
     }
 
-    private sealed class Features(ISource labels, ObjectBoxes boxes, int row, double[] resolution) : IIntegerDTypeFunc<RegionFeatures>
+    private sealed class Features(ISource labels, ObjectBoxes boxes, int row, double[] resolution, bool surface) : IIntegerDTypeFunc<RegionFeatures>
     {
         public RegionFeatures Invoke<T>()
             where T : unmanaged, IBinaryInteger<T>, IMinMaxValue<T>
@@ -190,7 +202,8 @@ public sealed class RegionpropsStep : MapOperation<RegionFeatures>
             double diameter = area > 0 ? Math.Pow(2 * rank * area / Math.PI, 1.0 / rank) : 0;
             return new RegionFeatures(
                 label, voxels, area, (double)voxels / region.VoxelCount, diameter, major, minor,
-                Centroid(view, mask, begin, [.. boxes.CenterOfMass.Select(axis => axis[row])], voxels), begin, end);
+                Centroid(view, mask, begin, [.. boxes.CenterOfMass.Select(axis => axis[row])], voxels), begin, end,
+                surface ? BinarySurface.Area(view, resolution) : null);
         }
 
         /// <summary>The centre of mass when it rounds (half to even) to a voxel of the object, else the deepest voxel; times the resolution.</summary>
@@ -237,4 +250,5 @@ public sealed class RegionpropsStep : MapOperation<RegionFeatures>
 /// <param name="Centroid">The centroid per axis.</param>
 /// <param name="BoundingBoxMin">The table's bounding box begin per axis.</param>
 /// <param name="BoundingBoxMax">Its end per axis (exclusive).</param>
-public sealed record RegionFeatures(ulong Label, long Voxels, double Area, double Extent, double EquivalentDiameter, double MajorAxis, double MinorAxis, double[] Centroid, long[] BoundingBoxMin, long[] BoundingBoxMax);
+/// <param name="SurfaceArea">The marching-cubes surface area (3D, when asked for), 0 for an empty object.</param>
+public sealed record RegionFeatures(ulong Label, long Voxels, double Area, double Extent, double EquivalentDiameter, double MajorAxis, double MinorAxis, double[] Centroid, long[] BoundingBoxMin, long[] BoundingBoxMax, double? SurfaceArea);

@@ -3,14 +3,15 @@ namespace BioImage.Operations;
 /// <summary>The result of <see cref="Regionprops"/>: one row per object computed, in table order, with bioimage-py's columns.</summary>
 /// <param name="Rank">Axes of the segmentation.</param>
 /// <param name="Rows">The features of each object.</param>
-public sealed record RegionpropsTable(int Rank, RegionFeatures[] Rows)
+/// <param name="Surface">The rows hold surface areas (column surface_area, last).</param>
+public sealed record RegionpropsTable(int Rank, RegionFeatures[] Rows, bool Surface)
 {
     /// <summary>Number of rows.</summary>
     public int Count => Rows.Length;
 
     /// <summary>
     /// The columns in bioimage-py's order: label, n_voxels, area, extent, equivalent_diameter_area, axis_major_length,
-    /// axis_minor_length, centroid_*, bb_min_*, bb_max_*.
+    /// axis_minor_length, centroid_*, bb_min_*, bb_max_* and, with <see cref="Surface"/>, surface_area.
     /// </summary>
     public IReadOnlyList<TableColumn> Columns()
     {
@@ -27,6 +28,7 @@ public sealed record RegionpropsTable(int Rank, RegionFeatures[] Rows)
             .. axes.Select((axis, a) => new TableColumn("centroid_" + axis, Rows.Select(r => r.Centroid[a]).ToArray())),
             .. axes.Select((axis, a) => new TableColumn("bb_min_" + axis, Rows.Select(r => r.BoundingBoxMin[a]).ToArray())),
             .. axes.Select((axis, a) => new TableColumn("bb_max_" + axis, Rows.Select(r => r.BoundingBoxMax[a]).ToArray())),
+            .. Surface ? [new TableColumn("surface_area", Rows.Select(r => r.SurfaceArea ?? 0).ToArray())] : Array.Empty<TableColumn>(),
         ];
     }
 }

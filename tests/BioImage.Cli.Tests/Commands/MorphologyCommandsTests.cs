@@ -53,10 +53,12 @@ public sealed class MorphologyCommandsTests : IDisposable
     private const string CheckFeatures = """
         import sys, math, numpy as np
         from scipy import ndimage as ndi
+        from skimage.measure import marching_cubes, mesh_surface_area
         f, csv, res = sys.argv[1], sys.argv[2], np.array([float(v) for v in sys.argv[3].split(',')])
         lab = np.load(f + '/labels.npy')
         lines = open(csv).read().split()
-        assert lines[0] == 'label,n_voxels,area,extent,equivalent_diameter_area,axis_major_length,axis_minor_length,centroid_z,centroid_y,centroid_x,bb_min_z,bb_min_y,bb_min_x,bb_max_z,bb_max_y,bb_max_x', lines[0]
+        surface = lines[0].endswith(',surface_area')
+        assert lines[0] == 'label,n_voxels,area,extent,equivalent_diameter_area,axis_major_length,axis_minor_length,centroid_z,centroid_y,centroid_x,bb_min_z,bb_min_y,bb_min_x,bb_max_z,bb_max_y,bb_max_x' + (',surface_area' if surface else ''), lines[0]
         rows = [line.split(',') for line in lines[1:]]
         assert [int(r[0]) for r in rows] == [int(v) for v in np.unique(lab[lab != 0])]
         for r in rows:
@@ -70,6 +72,9 @@ public sealed class MorphologyCommandsTests : IDisposable
             ev = np.sort(np.clip(np.linalg.eigvalsh(np.trace(cov) * np.eye(3) - cov), 0, None))[::-1]
             major2, minor2 = max(0, 10 * (ev[0] + ev[1] - ev[2])), max(0, 10 * (-ev[0] + ev[1] + ev[2]))
             v = [float(c) for c in r[1:10]]
+            if surface:
+                verts, faces, _, _ = marching_cubes(np.pad(mask, 1).astype(np.float32), level=0.5, spacing=tuple(res))
+                assert math.isclose(float(r[16]), mesh_surface_area(verts, faces), rel_tol=1e-12 if (res != 1).any() else 1e-6)
             assert v[0] == n and math.isclose(v[1], n * res.prod(), rel_tol=1e-12) and math.isclose(v[2], n / (hi - lo).prod(), rel_tol=1e-12)
             assert math.isclose(v[3], (6 * n * res.prod() / math.pi) ** (1 / 3), rel_tol=1e-12)
             assert abs(v[4] ** 2 - major2) <= 1e-12 * max(1, major2) and abs(v[5] ** 2 - minor2) <= 1e-12 * max(1, major2), (v[4:6], major2, minor2)
@@ -125,7 +130,7 @@ public sealed class MorphologyCommandsTests : IDisposable
     {
         string table = P($"objects-{jobType}.csv"), features = P($"features-{jobType}.csv");
         Assert.Equal(0, CliProcess.Run(["morphology", P("labels.npy"), "--csv", table, "--block-shape", "4,5,6", "--quiet"], new Dictionary<string, string?>(), Timeout).ExitCode);
-        var result = CliProcess.Run(["regionprops", P("labels.npy"), "--table", table, "--resolution", resolution, "--csv", features, "--workers", "2", "--job-type", jobType, "--json"], new Dictionary<string, string?>(), Timeout);
+        var result = CliProcess.Run(["regionprops", P("labels.npy"), "--table", table, "--resolution", resolution, "--surface", "--csv", features, "--workers", "2", "--job-type", jobType, "--json"], new Dictionary<string, string?>(), Timeout);
         Assert.True(result.ExitCode == 0, result.ToString());
         string rows = Python.Run(CheckFeatures, _folder, features, resolution).Trim();
         using var json = JsonDocument.Parse(result.Output);

@@ -7,7 +7,7 @@ namespace BioImage.Core.Tests.Operations;
 /// <see cref="Regionprops"/> equals bioimage-py's features computed with numpy (population covariance, eigvalsh) and
 /// scipy's EDT for the centroid fallback — cross-checked in the oracle against skimage.measure.regionprops where
 /// 0.19 has the feature — in 2D and 3D, with unit and anisotropic resolution, on thin, single-voxel and diagonal
-/// objects, from a table computed in a first pass or read from CSV, for row subsets, on every backend.
+/// objects, surface areas against skimage's marching_cubes + mesh_surface_area, from a table computed in a first pass or read from CSV, for row subsets, on every backend.
 /// </summary>
 [Collection(MorphologyOracleGroup.Name)]
 public sealed class RegionpropsOperationTests(MorphologyOracle oracle)
@@ -34,8 +34,22 @@ public sealed class RegionpropsOperationTests(MorphologyOracle oracle)
     [MemberData(nameof(Cases))]
     public void Features_equal_bioimage_py_formulas(string name, string resolution, JobType jobType, int workers)
     {
-        var result = Regionprops.Compute(oracle.Input(name), oracle.Options(jobType, workers, new long[] { 5, 6, 7 }[..oracle.Shapes[name].Length]), Resolutions[$"{name} {resolution}"]);
-        AssertRows(oracle.Expected<double>(name, "rp_" + resolution), oracle.Expected<ulong>(name, "label"), result, rows: null);
+        bool surface = oracle.Shapes[name].Length == 3;
+        var operation = new Regionprops { Resolution = Resolutions[$"{name} {resolution}"], Surface = surface };
+        var result = Executor.Compute(operation, [oracle.Input(name)], [], oracle.Options(jobType, workers, new long[] { 5, 6, 7 }[..oracle.Shapes[name].Length]));
+        var expected = oracle.Expected<double>(name, "rp_" + resolution);
+        AssertRows(expected, oracle.Expected<ulong>(name, "label"), result, rows: null);
+        if (surface)
+        {
+            // skimage keeps unit-spacing vertices in float32 and sums in float32; other spacings in float64.
+            double tolerance = resolution == "unit" ? 1e-6 : 1e-12;
+            int width = 7 + result.Rank;
+            for (int row = 0; row < result.Count; row++)
+            {
+                double area = expected[(row * width) + width - 1];
+                AssertClose(area, result.Rows[row].SurfaceArea!.Value, tolerance * area);
+            }
+        }
     }
 
     [Fact]
@@ -71,7 +85,7 @@ public sealed class RegionpropsOperationTests(MorphologyOracle oracle)
     /// </summary>
     private static void AssertRows(double[] expected, ulong[] labels, RegionpropsTable result, long[]? rows)
     {
-        int rank = result.Rank, width = 6 + rank;
+        int rank = result.Rank, width = 6 + rank + (rank == 3 ? 1 : 0);
         var indices = rows ?? [.. Enumerable.Range(0, labels.Length).Select(i => (long)i)];
         Assert.Equal(indices.Length, result.Count);
         for (int k = 0; k < indices.Length; k++)
@@ -86,7 +100,7 @@ public sealed class RegionpropsOperationTests(MorphologyOracle oracle)
             AssertClose(e[3], actual.EquivalentDiameter, 1e-12 * e[3]);
             AssertClose(e[4] * e[4], actual.MajorAxis * actual.MajorAxis, 1e-12 * Math.Max(1, e[4] * e[4]));
             AssertClose(e[5] * e[5], actual.MinorAxis * actual.MinorAxis, 1e-12 * Math.Max(1, e[4] * e[4]));
-            Assert.Equal(e[6..].ToArray(), actual.Centroid);
+            Assert.Equal(e[6..(6 + rank)].ToArray(), actual.Centroid);
         }
     }
 
