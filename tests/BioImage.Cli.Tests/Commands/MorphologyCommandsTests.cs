@@ -21,6 +21,8 @@ public sealed class MorphologyCommandsTests : IDisposable
         np.save(f + '/mask.npy', (np.indices((9, 11, 13)).sum(0) % 3 != 0).astype(np.uint8))
         np.save(f + '/negative.npy', np.array([[0, -1], [2, 2]], np.int16))
         np.save(f + '/floats.npy', np.ones((3, 4), np.float32))
+        cells = (np.arange(24)[:, None, None] // 2 * 900 + np.arange(60)[None, :, None] // 2 * 30 + np.arange(60)[None, None, :] // 2 + 1)
+        np.save(f + '/cells.npy', np.where(rng.random((24, 60, 60)) < 0.7, cells, 0).astype(np.uint32))  # 10,800 objects
         """;
 
     /// <summary>Checks a morphology CSV (argv 2) against scipy on labels.npy (optionally under mask.npy, argv 3 = 1).</summary>
@@ -142,6 +144,38 @@ public sealed class MorphologyCommandsTests : IDisposable
         var bad = CliProcess.Run(["regionprops", P("labels.npy"), "--resolution", "1,1"], new Dictionary<string, string?>(), Timeout);
         Assert.Equal(2, bad.ExitCode);
         Assert.Contains("--resolution needs 3 positive values", bad.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Regionprops_interrupted_in_its_objects_pass_resumes_to_the_clean_result()
+    {
+        string tmp = Directory.CreateDirectory(P("tmp-resume")).FullName, clean = P("clean.csv"), resumed = P("resumed.csv");
+        string[] run = ["regionprops", P("cells.npy"), "--block-shape", "8,20,20", "--workers", "2"];
+        Assert.Equal(0, CliProcess.Run([.. run, "--csv", clean, "--quiet"], new Dictionary<string, string?>(), Timeout).ExitCode);
+
+        using var process = CliProcess.Start([.. run, "--csv", resumed, "--job-type", "subprocess", "--tmp-root", tmp], new Dictionary<string, string?>());
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!process.ErrorSoFar.Contains("pass 2/2 (objects)", StringComparison.Ordinal) && !process.HasExited && clock.Elapsed < Timeout)
+        {
+            Thread.Sleep(20);
+        }
+
+        using (var signal = System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            signal.WaitForExit();
+        }
+
+        var interrupted = process.Wait(Timeout);
+        Assert.True(interrupted.ExitCode == 1, interrupted.ToString());
+        string folder = Directory.GetDirectories(tmp).Single();
+        Assert.Contains($"--resume-from {folder}", interrupted.Error, StringComparison.Ordinal);
+        Assert.False(File.Exists(resumed));
+
+        var finished = CliProcess.Run([.. run, "--csv", resumed, "--resume-from", folder, "--json"], new Dictionary<string, string?>(), Timeout);
+        Assert.True(finished.ExitCode == 0, finished.ToString());
+        Assert.Equal(folder, JsonDocument.Parse(finished.Output).RootElement.GetProperty("resumedFrom").GetString());
+        Assert.Equal(File.ReadAllText(clean), File.ReadAllText(resumed));
+        Assert.Equal(10801, File.ReadAllLines(clean).Length);
     }
 
     [Fact]
