@@ -215,6 +215,59 @@ def prepare_unique(a, params, path):
                          "counts_sha256": sha256(last["counts"].astype(np.int64))}
 
 
+def grid_labels(a, params):
+    """The morphology benchmark's uint32 labels: cells of a cubic grid (params["cell"]) intersected with a > t."""
+    c = params["cell"]
+    z, y, x = np.ogrid[:a.shape[0], :a.shape[1], :a.shape[2]]
+    cells_y, cells_x = -(-a.shape[1] // c), -(-a.shape[2] // c)
+    ids = ((z // c * cells_y + y // c) * cells_x + x // c + 1).astype(np.uint32)
+    return np.where(a > a.dtype.type(params["threshold"]), ids, np.uint32(0))
+
+
+def morphology_result(label, size, com, bb_min, bb_max):
+    """What ours reports: object count, sizes and [min, max) boxes of the present labels in label order, Σ centres."""
+    boxes = np.concatenate([bb_min, bb_max], axis=1).astype(np.int64)
+    return {"objects": int(label.size), "sizes_sha256": sha256(size.astype(np.int64)), "bbox_sha256": sha256(boxes),
+            "com_sum": float(com.sum())}
+
+
+def prepare_morphology_vigra(a, params, path):
+    import vigra
+    labels = grid_labels(a, params)
+    data = a.astype(np.float32)
+    last = {}
+
+    def run():
+        last["f"] = vigra.analysis.extractRegionFeatures(data, labels, features=["Count", "RegionCenter", "Coord<Minimum>", "Coord<Maximum>"])
+
+    def result():
+        f = last["f"]
+        count = np.asarray(f["Count"])
+        present = np.flatnonzero(count > 0)
+        present = present[present > 0]
+        return morphology_result(present, count[present], np.asarray(f["RegionCenter"])[present],
+                                 np.asarray(f["Coord<Minimum>"])[present], np.asarray(f["Coord<Maximum>"])[present] + 1)
+
+    return run, result
+
+
+def prepare_morphology_skimage(a, params, path):
+    from skimage.measure import regionprops_table
+    labels = grid_labels(a, params)
+    last = {}
+
+    def run():
+        last["t"] = regionprops_table(labels, properties=("label", "area", "centroid", "bbox"))
+
+    def result():
+        t = last["t"]
+        com = np.stack([t[f"centroid-{i}"] for i in range(3)], axis=1)
+        return morphology_result(t["label"], t["area"], com, np.stack([t[f"bbox-{i}"] for i in range(3)], axis=1),
+                                 np.stack([t[f"bbox-{i}"] for i in range(3, 6)], axis=1))
+
+    return run, result
+
+
 def prepare_copy_region(a, params, path):
     roi = tuple(slice(b, e) for b, e in zip(params["begin"], params["end"]))
     out = np.empty(a[roi].shape, dtype=a.dtype)
@@ -498,6 +551,9 @@ PEERS = {
     "relabel-consecutive": Peer("vigra.analysis.relabelConsecutive(labels)", prepare_relabel_vigra),
     "relabel-sequential": Peer("skimage.segmentation.relabel_sequential(labels)", prepare_relabel_skimage),
     "unique": Peer("numpy.unique(labels, return_counts=True)", prepare_unique),
+    **{f"morphology-{n}": (Peer("vigra.analysis.extractRegionFeatures(Count, RegionCenter, Coord<Min/Max>)", prepare_morphology_vigra),
+                           Peer("skimage.measure.regionprops_table(label, area, centroid, bbox)", prepare_morphology_skimage))
+       for n in ("1k", "100k")},
     "npy-read": Peer("numpy np.load", prepare_npy_read),
     "npy-write": Peer("numpy np.save", prepare_npy_write),
     **{f"zarr-{mode}-{codec}": zarr_peer(mode == "write", codec)

@@ -36,6 +36,8 @@ internal static partial class BioImageCommand
             StatsCommand.Create(),
             LabelCommand.Create(),
             UniqueCommand.Create(),
+            MorphologyCommand.Create(),
+            RegionpropsCommand.Create(),
             RelabelConsecutiveCommand.Create(),
             SizeFilterCommand.Create(),
             ApplyCommand.Create(),

@@ -16,6 +16,8 @@ internal static class OpRegistry
         new RelabelConsecutiveOp("relabel-consecutive"),
         new RelabelConsecutiveOp("relabel-sequential"),
         new UniqueOp(),
+        new MorphologyOp("morphology-1k", cell: 26),
+        new MorphologyOp("morphology-100k", cell: 6),
         new NpyReadOp(),
         new NpyWriteOp(),
         .. ZarrOp.All(),
