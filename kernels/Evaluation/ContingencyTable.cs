@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace BioImage.Kernels;
 
@@ -11,10 +13,10 @@ namespace BioImage.Kernels;
 /// matching, dice) is a function of it.
 /// </summary>
 /// <remarks>
-/// <para>Counting (<see cref="Count{TSeg, TGt}"/>): label images are long runs of one (a, b) pair, so each run is
-/// measured with a vectorized scan (<see cref="EqualRuns"/>, first over a, then over b within a's run) and added to an
-/// open-addressing hash table keyed by the packed pair (multiplicative hash, linear probing, grown at half load), with
-/// a one-entry cache for the pair of the previous run. O(n) expected for n voxels plus O(k log k) to sort k pairs;
+/// <para>Counting (<see cref="Count{TSeg, TGt}"/>): label images are long runs of one (a, b) pair, so run starts are
+/// found 32 voxels at a time with SIMD compares and each run is added to an open-addressing hash
+/// table of (a, b, count) entries (multiplicative hash, linear probing, grown at half load), with a one-entry cache for
+/// the pair of the previous run. O(n) expected for n voxels plus O(k log k) to sort k pairs;
 /// memory O(k), independent of the voxel count and of the label values. Threads count contiguous parts of the image
 /// in tables of their own, merged at the end; the result does not depend on the thread count.</para>
 /// <para>Tables of blocks merge exactly with <see cref="Merge"/> (counts add), so a block-wise table equals the
@@ -22,6 +24,11 @@ namespace BioImage.Kernels;
 /// </remarks>
 public sealed class ContingencyTable
 {
+    /// <summary>Voxels compared at once by the vectorized run search (the bits of a uint mask).</summary>
+    private const int Window = 32;
+
+    private MarginalSizes? _marginals;
+
     private ContingencyTable(ulong[] segLabels, ulong[] gtLabels, long[] counts)
     {
         SegLabels = segLabels;
@@ -54,7 +61,7 @@ public sealed class ContingencyTable
     /// <summary>The number of pairs.</summary>
     public int Length => Counts.Length;
 
-    /// <summary>A table from pairs (any order, duplicates added); pairs with a count of 0 are left out.</summary>
+    /// <summary>A table from pairs (any order, duplicates added; pairs already sorted and distinct are taken as they are); pairs with a count of 0 are left out.</summary>
     /// <exception cref="ArgumentException">The arrays differ in length or a count is negative.</exception>
     public static ContingencyTable FromPairs(ReadOnlySpan<ulong> segLabels, ReadOnlySpan<ulong> gtLabels, ReadOnlySpan<long> counts)
     {
@@ -63,7 +70,12 @@ public sealed class ContingencyTable
             throw new ArgumentException($"A table needs as many ground-truth labels and counts as segmentation labels; got {segLabels.Length}, {gtLabels.Length} and {counts.Length}.", nameof(counts));
         }
 
-        var table = new PairCounts(segLabels.Length);
+        if (IsSortedAndPositive(segLabels, gtLabels, counts))
+        {
+            return new ContingencyTable(segLabels.ToArray(), gtLabels.ToArray(), counts.ToArray());
+        }
+
+        var table = new PairCounts(segLabels.Length, segLabels.Length);
         for (int i = 0; i < counts.Length; i++)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(counts[i], nameof(counts));
@@ -99,7 +111,7 @@ public sealed class ContingencyTable
         int parts = Math.Min(degreeOfParallelism, Math.Max(1, length / minimumPerThread));
         if (parts == 1)
         {
-            var single = new PairCounts(64);
+            var single = new PairCounts(64, length);
             CountRuns(seg, gt, single);
             return single.ToTable();
         }
@@ -111,7 +123,7 @@ public sealed class ContingencyTable
             nint segAddress = (nint)segOrigin, gtAddress = (nint)gtOrigin;
             ParallelChunks.For(length, parts, (part, first, end) =>
             {
-                var table = tables[part] = new PairCounts(64);
+                var table = tables[part] = new PairCounts(64, end - first);
                 CountRuns(new ReadOnlySpan<TSeg>((TSeg*)segAddress + first, end - first), new ReadOnlySpan<TGt>((TGt*)gtAddress + first, end - first), table);
             });
         }
@@ -128,8 +140,14 @@ public sealed class ContingencyTable
     public static ContingencyTable Merge(IEnumerable<ContingencyTable> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        var total = new PairCounts(64);
-        foreach (var part in parts)
+        var list = parts.ToList();
+        if (list.Count == 1)
+        {
+            return list[0];
+        }
+
+        var total = new PairCounts(list.Count == 0 ? 64 : list.Max(part => part.Length));
+        foreach (var part in list)
         {
             for (int i = 0; i < part.Length; i++)
             {
@@ -161,98 +179,195 @@ public sealed class ContingencyTable
     }
 
     /// <summary>The segmentation labels (sorted) and their sizes a_i = Σ_j c_ij.</summary>
-    public (ulong[] Labels, long[] Sizes) SegSizes() => Marginal(SegLabels);
+    public (ulong[] Labels, long[] Sizes) SegSizes() => Marginals().Seg;
 
     /// <summary>The ground-truth labels (sorted) and their sizes b_j = Σ_i c_ij.</summary>
-    public (ulong[] Labels, long[] Sizes) GtSizes() => Marginal(GtLabels);
+    public (ulong[] Labels, long[] Sizes) GtSizes() => Marginals().Gt;
 
-    private (ulong[] Labels, long[] Sizes) Marginal(ulong[] labels)
+    /// <summary>The size a_i of each pair's segmentation label, pair by pair.</summary>
+    public ReadOnlySpan<long> SegSizeOfPairs() => Marginals().SegOfPair;
+
+    /// <summary>The size b_j of each pair's ground-truth label, pair by pair.</summary>
+    public ReadOnlySpan<long> GtSizeOfPairs() => Marginals().GtOfPair;
+
+    private static bool IsSortedAndPositive(ReadOnlySpan<ulong> segLabels, ReadOnlySpan<ulong> gtLabels, ReadOnlySpan<long> counts)
     {
-        var sizes = new Dictionary<ulong, long>();
-        for (int i = 0; i < Length; i++)
+        for (int i = 0; i < counts.Length; i++)
         {
-            System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(sizes, labels[i], out _) += Counts[i];
+            if (counts[i] <= 0 || (i > 0 && (segLabels[i] < segLabels[i - 1] || (segLabels[i] == segLabels[i - 1] && gtLabels[i] <= gtLabels[i - 1]))))
+            {
+                return false;
+            }
         }
 
-        var sorted = sizes.Keys.ToArray();
-        Array.Sort(sorted);
-        return (sorted, [.. sorted.Select(label => sizes[label])]);
+        return true;
     }
 
-    /// <summary>Adds the runs of equal (seg, gt) pairs of two same-length spans to <paramref name="table"/>.</summary>
+    /// <summary>Both marginals and each pair's sizes, computed once: segmentation sizes by one scan of the sorted pairs, ground-truth sizes by one sort of their labels. O(k log k).</summary>
+    private MarginalSizes Marginals()
+    {
+        if (_marginals is { } known)
+        {
+            return known;
+        }
+
+        var segOfPair = new long[Length];
+        var (segLabels, segSizes) = Group(SegLabels, Counts, [.. Enumerable.Range(0, Length)], segOfPair);
+        var gtSorted = (ulong[])GtLabels.Clone();
+        var order = Enumerable.Range(0, Length).ToArray();
+        Array.Sort(gtSorted, order);
+        var gtCounts = new long[Length];
+        for (int i = 0; i < Length; i++)
+        {
+            gtCounts[i] = Counts[order[i]];
+        }
+
+        var gtOfPair = new long[Length];
+        var (gtLabels, gtSizes) = Group(gtSorted, gtCounts, order, gtOfPair);
+        return _marginals = new MarginalSizes((segLabels, segSizes), (gtLabels, gtSizes), segOfPair, gtOfPair);
+    }
+
+    /// <summary>Sums the counts of runs of equal sorted labels; writes each run's sum to the pairs <paramref name="pairOf"/> names.</summary>
+    private static (ulong[] Labels, long[] Sizes) Group(ulong[] sortedLabels, long[] counts, int[] pairOf, long[] sizeOfPair)
+    {
+        var labels = new List<ulong>();
+        var sizes = new List<long>();
+        for (int start = 0; start < sortedLabels.Length;)
+        {
+            int end = start;
+            long size = 0;
+            while (end < sortedLabels.Length && sortedLabels[end] == sortedLabels[start])
+            {
+                size += counts[end++];
+            }
+
+            for (int i = start; i < end; i++)
+            {
+                sizeOfPair[pairOf[i]] = size;
+            }
+
+            labels.Add(sortedLabels[start]);
+            sizes.Add(size);
+            start = end;
+        }
+
+        return ([.. labels], [.. sizes]);
+    }
+
+    private sealed record MarginalSizes((ulong[] Labels, long[] Sizes) Seg, (ulong[] Labels, long[] Sizes) Gt, long[] SegOfPair, long[] GtOfPair);
+
+    /// <summary>
+    /// Adds the runs of equal (seg, gt) pairs of two same-length spans to <paramref name="table"/>. With 256-bit SIMD,
+    /// 32 voxels at a time are compared with their left neighbours in both images: the set bits of the combined
+    /// "changed" mask are exactly the run starts, visited with a trailing-zero count, so no branch depends on a single
+    /// voxel. Otherwise (and for the last voxels) voxel by voxel.
+    /// </summary>
     private static void CountRuns<TSeg, TGt>(ReadOnlySpan<TSeg> seg, ReadOnlySpan<TGt> gt, PairCounts table)
         where TSeg : unmanaged, IBinaryInteger<TSeg>
         where TGt : unmanaged, IBinaryInteger<TGt>
     {
-        for (int i = 0; i < seg.Length;)
+        gt = gt[..seg.Length];
+        int start = 0, next = 1;
+        if (Vector256.IsHardwareAccelerated && Vector256<TSeg>.IsSupported && Vector256<TGt>.IsSupported)
         {
-            int run = EqualRuns.Length(seg, i);
-            run = EqualRuns.Length(gt[..(i + run)], i);
-            table.Add(ulong.CreateTruncating(seg[i]), ulong.CreateTruncating(gt[i]), run);
-            i += run;
+            ref TSeg segOrigin = ref MemoryMarshal.GetReference(seg);
+            ref TGt gtOrigin = ref MemoryMarshal.GetReference(gt);
+            for (; next + Window <= seg.Length; next += Window)
+            {
+                uint starts = ~(Unchanged(ref segOrigin, next) & Unchanged(ref gtOrigin, next));
+                while (starts != 0)
+                {
+                    int at = next + BitOperations.TrailingZeroCount(starts);
+                    table.Add(ulong.CreateTruncating(seg[start]), ulong.CreateTruncating(gt[start]), at - start);
+                    start = at;
+                    starts &= starts - 1;
+                }
+            }
         }
+
+        for (; next < seg.Length; next++)
+        {
+            if (seg[next] != seg[start] || gt[next] != gt[start])
+            {
+                table.Add(ulong.CreateTruncating(seg[start]), ulong.CreateTruncating(gt[start]), next - start);
+                start = next;
+            }
+        }
+
+        table.Add(ulong.CreateTruncating(seg[start]), ulong.CreateTruncating(gt[start]), seg.Length - start);
+    }
+
+    /// <summary>Bit k set when <c>values[at + k] == values[at + k − 1]</c>, for k = 0 … 31 (<paramref name="at"/> ≥ 1, 32 values readable from it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static uint Unchanged<T>(ref T values, int at)
+        where T : unmanaged
+    {
+        uint bits = 0;
+        for (int k = 0; k < Window; k += Vector256<T>.Count)
+        {
+            var current = Vector256.LoadUnsafe(ref values, (nuint)(at + k));
+            var previous = Vector256.LoadUnsafe(ref values, (nuint)(at + k - 1));
+            bits |= Vector256.Equals(current, previous).ExtractMostSignificantBits() << k;
+        }
+
+        return bits;
     }
 
     /// <summary>
-    /// Pair counts in an open-addressing hash table: keys in two arrays, a count of 0 marks a free slot, linear
-    /// probing, capacity a power of two grown at half load; the slot of the last pair added is cached.
+    /// Pair counts in an open-addressing hash table — one (seg, gt, count) entry per slot so that a probe touches one
+    /// cache line, a count of 0 marks a free slot, linear probing, capacity a power of two grown at half load — behind
+    /// a small direct-mapped cache of counts (evicted entries are added to the table): the pairs of the last few image
+    /// rows stay in the cache, so most runs never touch the large table.
     /// </summary>
     private sealed class PairCounts
     {
-        private ulong[] _seg, _gt;
-        private long[] _counts;
-        private int _used, _shift;
-        private ulong _lastSeg, _lastGt;
-        private int _lastSlot = -1;
+        /// <summary>Largest cache: 8192 entries of 24 bytes stay within a core's L2.</summary>
+        private const int MaximumCache = 1 << 16;
 
-        public PairCounts(int expected)
+        private readonly Entry[] _cache;
+        private readonly int _cacheShift;
+        private Entry[] _entries;
+        private int _used, _shift;
+
+        /// <param name="expected">The pairs expected (sizes the table).</param>
+        /// <param name="runs">The runs expected at most (sizes the cache).</param>
+        public PairCounts(int expected, long runs = MaximumCache)
         {
             int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, 2 * expected));
-            _seg = new ulong[capacity];
-            _gt = new ulong[capacity];
-            _counts = new long[capacity];
+            _entries = new Entry[capacity];
             _shift = 64 - BitOperations.Log2((uint)capacity);
+            int cache = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(runs / 16, 16, MaximumCache));
+            _cache = new Entry[cache];
+            _cacheShift = 64 - BitOperations.Log2((uint)cache);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Add(ulong seg, ulong gt, long count)
         {
-            if (count == 0)
+            ulong hash = Hash(seg, gt);
+            ref var cached = ref _cache[(int)(hash >> _cacheShift)];
+            if (cached.Seg == seg && cached.Gt == gt && cached.Count != 0)
             {
+                cached.Count += count;
                 return;
             }
 
-            if (_lastSlot >= 0 && seg == _lastSeg && gt == _lastGt)
+            if (cached.Count != 0)
             {
-                _counts[_lastSlot] += count;
-                return;
+                AddToTable(cached.Seg, cached.Gt, cached.Count);
             }
 
-            int slot = Find(seg, gt);
-            if (_counts[slot] == 0)
-            {
-                if (2 * (_used + 1) > _counts.Length)
-                {
-                    Grow();
-                    slot = Find(seg, gt);
-                }
-
-                _seg[slot] = seg;
-                _gt[slot] = gt;
-                _used++;
-            }
-
-            _counts[slot] += count;
-            (_lastSeg, _lastGt, _lastSlot) = (seg, gt, slot);
+            cached = new Entry { Seg = seg, Gt = gt, Count = count };
         }
 
         public void AddAll(PairCounts other)
         {
-            for (int slot = 0; slot < other._counts.Length; slot++)
+            other.Flush();
+            foreach (var entry in other._entries)
             {
-                if (other._counts[slot] != 0)
+                if (entry.Count != 0)
                 {
-                    Add(other._seg[slot], other._gt[slot], other._counts[slot]);
+                    Add(entry.Seg, entry.Gt, entry.Count);
                 }
             }
         }
@@ -260,15 +375,16 @@ public sealed class ContingencyTable
         /// <summary>The pairs sorted by (seg, gt).</summary>
         public ContingencyTable ToTable()
         {
+            Flush();
             var keys = new UInt128[_used];
             var counts = new long[_used];
             int k = 0;
-            for (int slot = 0; slot < _counts.Length; slot++)
+            foreach (var entry in _entries)
             {
-                if (_counts[slot] != 0)
+                if (entry.Count != 0)
                 {
-                    keys[k] = new UInt128(_seg[slot], _gt[slot]);
-                    counts[k++] = _counts[slot];
+                    keys[k] = new UInt128(entry.Seg, entry.Gt);
+                    counts[k++] = entry.Count;
                 }
             }
 
@@ -284,13 +400,48 @@ public sealed class ContingencyTable
             return new ContingencyTable(seg, gt, counts);
         }
 
+        /// <summary>Empties the cache into the table.</summary>
+        private void Flush()
+        {
+            foreach (ref var cached in _cache.AsSpan())
+            {
+                if (cached.Count != 0)
+                {
+                    AddToTable(cached.Seg, cached.Gt, cached.Count);
+                    cached = default;
+                }
+            }
+        }
+
+        private void AddToTable(ulong seg, ulong gt, long count)
+        {
+            int slot = Find(seg, gt);
+            if (_entries[slot].Count == 0)
+            {
+                if (2 * (_used + 1) > _entries.Length)
+                {
+                    Grow();
+                    slot = Find(seg, gt);
+                }
+
+                _entries[slot].Seg = seg;
+                _entries[slot].Gt = gt;
+                _used++;
+            }
+
+            _entries[slot].Count += count;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static ulong Hash(ulong seg, ulong gt) => ((seg * 0x9E3779B97F4A7C15UL) ^ gt) * 0xD6E8FEB86659FD93UL;
+
         /// <summary>The slot holding (seg, gt), or the free slot where it goes.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private int Find(ulong seg, ulong gt)
         {
-            int mask = _counts.Length - 1;
-            int slot = (int)((((seg * 0x9E3779B97F4A7C15UL) ^ gt) * 0xD6E8FEB86659FD93UL) >> _shift);
-            while (_counts[slot] != 0 && (_seg[slot] != seg || _gt[slot] != gt))
+            int mask = _entries.Length - 1;
+            int slot = (int)(Hash(seg, gt) >> _shift);
+            while (_entries[slot].Count != 0 && (_entries[slot].Seg != seg || _entries[slot].Gt != gt))
             {
                 slot = (slot + 1) & mask;
             }
@@ -300,21 +451,23 @@ public sealed class ContingencyTable
 
         private void Grow()
         {
-            var (seg, gt, counts) = (_seg, _gt, _counts);
-            int capacity = 2 * counts.Length;
-            _seg = new ulong[capacity];
-            _gt = new ulong[capacity];
-            _counts = new long[capacity];
+            var old = _entries;
+            _entries = new Entry[2 * old.Length];
             _shift--;
-            _lastSlot = -1;
-            for (int slot = 0; slot < counts.Length; slot++)
+            foreach (var entry in old)
             {
-                if (counts[slot] != 0)
+                if (entry.Count != 0)
                 {
-                    int to = Find(seg[slot], gt[slot]);
-                    (_seg[to], _gt[to], _counts[to]) = (seg[slot], gt[slot], counts[slot]);
+                    _entries[Find(entry.Seg, entry.Gt)] = entry;
                 }
             }
+        }
+
+        private struct Entry
+        {
+            public ulong Seg;
+            public ulong Gt;
+            public long Count;
         }
     }
 }

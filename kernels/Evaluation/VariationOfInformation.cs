@@ -22,14 +22,14 @@ public static class VariationOfInformation
             return (0, 0);
         }
 
-        var segSize = SizeLookup(table.SegSizes());
-        var gtSize = SizeLookup(table.GtSizes());
+        var segSize = table.SegSizeOfPairs();
+        var gtSize = table.GtSizeOfPairs();
         double n = table.Total, split = 0, merge = 0;
         for (int i = 0; i < table.Length; i++)
         {
             double c = table.Counts[i];
-            split -= c * Math.Log(c / gtSize[table.GtLabels[i]]);
-            merge -= c * Math.Log(c / segSize[table.SegLabels[i]]);
+            split -= c * Math.Log(c / gtSize[i]);
+            merge -= c * Math.Log(c / segSize[i]);
         }
 
         double scale = useLog2 ? n * Math.Log(2) : n;
@@ -45,7 +45,7 @@ public static class VariationOfInformation
     {
         ArgumentNullException.ThrowIfNull(table);
         var (labels, sizes) = table.GtSizes();
-        var segSize = SizeLookup(table.SegSizes());
+        var segSize = table.SegSizeOfPairs();
         var index = new Dictionary<ulong, int>(labels.Length);
         for (int j = 0; j < labels.Length; j++)
         {
@@ -59,21 +59,10 @@ public static class VariationOfInformation
         {
             int j = index[table.GtLabels[i]];
             double c = table.Counts[i], b = sizes[j];
-            split[j] -= c / b * Math.Log(c / segSize[table.SegLabels[i]]) / unit;
+            split[j] -= c / b * Math.Log(c / segSize[i]) / unit;
             merge[j] -= c / b * Math.Log(c / b) / unit;
         }
 
         return (labels, split, merge);
-    }
-
-    private static Dictionary<ulong, double> SizeLookup((ulong[] Labels, long[] Sizes) marginal)
-    {
-        var lookup = new Dictionary<ulong, double>(marginal.Labels.Length);
-        for (int i = 0; i < marginal.Labels.Length; i++)
-        {
-            lookup[marginal.Labels[i]] = marginal.Sizes[i];
-        }
-
-        return lookup;
     }
 }
