@@ -14,6 +14,7 @@ namespace BioImage.Cli.Commands;
 internal static class EvaluateCommand
 {
     private static readonly string[] MetricNames = ["vi", "rand", "cremi", "matching", "msa", "dice", "sbd"];
+    private static readonly string[] Criteria = ["iou", "iot", "iop"];
 
     public static Command Create()
     {
@@ -42,7 +43,13 @@ internal static class EvaluateCommand
             HelpName = "iou|iot|iop",
             DefaultValueFactory = _ => "iou",
         };
-        criterion.AcceptOnlyFromAmong("iou", "iot", "iop");
+        criterion.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } value && !Criteria.Contains(value, StringComparer.OrdinalIgnoreCase))
+            {
+                result.AddError($"--criterion: '{value}' is not available; expected one of: iou, iot, iop.");
+            }
+        });
         var naturalLog = new Option<bool>("--natural-log") { Description = "vi and cremi in nats instead of bits (bioimage-py's use_log2=False)." };
         var command = new Command("evaluate", "Score a segmentation against a ground truth (VI, adapted Rand error, CREMI, matching, mSA, dice) from their block-wise contingency table (bioimage-py's evaluation).")
         {
