@@ -372,29 +372,52 @@ public sealed class ContingencyTable
             }
         }
 
-        /// <summary>The pairs sorted by (seg, gt).</summary>
+        /// <summary>The pairs sorted by (seg, gt): as one 64-bit key per pair when both labels fit in 32 bits (a primitive sort), else as 128-bit keys.</summary>
         public ContingencyTable ToTable()
         {
             Flush();
-            var keys = new UInt128[_used];
+            var seg = new ulong[_used];
+            var gt = new ulong[_used];
             var counts = new long[_used];
             int k = 0;
+            ulong high = 0;
             foreach (var entry in _entries)
             {
                 if (entry.Count != 0)
                 {
-                    keys[k] = new UInt128(entry.Seg, entry.Gt);
-                    counts[k++] = entry.Count;
+                    (seg[k], gt[k], counts[k]) = (entry.Seg, entry.Gt, entry.Count);
+                    high |= (entry.Seg | entry.Gt) >> 32;
+                    k++;
                 }
             }
 
-            Array.Sort(keys, counts);
-            var seg = new ulong[_used];
-            var gt = new ulong[_used];
-            for (int i = 0; i < keys.Length; i++)
+            if (high == 0)
             {
-                seg[i] = (ulong)(keys[i] >> 64);
-                gt[i] = (ulong)keys[i];
+                var keys = new ulong[_used];
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    keys[i] = (seg[i] << 32) | gt[i];
+                }
+
+                Array.Sort(keys, counts);
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    (seg[i], gt[i]) = (keys[i] >> 32, (uint)keys[i]);
+                }
+            }
+            else
+            {
+                var keys = new UInt128[_used];
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    keys[i] = new UInt128(seg[i], gt[i]);
+                }
+
+                Array.Sort(keys, counts);
+                for (int i = 0; i < keys.Length; i++)
+                {
+                    (seg[i], gt[i]) = ((ulong)(keys[i] >> 64), (ulong)keys[i]);
+                }
             }
 
             return new ContingencyTable(seg, gt, counts);
