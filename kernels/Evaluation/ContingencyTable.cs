@@ -18,7 +18,7 @@ namespace BioImage.Kernels;
 /// table of (a, b, count) entries (multiplicative hash, linear probing, grown at half load), with a one-entry cache for
 /// the pair of the previous run. O(n) expected for n voxels plus O(k log k) to sort k pairs;
 /// memory O(k), independent of the voxel count and of the label values. Threads count contiguous parts of the image
-/// in tables of their own, merged at the end; the result does not depend on the thread count.</para>
+/// in tables of their own, sorted in parallel and merged at the end; the result does not depend on the thread count.</para>
 /// <para>Tables of blocks merge exactly with <see cref="Merge"/> (counts add), so a block-wise table equals the
 /// whole image's.</para>
 /// </remarks>
@@ -116,46 +116,81 @@ public sealed class ContingencyTable
             return single.ToTable();
         }
 
-        var tables = new PairCounts[parts];
+        var tables = new ContingencyTable[parts];
         fixed (TSeg* segOrigin = seg)
         fixed (TGt* gtOrigin = gt)
         {
             nint segAddress = (nint)segOrigin, gtAddress = (nint)gtOrigin;
             ParallelChunks.For(length, parts, (part, first, end) =>
             {
-                var table = tables[part] = new PairCounts(64, end - first);
-                CountRuns(new ReadOnlySpan<TSeg>((TSeg*)segAddress + first, end - first), new ReadOnlySpan<TGt>((TGt*)gtAddress + first, end - first), table);
+                var counts = new PairCounts(64, end - first);
+                CountRuns(new ReadOnlySpan<TSeg>((TSeg*)segAddress + first, end - first), new ReadOnlySpan<TGt>((TGt*)gtAddress + first, end - first), counts);
+                tables[part] = counts.ToTable();
             });
         }
 
-        for (int part = 1; part < parts; part++)
-        {
-            tables[0].AddAll(tables[part]);
-        }
-
-        return tables[0].ToTable();
+        return Merge(tables);
     }
 
-    /// <summary>Merges the tables of disjoint parts of an image (blocks) into the table of the whole: counts of equal pairs add.</summary>
+    /// <summary>
+    /// Merges the tables of disjoint parts of an image (blocks) into the table of the whole: counts of equal pairs add.
+    /// The sorted tables merge pairwise, level by level (O(k log p) for k pairs in p parts).
+    /// </summary>
     public static ContingencyTable Merge(IEnumerable<ContingencyTable> parts)
     {
         ArgumentNullException.ThrowIfNull(parts);
-        var list = parts.ToList();
-        if (list.Count == 1)
+        var level = parts.ToList();
+        if (level.Count == 0)
         {
-            return list[0];
+            return Empty;
         }
 
-        var total = new PairCounts(list.Count == 0 ? 64 : list.Max(part => part.Length));
-        foreach (var part in list)
+        while (level.Count > 1)
         {
-            for (int i = 0; i < part.Length; i++)
+            var next = new List<ContingencyTable>((level.Count + 1) / 2);
+            for (int i = 0; i < level.Count; i += 2)
             {
-                total.Add(part.SegLabels[i], part.GtLabels[i], part.Counts[i]);
+                next.Add(i + 1 < level.Count ? MergeTwo(level[i], level[i + 1]) : level[i]);
             }
+
+            level = next;
         }
 
-        return total.ToTable();
+        return level[0];
+    }
+
+    /// <summary>The union of two sorted tables, counts of equal pairs added, in one linear pass.</summary>
+    private static ContingencyTable MergeTwo(ContingencyTable left, ContingencyTable right)
+    {
+        int capacity = left.Length + right.Length;
+        var seg = new ulong[capacity];
+        var gt = new ulong[capacity];
+        var counts = new long[capacity];
+        int i = 0, j = 0, k = 0;
+        while (i < left.Length || j < right.Length)
+        {
+            int order = i == left.Length ? 1 : j == right.Length ? -1
+                : left.SegLabels[i] != right.SegLabels[j] ? left.SegLabels[i].CompareTo(right.SegLabels[j])
+                : left.GtLabels[i].CompareTo(right.GtLabels[j]);
+            if (order <= 0)
+            {
+                (seg[k], gt[k], counts[k]) = (left.SegLabels[i], left.GtLabels[i], left.Counts[i]);
+                i++;
+                if (order == 0)
+                {
+                    counts[k] += right.Counts[j++];
+                }
+            }
+            else
+            {
+                (seg[k], gt[k], counts[k]) = (right.SegLabels[j], right.GtLabels[j], right.Counts[j]);
+                j++;
+            }
+
+            k++;
+        }
+
+        return new ContingencyTable(seg[..k], gt[..k], counts[..k]);
     }
 
     /// <summary>
@@ -358,18 +393,6 @@ public sealed class ContingencyTable
             }
 
             cached = new Entry { Seg = seg, Gt = gt, Count = count };
-        }
-
-        public void AddAll(PairCounts other)
-        {
-            other.Flush();
-            foreach (var entry in other._entries)
-            {
-                if (entry.Count != 0)
-                {
-                    Add(entry.Seg, entry.Gt, entry.Count);
-                }
-            }
         }
 
         /// <summary>The pairs sorted by (seg, gt): as one 64-bit key per pair when both labels fit in 32 bits (a primitive sort), else as 128-bit keys.</summary>
