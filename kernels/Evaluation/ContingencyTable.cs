@@ -160,6 +160,7 @@ public sealed class ContingencyTable
     }
 
     /// <summary>The union of two sorted tables, counts of equal pairs added, in one linear pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static ContingencyTable MergeTwo(ContingencyTable left, ContingencyTable right)
     {
         int capacity = left.Length + right.Length;
@@ -263,6 +264,7 @@ public sealed class ContingencyTable
     }
 
     /// <summary>Sums the counts of runs of equal sorted labels; writes each run's sum to the pairs <paramref name="pairOf"/> names.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (ulong[] Labels, long[] Sizes) Group(ulong[] sortedLabels, long[] counts, int[] pairOf, long[] sizeOfPair)
     {
         var labels = new List<ulong>();
@@ -297,6 +299,7 @@ public sealed class ContingencyTable
     /// "changed" mask are exactly the run starts, visited with a trailing-zero count, so no branch depends on a single
     /// voxel. Otherwise (and for the last voxels) voxel by voxel.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a command line counts once: no time for tiered compilation to reach its optimized code
     private static void CountRuns<TSeg, TGt>(ReadOnlySpan<TSeg> seg, ReadOnlySpan<TGt> gt, PairCounts table)
         where TSeg : unmanaged, IBinaryInteger<TSeg>
         where TGt : unmanaged, IBinaryInteger<TGt>
@@ -396,6 +399,7 @@ public sealed class ContingencyTable
         }
 
         /// <summary>The pairs sorted by (seg, gt): as one 64-bit key per pair when both labels fit in 32 bits (a primitive sort), else as 128-bit keys.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ContingencyTable ToTable()
         {
             Flush();
@@ -459,6 +463,7 @@ public sealed class ContingencyTable
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void AddToTable(ulong seg, ulong gt, long count)
         {
             int slot = Find(seg, gt);

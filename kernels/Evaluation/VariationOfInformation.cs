@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BioImage.Kernels;
 
 /// <summary>
@@ -14,6 +16,7 @@ namespace BioImage.Kernels;
 public static class VariationOfInformation
 {
     /// <summary>(split, merge) = (H(seg | gt), H(gt | seg)) in bits (<paramref name="useLog2"/>) or nats; (0, 0) for an empty table.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double Split, double Merge) Compute(ContingencyTable table, bool useLog2 = true)
     {
         ArgumentNullException.ThrowIfNull(table);
