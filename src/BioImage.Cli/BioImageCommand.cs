@@ -34,6 +34,7 @@ internal static partial class BioImageCommand
             DistanceTransformCommand.Create(),
             DistanceTransformWatershedCommand.Create(),
             StatsCommand.Create(),
+            EvaluateCommand.Create(),
             LabelCommand.Create(),
             UniqueCommand.Create(),
             MorphologyCommand.Create(),
