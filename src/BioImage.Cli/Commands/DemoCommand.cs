@@ -139,6 +139,10 @@ internal static class DemoCommand
         steps.Add(RunVerb("size-filter", new SizeFilterVerb { MinSize = 20 }, [labels], [new ArrayTarget(Out("labels-filtered.npy"))]));
         steps.Add(RunVerb("relabel-consecutive", new RelabelConsecutiveVerb { StartLabel = 1 }, [Source.Open(Out("labels-filtered.npy"))], [new ArrayTarget(Out("labels-consecutive.zarr"))]));
         steps.AddRange(Segment(outputDirectory, foreground, options, clock, RunVerb));
+        var watershed = Source.Open(Out("watershed.npy"));
+        steps.Add(RunVerb("morphology", new Morphology(), [watershed], []));
+        steps.Add(RunVerb("regionprops", new Regionprops { Surface = true }, [watershed], []));
+        steps.Add(RunVerb("evaluate", new Evaluation(), [watershed, labels], []));
         return new Summary(Path.GetFullPath(outputDirectory), raw.Shape.ToArray(), raw.DType.NumpyName(), blockShape, workers, steps, LeftOut);
     }
 
