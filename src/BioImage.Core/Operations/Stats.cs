@@ -99,7 +99,7 @@ public sealed class Stats : Operation<StatsResult>
 
         if (HistogramRange is not null && HistogramBins is null)
         {
-            throw new ArgumentException("A histogram range needs a bin count (--histogram BINS).");
+            throw new ArgumentException("A histogram range (--range) needs a bin count (--histogram BINS).");
         }
 
         if (HistogramBins < 1)
