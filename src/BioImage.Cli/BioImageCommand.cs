@@ -36,6 +36,7 @@ internal static partial class BioImageCommand
             StatsCommand.Create(),
             LabelCommand.Create(),
             UniqueCommand.Create(),
+            LocalMaximaCommand.Create(),
             RelabelConsecutiveCommand.Create(),
             SizeFilterCommand.Create(),
             ConfigCommand.Create(),
