@@ -37,6 +37,7 @@ internal static partial class BioImageCommand
             LabelCommand.Create(),
             UniqueCommand.Create(),
             LocalMaximaCommand.Create(),
+            MapPointsCommand.Create(),
             RelabelConsecutiveCommand.Create(),
             SizeFilterCommand.Create(),
             ConfigCommand.Create(),
