@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using BioImage.Runners;
 using BioImage.Sources;
@@ -47,10 +46,7 @@ public sealed class LocalMaximaVerb : Operation<LocalMaximaResult>
     {
         VerbInputs.Require(inputs, 1, Name);
         _ = Peaks.GetHalo(inputs[0].Shape.Count);
-        if (Csv is not null && Path.GetDirectoryName(Path.GetFullPath(Csv)) is { } folder && !Directory.Exists(folder))
-        {
-            throw new ArgumentException($"The CSV file's folder {folder} (--csv) does not exist.");
-        }
+        CsvTable.CheckFolder(Csv);
     }
 
     /// <inheritdoc />
@@ -130,14 +126,5 @@ public sealed record LocalMaximaResult(IReadOnlyList<string> Columns, long[,] Pe
     public IEnumerable<long> Row(int index) => Enumerable.Range(0, Peaks.GetLength(1)).Select(axis => Peaks[index, axis]);
 
     /// <summary>The table as CSV: a header of the column names, one line per peak.</summary>
-    public string ToCsv()
-    {
-        var text = new StringBuilder().AppendJoin(',', Columns).Append('\n');
-        for (int i = 0; i < Count; i++)
-        {
-            text.AppendJoin(',', Row(i).Select(v => v.ToString(CultureInfo.InvariantCulture))).Append('\n');
-        }
-
-        return text.ToString();
-    }
+    public string ToCsv() => CsvTable.Format(Columns, Enumerable.Range(0, Count).Select(i => Row(i).Select(v => v.ToString(CultureInfo.InvariantCulture))));
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BioImage.Sources;
@@ -55,10 +54,7 @@ public sealed class MapPointsVerb : Operation<MapPointsResult>
         }
 
         _ = BlockData.PerAxis(Halo.Length == 0 ? [0] : Halo, rank, "--halo");
-        if (Csv is not null && Path.GetDirectoryName(Path.GetFullPath(Csv)) is { } folder && !Directory.Exists(folder))
-        {
-            throw new ArgumentException($"The CSV file's folder {folder} (--csv) does not exist.");
-        }
+        CsvTable.CheckFolder(Csv);
     }
 
     /// <inheritdoc />
@@ -129,16 +125,9 @@ public sealed class MapPointsVerb : Operation<MapPointsResult>
 public sealed record MapPointsResult(IReadOnlyList<string> Columns, double[][] Points, decimal[] ObjectIds, float[] Distances)
 {
     /// <summary>The table as CSV: the axis columns, <c>object_id</c> and <c>distance</c> (<c>inf</c> as numpy writes it).</summary>
-    public string ToCsv()
-    {
-        var text = new StringBuilder().AppendJoin(',', Columns).Append(",object_id,distance\n");
-        for (int i = 0; i < Points.Length; i++)
-        {
-            string distance = float.IsPositiveInfinity(Distances[i]) ? "inf" : Distances[i].ToString("R", CultureInfo.InvariantCulture);
-            text.AppendJoin(',', Points[i].Select(v => v.ToString("R", CultureInfo.InvariantCulture)))
-                .Append(CultureInfo.InvariantCulture, $",{ObjectIds[i]},{distance}\n");
-        }
-
-        return text.ToString();
-    }
+    public string ToCsv() => CsvTable.Format(
+        [.. Columns, "object_id", "distance"],
+        Points.Select((point, i) => point.Select(v => v.ToString("R", CultureInfo.InvariantCulture))
+            .Append(ObjectIds[i].ToString(CultureInfo.InvariantCulture))
+            .Append(float.IsPositiveInfinity(Distances[i]) ? "inf" : Distances[i].ToString("R", CultureInfo.InvariantCulture))));
 }
