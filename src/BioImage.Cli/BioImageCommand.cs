@@ -39,6 +39,8 @@ internal static partial class BioImageCommand
             UniqueCommand.Create(),
             MorphologyCommand.Create(),
             RegionpropsCommand.Create(),
+            LocalMaximaCommand.Create(),
+            MapPointsCommand.Create(),
             RelabelConsecutiveCommand.Create(),
             SizeFilterCommand.Create(),
             ApplyCommand.Create(),

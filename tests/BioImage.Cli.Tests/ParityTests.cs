@@ -26,6 +26,7 @@ public sealed class ParityTests : IDisposable
         np.save(f + '/seeds.npy', seeds)
         np.save(f + '/mask.npy', (rng.random(raw.shape) > 0.1))
         np.save(f + '/boundaries.npy', (1 - fg).astype(np.float32))
+        np.savetxt(f + '/points.csv', rng.integers(0, raw.shape, (40, 3)), delimiter=',', fmt='%d')
         """;
 
     private static readonly string[] Backends = ["local", "subprocess", "slurm"];
@@ -54,6 +55,10 @@ public sealed class ParityTests : IDisposable
         { "dt-watershed", ["dt-watershed", "IN:boundaries.npy", "OUT.zarr", "--halo", "4", "--threshold", "0.5", "--sigma-seeds", "1", "--min-size", "5"] },
         { "stats", ["stats", "IN:raw.npy", "--mask", "IN:mask.npy"] },
         { "unique", ["unique", "IN:labels.npy", "--counts", "--mask", "IN:mask.npy"] },
+        { "histogram", ["stats", "IN:raw.npy", "--histogram", "9", "--mask", "IN:mask.npy"] },
+        { "unique-floats", ["unique", "IN:boundaries.npy", "--counts"] },
+        { "local-maxima", ["local-maxima", "IN:raw.npy", "--min-distance", "2", "--global-thresholds"] },
+        { "map-points", ["map-points", "IN:labels.npy", "IN:points.csv", "--halo", "3", "--sampling", "2,1,1"] },
     };
 
     [Theory]

@@ -83,6 +83,7 @@ internal static class DemoCommand
     private static readonly string[] LeftOut =
     [
         "info (describes a file: try `bioimage info bioimage-demo/raw.zarr`)",
+        "map-points (needs a table of points: try `bioimage map-points bioimage-demo/watershed.npy points.csv`)",
         "config, reattach and worker (set up and drive distributed runs; the demo runs on local threads)",
     ];
 

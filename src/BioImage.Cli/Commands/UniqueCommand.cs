@@ -4,7 +4,7 @@ using BioImage.Sources;
 
 namespace BioImage.Cli.Commands;
 
-/// <summary><c>bioimage unique INPUT [--counts]</c>: the distinct values of an integer volume, block-wise (<see cref="UniqueValues"/>).</summary>
+/// <summary><c>bioimage unique INPUT [--counts]</c>: the distinct values of a volume (labels or floats), block-wise (<see cref="UniqueValues"/>).</summary>
 internal static class UniqueCommand
 {
     public static Command Create()
@@ -12,7 +12,7 @@ internal static class UniqueCommand
         var input = CommonOptions.Input();
         var inputKey = CommonOptions.InputKey();
         var counts = new Option<bool>("--counts") { Description = "Also count the voxels of each value (numpy's return_counts)." };
-        var command = new Command("unique", "The sorted distinct values of an integer (label) volume, optionally with their voxel counts, computed block-wise (numpy.unique).")
+        var command = new Command("unique", "The sorted distinct values of a volume (labels, or floats: ±0 one value, NaNs one value, last), optionally with their voxel counts, computed block-wise (numpy.unique).")
         {
             input, inputKey, counts,
         };

@@ -8,8 +8,8 @@ namespace BioImage.Operations;
 /// <summary>
 /// Block step of <c>find_local_maxima</c> (bioimage-py's): each block runs <see cref="LocalMaxima.Find{T}(ReadOnlySpan3D{T}, int, double?, double?, int?)"/>
 /// (skimage's <c>peak_local_max</c>) on its outer region — halo <c>min_distance + 8</c> per side as in bioimage-py —
-/// keeps the peaks inside its inner block and returns them in global coordinates; <see cref="Find"/> concatenates the
-/// blocks in block-id order (highest first within a block).
+/// keeps the peaks inside its inner block and returns them in global coordinates; <see cref="LocalMaximaVerb"/> (and
+/// <see cref="Find"/>) concatenates the blocks in block-id order (highest first within a block).
 /// </summary>
 /// <remarks>
 /// Thresholds as in bioimage-py's blocked mode: the default absolute threshold (the image minimum) and
@@ -42,34 +42,13 @@ public sealed class LocalMaximaOperation : ReduceOperation<long[]>
     /// </summary>
     public static long[,] Find(ISource input, RunOptions options, int minDistance = 1, double? thresholdAbs = null, double? thresholdRel = null, int? excludeBorder = null, bool globalThresholds = false)
     {
-        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(options);
-        int rank = input.Shape.Count;
-        var operation = new LocalMaximaOperation { MinDistance = minDistance, ThresholdAbs = thresholdAbs, ThresholdRel = thresholdRel, ExcludeBorder = excludeBorder };
-        _ = operation.GetHalo(rank);
-        if (globalThresholds && (thresholdAbs is null || thresholdRel is not null))
+        var verb = new LocalMaximaVerb
         {
-            var moments = Stats.Compute(input, options with { Mask = null });
-            double threshold = thresholdAbs ?? moments.Min;
-            operation.ThresholdAbs = thresholdRel is { } relative ? Math.Max(threshold, relative * moments.Max) : threshold;
-            operation.ThresholdRel = null;
-        }
-
-        var blocks = Runner.Run(operation, [input], options with { Mask = null });
-        var peaks = new long[blocks.Sum(b => b.Value.Length) / rank, rank];
-        int row = 0;
-        foreach (var block in blocks)
-        {
-            for (int i = 0; i < block.Value.Length; i += rank, row++)
-            {
-                for (int axis = 0; axis < rank; axis++)
-                {
-                    peaks[row, axis] = block.Value[i + axis];
-                }
-            }
-        }
-
-        return peaks;
+            Peaks = new LocalMaximaOperation { MinDistance = minDistance, ThresholdAbs = thresholdAbs, ThresholdRel = thresholdRel, ExcludeBorder = excludeBorder },
+            GlobalThresholds = globalThresholds,
+        };
+        return Executor.Compute(verb, [input], [], options with { Mask = null }).Peaks;
     }
 
     /// <inheritdoc />
@@ -104,15 +83,17 @@ public sealed class LocalMaximaOperation : ReduceOperation<long[]>
             int rank = outer.Rank;
             using var data = BlockData.Read<T>(block.Inputs[0], outer);
             var view = BlockData.Folded(data).Span.AsReadOnly();
-            int[] triples = LocalMaxima.Find(view, operation.MinDistance, operation.ThresholdAbs, operation.ThresholdRel, operation.ExcludeBorder);
+            int[] local = rank == 2
+                ? LocalMaxima.Find(new ReadOnlySpan2D<T>(data.Span, view.Height, view.Width), operation.MinDistance, operation.ThresholdAbs, operation.ThresholdRel, operation.ExcludeBorder)
+                : LocalMaxima.Find(view, operation.MinDistance, operation.ThresholdAbs, operation.ThresholdRel, operation.ExcludeBorder);
             var kept = new List<long>();
             var position = new long[rank];
-            for (int i = 0; i < triples.Length; i += 3)
+            for (int i = 0; i < local.Length; i += rank)
             {
                 bool keep = true;
                 for (int axis = 0; axis < rank; axis++)
                 {
-                    position[axis] = outer.Begin[axis] + triples[i + 3 - rank + axis];
+                    position[axis] = outer.Begin[axis] + local[i + axis];
                     keep &= position[axis] >= inner.Begin[axis] && position[axis] < inner.End[axis];
                 }
 

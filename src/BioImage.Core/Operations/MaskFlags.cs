@@ -11,6 +11,21 @@ internal static class MaskFlags
 {
     public static bool[] Read(ISource mask, Region region) => mask.DType.Dispatch(new ReadAsFlags(mask, region));
 
+    /// <summary>Moves the values where <paramref name="inside"/> is set to the front (C order kept); returns how many there are.</summary>
+    public static int Compact<T>(Span<T> values, bool[] inside)
+    {
+        int kept = 0;
+        for (int i = 0; i < inside.Length; i++)
+        {
+            if (inside[i])
+            {
+                values[kept++] = values[i];
+            }
+        }
+
+        return kept;
+    }
+
     /// <summary>
     /// Replaces the values of <paramref name="values"/> outside <paramref name="mask"/> with what <paramref name="output"/>
     /// holds there now. <paramref name="values"/> covers <paramref name="target"/>: the mask's <paramref name="region"/>,

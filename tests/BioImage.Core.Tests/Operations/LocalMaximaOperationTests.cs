@@ -16,6 +16,7 @@ public sealed class LocalMaximaOperationTests : IDisposable
     [InlineData(JobType.Local, 1, 1, 30.0, null)]
     [InlineData(JobType.Local, 3, 2, null, 0.5)]
     [InlineData(JobType.Subprocess, 2, 1, null, 0.3)]
+    [InlineData(JobType.Slurm, 3, 2, null, null)]
     public void Global_thresholds_give_the_whole_volume_peaks_in_block_order(JobType jobType, int workers, int minDistance, double? thresholdAbs, double? thresholdRel)
     {
         var (path, data) = _fixture.Input<float>("peaks", v => v);
