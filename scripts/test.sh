@@ -104,7 +104,7 @@ fi
 # Recap the failed tests' names just above the summary, where a truncated CI log still shows them.
 if ((failed > 0)); then
   echo "== failed tests"
-  grep -h -A2 -E "^ +Failed [A-Za-z_]" "$results"/*.log | grep -vE "^--$| +Error Message:$" | sed -E 's/^ +//' | head -n 12
+  grep -a -h -A2 -E "^ +Failed [A-Za-z_]" "$results"/*.log | grep -vE "^--$| +Error Message:$" | sed -E 's/^ +//' | head -n 12
 fi
 rm -rf "$results"
 echo "$passed passed, $failed failed$( ((skipped > 0)) && echo ", $skipped skipped")"
