@@ -61,15 +61,8 @@ public sealed class ContingencyTableOperation : ReduceOperation<ContingencyBlock
             if (block.Mask is not null)
             {
                 var inside = MaskFlags.Read(block.Mask, region);
-                kept = 0;
-                for (int i = 0; i < inside.Length; i++)
-                {
-                    if (inside[i])
-                    {
-                        seg.Span[kept] = seg.Span[i];
-                        gt.Span[kept++] = gt.Span[i];
-                    }
-                }
+                kept = MaskFlags.Compact(seg.Span, inside);
+                MaskFlags.Compact(gt.Span, inside);
             }
 
             return ContingencyTable.Count<TSeg, TGt>(seg.Span[..kept], gt.Span[..kept], threads);

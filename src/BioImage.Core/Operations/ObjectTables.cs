@@ -38,19 +38,19 @@ internal static class ObjectTables
     public static void WriteCsv(string path, IReadOnlyList<TableColumn> columns)
     {
         int rows = columns.Count == 0 ? 0 : columns[0].Values.Length;
-        var text = new StringBuilder();
-        text.AppendJoin(',', columns.Select(c => c.Name)).Append('\n');
-        for (int row = 0; row < rows; row++)
-        {
-            for (int c = 0; c < columns.Count; c++)
-            {
-                text.Append(c == 0 ? string.Empty : ",").Append(Cell(columns[c].Values.GetValue(row)));
-            }
+        File.WriteAllText(path, FormatCsv(columns.Select(c => c.Name), Enumerable.Range(0, rows).Select(row => columns.Select(c => Cell(c.Values.GetValue(row))))));
+    }
 
-            text.Append('\n');
+    /// <summary>A table as CSV text: a header of column names, one comma-separated line per row; cells are written as given.</summary>
+    public static string FormatCsv(IEnumerable<string> columns, IEnumerable<IEnumerable<string>> rows)
+    {
+        var text = new StringBuilder().AppendJoin(',', columns).Append('\n');
+        foreach (var row in rows)
+        {
+            text.AppendJoin(',', row).Append('\n');
         }
 
-        File.WriteAllText(path, text.ToString());
+        return text.ToString();
     }
 
     /// <summary>The columns as one JSON object: name → array of values.</summary>

@@ -46,7 +46,7 @@ public sealed class LocalMaximaVerb : Operation<LocalMaximaResult>
     {
         VerbInputs.Require(inputs, 1, Name);
         _ = Peaks.GetHalo(inputs[0].Shape.Count);
-        CsvTable.CheckFolder(Csv);
+        ObjectTables.RequireWritableFolder(Csv, "--csv");
     }
 
     /// <inheritdoc />
@@ -126,5 +126,5 @@ public sealed record LocalMaximaResult(IReadOnlyList<string> Columns, long[,] Pe
     public IEnumerable<long> Row(int index) => Enumerable.Range(0, Peaks.GetLength(1)).Select(axis => Peaks[index, axis]);
 
     /// <summary>The table as CSV: a header of the column names, one line per peak.</summary>
-    public string ToCsv() => CsvTable.Format(Columns, Enumerable.Range(0, Count).Select(i => Row(i).Select(v => v.ToString(CultureInfo.InvariantCulture))));
+    public string ToCsv() => ObjectTables.FormatCsv(Columns, Enumerable.Range(0, Count).Select(i => Row(i).Select(v => v.ToString(CultureInfo.InvariantCulture))));
 }

@@ -54,7 +54,7 @@ public sealed class MapPointsVerb : Operation<MapPointsResult>
         }
 
         _ = BlockData.PerAxis(Halo.Length == 0 ? [0] : Halo, rank, "--halo");
-        CsvTable.CheckFolder(Csv);
+        ObjectTables.RequireWritableFolder(Csv, "--csv");
     }
 
     /// <inheritdoc />
@@ -125,7 +125,7 @@ public sealed class MapPointsVerb : Operation<MapPointsResult>
 public sealed record MapPointsResult(IReadOnlyList<string> Columns, double[][] Points, decimal[] ObjectIds, float[] Distances)
 {
     /// <summary>The table as CSV: the axis columns, <c>object_id</c> and <c>distance</c> (<c>inf</c> as numpy writes it).</summary>
-    public string ToCsv() => CsvTable.Format(
+    public string ToCsv() => ObjectTables.FormatCsv(
         [.. Columns, "object_id", "distance"],
         Points.Select((point, i) => point.Select(v => v.ToString("R", CultureInfo.InvariantCulture))
             .Append(ObjectIds[i].ToString(CultureInfo.InvariantCulture))
