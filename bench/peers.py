@@ -231,6 +231,58 @@ def morphology_result(label, size, com, bb_min, bb_max):
             "com_sum": float(com.sum())}
 
 
+def evaluation_labels(a, params):
+    """The evaluation benchmarks' (seg, gt): gt = grid_labels; seg = the same grid shifted by a third of a cell on every
+    axis, each cell split in two along x, without background (as bench/BioImage.Throughput/Ops/EvaluationOps.cs)."""
+    c, s = params["cell"], params["cell"] // 3
+    z, y, x = np.ogrid[:a.shape[0], :a.shape[1], :a.shape[2]]
+    cells_y, cells_x = -(-(a.shape[1] + s) // c), -(-(a.shape[2] + s) // c)
+    shifted = (((z + s) // c * cells_y + (y + s) // c) * cells_x + (x + s) // c + 1).astype(np.uint32)
+    seg = shifted * np.uint32(2) + ((x + s) % c >= c // 2).astype(np.uint32)
+    return np.ascontiguousarray(seg), grid_labels(a, params)
+
+
+def prepare_contingency_skimage(a, params, path):
+    from skimage.metrics import contingency_table
+    seg, gt = evaluation_labels(a, params)
+    last = {}
+
+    def run():
+        last["t"] = contingency_table(gt, seg)
+
+    def result():
+        t = last["t"].tocoo()
+        # Ours is sorted by (seg, gt): skimage's rows are gt, its columns seg.
+        order = np.lexsort((t.row, t.col))
+        return {"pairs": int(t.nnz), "seg_sha256": sha256(t.col[order].astype(np.uint64)),
+                "gt_sha256": sha256(t.row[order].astype(np.uint64)), "counts_sha256": sha256(t.data[order].astype(np.int64))}
+
+    return run, result
+
+
+def prepare_vi_skimage(a, params, path):
+    from skimage.metrics import variation_of_information
+    seg, gt = evaluation_labels(a, params)
+    last = {}
+
+    def run():
+        last["vi"] = variation_of_information(gt, seg)
+
+    # skimage returns (H(image1 | image0), H(image0 | image1)) = (H(seg | gt), H(gt | seg)) = (split, merge).
+    return run, lambda: {"split": float(last["vi"][0]), "merge": float(last["vi"][1])}
+
+
+def prepare_are_skimage(a, params, path):
+    from skimage.metrics import adapted_rand_error
+    seg, gt = evaluation_labels(a, params)
+    last = {}
+
+    def run():
+        last["are"] = adapted_rand_error(gt, seg)[0]
+
+    return run, lambda: {"are": float(last["are"])}
+
+
 def prepare_morphology_vigra(a, params, path):
     import vigra
     labels = grid_labels(a, params)
@@ -554,6 +606,11 @@ PEERS = {
     **{f"morphology-{n}": (Peer("vigra.analysis.extractRegionFeatures(Count, RegionCenter, Coord<Min/Max>)", prepare_morphology_vigra),
                            Peer("skimage.measure.regionprops_table(label, area, centroid, bbox)", prepare_morphology_skimage))
        for n in ("1k", "100k")},
+    **{f"{metric}-{n}": Peer(f"skimage.metrics.{function}(gt, seg)", prepare)
+       for n in ("1k", "100k")
+       for metric, function, prepare in (("contingency", "contingency_table", prepare_contingency_skimage),
+                                         ("vi", "variation_of_information", prepare_vi_skimage),
+                                         ("are", "adapted_rand_error", prepare_are_skimage))},
     "npy-read": Peer("numpy np.load", prepare_npy_read),
     "npy-write": Peer("numpy np.save", prepare_npy_write),
     **{f"zarr-{mode}-{codec}": zarr_peer(mode == "write", codec)

@@ -42,11 +42,12 @@ public static class AdaptedRandError
     /// <param name="truth">Ground-truth labels (C order, any integer type).</param>
     /// <param name="test">The segmentation, same length.</param>
     /// <param name="ignoreBackground">Ignore voxels whose true label is 0 (skimage's default); false counts every voxel.</param>
-    public static (double Error, double Precision, double Recall) Compute<TTrue, TTest>(ReadOnlySpan<TTrue> truth, ReadOnlySpan<TTest> test, bool ignoreBackground = true)
+    /// <param name="degreeOfParallelism">Threads counting the table (≥ 1); the result does not depend on it.</param>
+    public static (double Error, double Precision, double Recall) Compute<TTrue, TTest>(ReadOnlySpan<TTrue> truth, ReadOnlySpan<TTest> test, bool ignoreBackground = true, int degreeOfParallelism = 1)
         where TTrue : unmanaged, IBinaryInteger<TTrue>
         where TTest : unmanaged, IBinaryInteger<TTest>
     {
-        var table = ContingencyTable.Count(truth, test);
+        var table = ContingencyTable.Count(truth, test, degreeOfParallelism);
         if (ignoreBackground)
         {
             table = table.DropIgnored([0], []);

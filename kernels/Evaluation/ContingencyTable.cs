@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -14,10 +15,10 @@ namespace BioImage.Kernels;
 /// </summary>
 /// <remarks>
 /// <para>Counting (<see cref="Count{TSeg, TGt}"/>): label images are long runs of one (a, b) pair, so run starts are
-/// found 32 voxels at a time with SIMD compares and each run is added to an open-addressing hash
-/// table of (a, b, count) entries (multiplicative hash, linear probing, grown at half load), with a one-entry cache for
-/// the pair of the previous run. O(n) expected for n voxels plus O(k log k) to sort k pairs;
-/// memory O(k), independent of the voxel count and of the label values. Threads count contiguous parts of the image
+/// found 32 voxels at a time with SIMD compares and each run's count is added to a direct-mapped cache of (a, b, count)
+/// entries; evicted entries are appended to a buffer that a radix sort by (a, b) compacts whenever it fills. O(n) for
+/// n voxels plus O(k) per compaction of k pairs (radix sort: no comparison, no cache miss per run); memory O(k),
+/// independent of the voxel count and of the label values. Threads count contiguous parts of the image
 /// in tables of their own, sorted in parallel and merged at the end; the result does not depend on the thread count.</para>
 /// <para>Tables of blocks merge exactly with <see cref="Merge"/> (counts add), so a block-wise table equals the
 /// whole image's.</para>
@@ -239,7 +240,7 @@ public sealed class ContingencyTable
         return true;
     }
 
-    /// <summary>Both marginals and each pair's sizes, computed once: segmentation sizes by one scan of the sorted pairs, ground-truth sizes by one sort of their labels. O(k log k).</summary>
+    /// <summary>Both marginals and each pair's sizes, computed once: segmentation sizes by one scan of the sorted pairs, ground-truth sizes by one radix sort of their labels. O(k).</summary>
     private MarginalSizes Marginals()
     {
         if (_marginals is { } known)
@@ -249,12 +250,19 @@ public sealed class ContingencyTable
 
         var segOfPair = new long[Length];
         var (segLabels, segSizes) = Group(SegLabels, Counts, [.. Enumerable.Range(0, Length)], segOfPair);
-        var gtSorted = (ulong[])GtLabels.Clone();
-        var order = Enumerable.Range(0, Length).ToArray();
-        Array.Sort(gtSorted, order);
+        var byGt = new LabelOfPair[Length];
+        for (int i = 0; i < Length; i++)
+        {
+            byGt[i] = new LabelOfPair(GtLabels[i], i);
+        }
+
+        RadixSort.Sort<LabelOfPair>(byGt, new LabelOfPair[Length]);
+        var gtSorted = new ulong[Length];
+        var order = new int[Length];
         var gtCounts = new long[Length];
         for (int i = 0; i < Length; i++)
         {
+            (gtSorted[i], order[i]) = (byGt[i].Label, byGt[i].Pair);
             gtCounts[i] = Counts[order[i]];
         }
 
@@ -289,6 +297,14 @@ public sealed class ContingencyTable
         }
 
         return ([.. labels], [.. sizes]);
+    }
+
+    /// <summary>A label and the index of its pair, sorted by the label.</summary>
+    private readonly record struct LabelOfPair(ulong Label, int Pair) : IRadixSortable
+    {
+        public static int KeyWords => 1;
+
+        public ulong KeyWord(int index) => Label;
     }
 
     private sealed record MarginalSizes((ulong[] Labels, long[] Sizes) Seg, (ulong[] Labels, long[] Sizes) Gt, long[] SegOfPair, long[] GtOfPair);
@@ -352,28 +368,30 @@ public sealed class ContingencyTable
     }
 
     /// <summary>
-    /// Pair counts in an open-addressing hash table — one (seg, gt, count) entry per slot so that a probe touches one
-    /// cache line, a count of 0 marks a free slot, linear probing, capacity a power of two grown at half load — behind
-    /// a small direct-mapped cache of counts (evicted entries are added to the table): the pairs of the last few image
-    /// rows stay in the cache, so most runs never touch the large table.
+    /// Pair counts behind a small direct-mapped cache: the pairs of the last few image rows stay in the cache, so most
+    /// runs only add to a cached count; an evicted entry is appended to a buffer that is sorted by (seg, gt) with
+    /// <see cref="RadixSort"/> and summed in place whenever it fills (the buffer doubles when the distinct pairs fill
+    /// more than half of it). Appends are sequential and the sort streams, so no voxel run waits on a cache miss into a
+    /// large table; memory stays below four entries per distinct pair plus the cache.
     /// </summary>
     private sealed class PairCounts
     {
-        /// <summary>Largest cache: 8192 entries of 24 bytes stay within a core's L2.</summary>
+        /// <summary>Largest cache: 65536 entries of 24 bytes (1.5 MiB, about a core's share of the L2 and L3).</summary>
         private const int MaximumCache = 1 << 16;
+
+        /// <summary>The buffer's first size.</summary>
+        private const int MinimumBuffer = 1 << 12;
 
         private readonly Entry[] _cache;
         private readonly int _cacheShift;
-        private Entry[] _entries;
-        private int _used, _shift;
+        private Entry[] _buffer;
+        private int _used;
 
-        /// <param name="expected">The pairs expected (sizes the table).</param>
+        /// <param name="expected">The pairs expected (sizes the buffer).</param>
         /// <param name="runs">The runs expected at most (sizes the cache).</param>
         public PairCounts(int expected, long runs = MaximumCache)
         {
-            int capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, 2 * expected));
-            _entries = new Entry[capacity];
-            _shift = 64 - BitOperations.Log2((uint)capacity);
+            _buffer = new Entry[Math.Max(MinimumBuffer, 2 * expected)];
             int cache = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(runs / 16, 16, MaximumCache));
             _cache = new Entry[cache];
             _cacheShift = 64 - BitOperations.Log2((uint)cache);
@@ -382,8 +400,7 @@ public sealed class ContingencyTable
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public void Add(ulong seg, ulong gt, long count)
         {
-            ulong hash = Hash(seg, gt);
-            ref var cached = ref _cache[(int)(hash >> _cacheShift)];
+            ref var cached = ref _cache[(int)(Hash(seg, gt) >> _cacheShift)];
             if (cached.Seg == seg && cached.Gt == gt && cached.Count != 0)
             {
                 cached.Count += count;
@@ -392,133 +409,86 @@ public sealed class ContingencyTable
 
             if (cached.Count != 0)
             {
-                AddToTable(cached.Seg, cached.Gt, cached.Count);
+                Append(cached);
             }
 
             cached = new Entry { Seg = seg, Gt = gt, Count = count };
         }
 
-        /// <summary>The pairs sorted by (seg, gt): as one 64-bit key per pair when both labels fit in 32 bits (a primitive sort), else as 128-bit keys.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        /// <summary>The pairs sorted by (seg, gt) with their summed counts.</summary>
         public ContingencyTable ToTable()
-        {
-            Flush();
-            var seg = new ulong[_used];
-            var gt = new ulong[_used];
-            var counts = new long[_used];
-            int k = 0;
-            ulong high = 0;
-            foreach (var entry in _entries)
-            {
-                if (entry.Count != 0)
-                {
-                    (seg[k], gt[k], counts[k]) = (entry.Seg, entry.Gt, entry.Count);
-                    high |= (entry.Seg | entry.Gt) >> 32;
-                    k++;
-                }
-            }
-
-            if (high == 0)
-            {
-                var keys = new ulong[_used];
-                for (int i = 0; i < keys.Length; i++)
-                {
-                    keys[i] = (seg[i] << 32) | gt[i];
-                }
-
-                Array.Sort(keys, counts);
-                for (int i = 0; i < keys.Length; i++)
-                {
-                    (seg[i], gt[i]) = (keys[i] >> 32, (uint)keys[i]);
-                }
-            }
-            else
-            {
-                var keys = new UInt128[_used];
-                for (int i = 0; i < keys.Length; i++)
-                {
-                    keys[i] = new UInt128(seg[i], gt[i]);
-                }
-
-                Array.Sort(keys, counts);
-                for (int i = 0; i < keys.Length; i++)
-                {
-                    (seg[i], gt[i]) = ((ulong)(keys[i] >> 64), (ulong)keys[i]);
-                }
-            }
-
-            return new ContingencyTable(seg, gt, counts);
-        }
-
-        /// <summary>Empties the cache into the table.</summary>
-        private void Flush()
         {
             foreach (ref var cached in _cache.AsSpan())
             {
                 if (cached.Count != 0)
                 {
-                    AddToTable(cached.Seg, cached.Gt, cached.Count);
+                    Append(cached);
                     cached = default;
                 }
             }
-        }
 
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void AddToTable(ulong seg, ulong gt, long count)
-        {
-            int slot = Find(seg, gt);
-            if (_entries[slot].Count == 0)
+            _used = SortAndSum(_buffer.AsSpan(0, _used));
+            var seg = new ulong[_used];
+            var gt = new ulong[_used];
+            var counts = new long[_used];
+            for (int i = 0; i < _used; i++)
             {
-                if (2 * (_used + 1) > _entries.Length)
-                {
-                    Grow();
-                    slot = Find(seg, gt);
-                }
-
-                _entries[slot].Seg = seg;
-                _entries[slot].Gt = gt;
-                _used++;
+                (seg[i], gt[i], counts[i]) = (_buffer[i].Seg, _buffer[i].Gt, _buffer[i].Count);
             }
 
-            _entries[slot].Count += count;
+            return new ContingencyTable(seg, gt, counts);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static ulong Hash(ulong seg, ulong gt) => ((seg * 0x9E3779B97F4A7C15UL) ^ gt) * 0xD6E8FEB86659FD93UL;
 
-        /// <summary>The slot holding (seg, gt), or the free slot where it goes.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private int Find(ulong seg, ulong gt)
+        private void Append(Entry entry)
         {
-            int mask = _entries.Length - 1;
-            int slot = (int)(Hash(seg, gt) >> _shift);
-            while (_entries[slot].Count != 0 && (_entries[slot].Seg != seg || _entries[slot].Gt != gt))
+            if (_used == _buffer.Length)
             {
-                slot = (slot + 1) & mask;
-            }
-
-            return slot;
-        }
-
-        private void Grow()
-        {
-            var old = _entries;
-            _entries = new Entry[2 * old.Length];
-            _shift--;
-            foreach (var entry in old)
-            {
-                if (entry.Count != 0)
+                _used = SortAndSum(_buffer);
+                if (2 * _used > _buffer.Length)
                 {
-                    _entries[Find(entry.Seg, entry.Gt)] = entry;
+                    Array.Resize(ref _buffer, 2 * _buffer.Length);
                 }
             }
+
+            _buffer[_used++] = entry;
         }
 
-        private struct Entry
+        /// <summary>Sorts the entries by (seg, gt) and sums equal pairs into the first of them; returns how many distinct pairs lead the span.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static int SortAndSum(Span<Entry> entries)
+        {
+            var scratch = ArrayPool<Entry>.Shared.Rent(entries.Length);
+            RadixSort.Sort(entries, scratch);
+            ArrayPool<Entry>.Shared.Return(scratch);
+            int distinct = 0;
+            for (int i = 0; i < entries.Length; i++)
+            {
+                if (distinct > 0 && entries[distinct - 1].Seg == entries[i].Seg && entries[distinct - 1].Gt == entries[i].Gt)
+                {
+                    entries[distinct - 1].Count += entries[i].Count;
+                }
+                else
+                {
+                    entries[distinct++] = entries[i];
+                }
+            }
+
+            return distinct;
+        }
+
+        private struct Entry : IRadixSortable
         {
             public ulong Seg;
             public ulong Gt;
             public long Count;
+
+            public static int KeyWords => 2;
+
+            public readonly ulong KeyWord(int index) => index == 0 ? Gt : Seg;
         }
     }
 }
