@@ -20,16 +20,15 @@ internal enum EvaluationMetric
 /// <summary>
 /// <c>contingency-1k</c>, <c>vi-1k</c>, <c>are-1k</c> and their <c>-100k</c> twins: a segmentation scored against a ground
 /// truth, both uint32, made once outside the timed runs on both sides. The ground truth is the morphology benchmark's
-/// labelling (cells of a cubic grid of <paramref name="cell"/>³ voxels intersected with <c>a &gt; t</c>); the segmentation
+/// labelling (cells of a cubic grid, about <paramref name="objects"/> of them, intersected with <c>a &gt; t</c>); the segmentation
 /// is the same grid shifted by a third of a cell on every axis, each cell split in two along x, background-free — so
-/// each object overlaps about a dozen others: 26³ cells give about 10³ objects at 256³ (~2·10⁴ pairs), 6³ cells
-/// about 10⁵ (~10⁶ pairs).
+/// each object overlaps about a dozen others: ~2·10⁴ pairs for 10³ objects, ~10⁶ for 10⁵.
 /// </summary>
-internal sealed class EvaluationOp(string name, int cell, EvaluationMetric metric) : ThroughputOp
+internal sealed class EvaluationOp(string name, int objects, EvaluationMetric metric) : ThroughputOp
 {
     public static IReadOnlyList<ThroughputOp> All { get; } =
     [
-        .. new[] { ("1k", 26), ("100k", 6) }.SelectMany(size => new[]
+        .. new[] { ("1k", 1000), ("100k", 100_000) }.SelectMany(size => new[]
         {
             new EvaluationOp($"contingency-{size.Item1}", size.Item2, EvaluationMetric.Table),
             new EvaluationOp($"vi-{size.Item1}", size.Item2, EvaluationMetric.Vi),
@@ -44,9 +43,9 @@ internal sealed class EvaluationOp(string name, int cell, EvaluationMetric metri
     public override int BytesPerVoxel(int itemSize) => 2 * sizeof(uint);
 
     public override IReadOnlyDictionary<string, object> Parameters(IReadOnlyList<int> shape) =>
-        new Dictionary<string, object> { ["threshold"] = SampleVolumes.Threshold, ["cell"] = cell };
+        new Dictionary<string, object> { ["threshold"] = SampleVolumes.Threshold, ["cell"] = MorphologyOp.CellFor(shape, objects) };
 
-    public override IPreparedOp Prepare<T>(OpInput<T> input) => new Prepared<T>(input.Volume, cell, metric);
+    public override IPreparedOp Prepare<T>(OpInput<T> input) => new Prepared<T>(input.Volume, MorphologyOp.CellFor(input.Volume.Shape.ToArray(), objects), metric);
 
     private sealed class Prepared<T> : MaskedRun<T>
         where T : unmanaged, INumber<T>

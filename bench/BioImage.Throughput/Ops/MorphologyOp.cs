@@ -8,12 +8,16 @@ namespace BioImage.Throughput.Ops;
 /// <c>morphology-1k</c> / <c>morphology-100k</c>: the morphology table (size, centre of mass, bounding box per label)
 /// of a uint32 labelling of the sample volume — peers <c>vigra.analysis.extractRegionFeatures</c> (Count, RegionCenter,
 /// Coord&lt;Minimum&gt;, Coord&lt;Maximum&gt;) and <c>skimage.measure.regionprops_table</c> (label, area, centroid, bbox).
-/// The labels, made once outside the timed runs on both sides, are the cells of a cubic grid of
-/// <paramref name="cell"/>³ voxels intersected with <c>a &gt; t</c> (id = cell index + 1): 26³ cells give about 10³
-/// objects at 256³, 6³ cells about 10⁵.
+/// The labels, made once outside the timed runs on both sides, are the cells of a cubic grid intersected with
+/// <c>a &gt; t</c> (id = cell index + 1), the cell edge chosen so that the grid has about <paramref name="objects"/>
+/// cells (<see cref="CellFor"/>: 26 voxels for 10³ objects at 256³, 6 for 10⁵; 51 and 11 at 512³).
 /// </summary>
-internal sealed class MorphologyOp(string name, int cell) : ThroughputOp
+internal sealed class MorphologyOp(string name, int objects) : ThroughputOp
 {
+    /// <summary>The cell edge of a grid with about <paramref name="objects"/> cells over <paramref name="shape"/>: round(∛(voxels / objects)), at least 2.</summary>
+    public static int CellFor(IReadOnlyList<int> shape, int objects) =>
+        Math.Max(2, (int)Math.Round(Math.Cbrt((double)shape[0] * shape[1] * shape[2] / objects)));
+
     public override string Name => name;
 
     public override IReadOnlyList<DType> DTypes => [DType.Float32];
@@ -21,9 +25,9 @@ internal sealed class MorphologyOp(string name, int cell) : ThroughputOp
     public override int BytesPerVoxel(int itemSize) => sizeof(uint);
 
     public override IReadOnlyDictionary<string, object> Parameters(IReadOnlyList<int> shape) =>
-        new Dictionary<string, object> { ["threshold"] = SampleVolumes.Threshold, ["cell"] = cell };
+        new Dictionary<string, object> { ["threshold"] = SampleVolumes.Threshold, ["cell"] = CellFor(shape, objects) };
 
-    public override IPreparedOp Prepare<T>(OpInput<T> input) => new Prepared<T>(input.Volume, cell);
+    public override IPreparedOp Prepare<T>(OpInput<T> input) => new Prepared<T>(input.Volume, CellFor(input.Volume.Shape.ToArray(), objects));
 
     private sealed class Prepared<T> : MaskedRun<T>
         where T : unmanaged, INumber<T>
