@@ -47,7 +47,7 @@ public static class LabelMorphology
             var view = new PinnedView<T>(origin, labels.Layout);
             var layout = view.Layout;
             int rows = layout.Depth * layout.Height;
-            var (min, max) = MinMax(view);
+            var (min, max) = MinMax(view, degreeOfParallelism);
             ulong range = ulong.CreateTruncating(max) - ulong.CreateTruncating(min);
             bool dense = range < (ulong)Math.Max(DenseRange, labels.Count);
             var parts = new Accumulator<T>[ParallelChunks.Count(rows, degreeOfParallelism)];
@@ -75,44 +75,67 @@ public static class LabelMorphology
         }
     }
 
-    private static (T Min, T Max) MinMax<T>(PinnedView<T> view)
+    /// <summary>The smallest and largest label, rows split across threads as the measuring pass splits them.</summary>
+    private static (T Min, T Max) MinMax<T>(PinnedView<T> view, int degreeOfParallelism)
         where T : unmanaged, IBinaryInteger<T>
     {
         var layout = view.Layout;
-        var (min, max) = Moments.MinMax<T>(view.GetRowSpan(0));
-        for (int row = 1; row < layout.Depth * layout.Height; row++)
+        int rows = layout.Depth * layout.Height;
+        var parts = new (T Min, T Max)[ParallelChunks.Count(rows, degreeOfParallelism)];
+        ParallelChunks.For(rows, degreeOfParallelism, (chunk, first, end) =>
         {
-            var (rowMin, rowMax) = Moments.MinMax<T>(view.GetRowSpan(row));
-            min = T.Min(min, rowMin);
-            max = T.Max(max, rowMax);
-        }
+            var (min, max) = Moments.MinMax<T>(view.GetRowSpan(first));
+            for (int row = first + 1; row < end; row++)
+            {
+                var (rowMin, rowMax) = Moments.MinMax<T>(view.GetRowSpan(row));
+                min = T.Min(min, rowMin);
+                max = T.Max(max, rowMax);
+            }
 
-        return (min, max);
+            parts[chunk] = (min, max);
+        });
+        return (parts.Min(part => part.Min), parts.Max(part => part.Max));
     }
 
-    /// <summary>The entries of every thread's rows united by label and sorted.</summary>
+    /// <summary>The entries of every thread's rows united by label and sorted: the sorted parts merged pairwise.</summary>
     private static (T[] Labels, LabelRegion[] Regions) Merge<T>(Accumulator<T>[] parts)
         where T : unmanaged, IBinaryInteger<T>
     {
-        if (parts.Length == 1)
+        var merged = parts[0].Sorted();
+        for (int i = 1; i < parts.Length; i++)
         {
-            return parts[0].Sorted();
+            merged = MergeTwo(merged, parts[i].Sorted());
         }
 
-        var totals = new Dictionary<T, LabelRegion>();
-        foreach (var part in parts)
+        return merged;
+    }
+
+    /// <summary>The union of two label-sorted tables in one linear pass; a label in both gets the union of its statistics.</summary>
+    private static (T[] Labels, LabelRegion[] Regions) MergeTwo<T>((T[] Labels, LabelRegion[] Regions) left, (T[] Labels, LabelRegion[] Regions) right)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        int capacity = left.Labels.Length + right.Labels.Length;
+        var labels = new T[capacity];
+        var regions = new LabelRegion[capacity];
+        int i = 0, j = 0, k = 0;
+        for (; i < left.Labels.Length || j < right.Labels.Length; k++)
         {
-            var (labels, regions) = part.Sorted();
-            for (int i = 0; i < labels.Length; i++)
+            int order = i == left.Labels.Length ? 1 : j == right.Labels.Length ? -1 : left.Labels[i].CompareTo(right.Labels[j]);
+            if (order == 0)
             {
-                ref var total = ref CollectionsMarshal.GetValueRefOrAddDefault(totals, labels[i], out bool exists);
-                total = exists ? total.Union(regions[i]) : regions[i];
+                (labels[k], regions[k]) = (left.Labels[i], left.Regions[i++].Union(right.Regions[j++]));
+            }
+            else if (order < 0)
+            {
+                (labels[k], regions[k]) = (left.Labels[i], left.Regions[i++]);
+            }
+            else
+            {
+                (labels[k], regions[k]) = (right.Labels[j], right.Regions[j++]);
             }
         }
 
-        var sorted = totals.Keys.ToArray();
-        Array.Sort(sorted);
-        return (sorted, [.. sorted.Select(label => totals[label])]);
+        return (labels[..k], regions[..k]);
     }
 
     /// <summary>One thread's entries: a slot per label, found through a dense table or a hash map.</summary>
