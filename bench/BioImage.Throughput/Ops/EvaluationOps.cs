@@ -40,6 +40,9 @@ internal sealed class EvaluationOp(string name, int objects, EvaluationMetric me
 
     public override IReadOnlyList<DType> DTypes => [DType.Float32];
 
+    /// <summary>The gate checks the table only: VI and the Rand error add O(pairs) to the same counting.</summary>
+    public override bool IsGated => metric == EvaluationMetric.Table;
+
     public override int BytesPerVoxel(int itemSize) => 2 * sizeof(uint);
 
     public override IReadOnlyDictionary<string, object> Parameters(IReadOnlyList<int> shape) =>
