@@ -72,7 +72,8 @@ internal sealed record OperationSpec(
         return (T)(Parameters.Deserialize(type, Manifest.Json) ?? throw new InvalidOperationException($"The parameters of {Type} are null."));
     }
 
-    private static Assembly LoadAssembly(string path)
+    /// <summary>Loads the assembly at <paramref name="path"/> into the default context, or returns the one of that name already loaded.</summary>
+    internal static Assembly LoadAssembly(string path)
     {
         if (!File.Exists(path))
         {
