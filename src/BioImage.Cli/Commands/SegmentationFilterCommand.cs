@@ -67,7 +67,7 @@ internal static class SegmentationFilterCommand
                 throw new UsageException($"--set {property.Name} is given twice; set each property once.");
             }
 
-            property.SetValue(filter, Convert(value, property.PropertyType, property.Name));
+            property.SetValue(filter, Convert(value, property.PropertyType, $"{property.Name}={value}"));
         }
     }
 
@@ -77,11 +77,12 @@ internal static class SegmentationFilterCommand
             .Where(p => p.CanRead && p.SetMethod is { IsPublic: true } && p.GetIndexParameters().Length == 0 && p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
             .OrderBy(p => p.Name, StringComparer.Ordinal)];
 
-    private static object? Convert(string value, Type type, string name)
+    /// <summary>The value as the property's type; <paramref name="setting"/> (NAME=VALUE as given) names it in errors.</summary>
+    private static object? Convert(string value, Type type, string setting)
     {
         if (Nullable.GetUnderlyingType(type) is { } underlying)
         {
-            return value.Length == 0 ? null : Convert(value, underlying, name);
+            return value.Length == 0 ? null : Convert(value, underlying, setting);
         }
 
         if (type.IsArray && type.GetElementType() is { } element)
@@ -90,7 +91,7 @@ internal static class SegmentationFilterCommand
             var array = Array.CreateInstance(element, items.Length);
             for (int i = 0; i < items.Length; i++)
             {
-                array.SetValue(Convert(items[i], element, name), i);
+                array.SetValue(Convert(items[i], element, setting), i);
             }
 
             return array;
@@ -105,7 +106,7 @@ internal static class SegmentationFilterCommand
         {
             return Enum.TryParse(type, value, ignoreCase: true, out object? member) && Enum.IsDefined(type, member)
                 ? member
-                : throw new UsageException($"--set {name}={value}: {name} is one of {string.Join(", ", Enum.GetNames(type))}.");
+                : throw new UsageException($"--set {setting}: {Name(setting)} is one of {string.Join(", ", Enum.GetNames(type))}; '{value}' is not one.");
         }
 
         if ((type.IsPrimitive && type != typeof(nint) && type != typeof(nuint)) || type == typeof(decimal))
@@ -116,12 +117,14 @@ internal static class SegmentationFilterCommand
             }
             catch (Exception error) when (error is FormatException or OverflowException)
             {
-                throw new UsageException($"--set {name}={value}: {name} takes {Expected(type)}; '{value}' is not one.");
+                throw new UsageException($"--set {setting}: {Name(setting)} takes {Expected(type)}; '{value}' is not one.");
             }
         }
 
-        throw new UsageException($"--set {name}: its type {TypeName(type)} cannot be given on the command line (numbers, bool, text, enums and arrays of them can).");
+        throw new UsageException($"--set {setting}: the type of {Name(setting)}, {TypeName(type)}, cannot be given on the command line (numbers, bool, text, enums and arrays of them can).");
     }
+
+    private static string Name(string setting) => setting[..setting.IndexOf('=', StringComparison.Ordinal)];
 
     /// <summary>What a value of a primitive type looks like, for messages.</summary>
     private static string Expected(Type type) => Type.GetTypeCode(type) switch

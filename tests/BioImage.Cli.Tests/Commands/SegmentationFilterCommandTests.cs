@@ -29,7 +29,7 @@ public sealed class SegmentationFilterCommandTests : IDisposable
     /// <summary>For each filter: its --filter name, its --set arguments (given the labels' offset) and numpy's expression of its effect on <c>a</c>.</summary>
     private static readonly Dictionary<string, (string Type, Func<long, string[]> Settings, string Removes)> Filters = new(StringComparer.Ordinal)
     {
-        ["top"] = ("BioImage.Filters.Sample.ZeroLabelsBelow", offset => ["--set", Invariant($"Threshold={offset + 12}")], "a < offset + 12"),
+        ["top"] = ("BioImage.Filters.Sample.ZeroLabelsBelow", offset => ["--set", Invariant($"Threshold={offset + 12}")], "a < offset + a.dtype.type(12)"),
         ["nested"] = ("BioImage.Filters.Sample.LabelFilters.KeepLabels", offset => ["--set", Invariant($"labels={offset + 3},{offset + 7},{offset + 29}"), "--set", "Invert=true"], "np.isin(a, np.array([3, 7, 29], a.dtype) + offset)"),
         ["nested+"] = ("BioImage.Filters.Sample.LabelFilters+KeepLabels", offset => ["--set", Invariant($"Labels={offset + 1},{offset + 2},{offset + 5},{offset + 11}")], "~np.isin(a, np.array([1, 2, 5, 11], a.dtype) + offset)"),
     };
@@ -112,7 +112,7 @@ public sealed class SegmentationFilterCommandTests : IDisposable
     [InlineData("--set: 'Threshold' is not NAME=VALUE", "sample", "--filter", "BioImage.Filters.Sample.ZeroLabelsBelow", "--set", "Threshold")]
     [InlineData("--set Threshold is given twice", "sample", "--filter", "BioImage.Filters.Sample.ZeroLabelsBelow", "--set", "Threshold=1", "--set", "threshold=2")]
     [InlineData("--set Invert=maybe: Invert takes a bool (true or false)", "sample", "--filter", "BioImage.Filters.Sample.LabelFilters+KeepLabels", "--set", "Invert=maybe")]
-    [InlineData("--set Labels=1,x: Labels takes a long", "sample", "--filter", "BioImage.Filters.Sample.LabelFilters.KeepLabels", "--set", "Labels=1,x")]
+    [InlineData("--set Labels=1,x: Labels takes a long (an integer from -9223372036854775808 to 9223372036854775807); 'x' is not one", "sample", "--filter", "BioImage.Filters.Sample.LabelFilters.KeepLabels", "--set", "Labels=1,x")]
     [InlineData("Option '--assembly' is required", null)]
     public void Refusals_exit_2_before_anything_is_written_and_name_the_option(string expected, string? assembly, params string[] options)
     {
