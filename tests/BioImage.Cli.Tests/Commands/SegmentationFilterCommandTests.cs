@@ -100,6 +100,36 @@ public sealed class SegmentationFilterCommandTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(P("tmp")));
     }
 
+    [Fact]
+    public void Reattach_after_the_submitting_process_died_gives_the_clean_runs_bytes()
+    {
+        string tmp = Directory.CreateDirectory(P("tmp-reattach")).FullName;
+        string[] Command(string output) => ["segmentation-filter", P("uint64.npy"), output, "--assembly", SampleLibrary, "--filter", Filters["nested"].Type, .. Filters["nested"].Settings(1L << 60), "--block-shape", "4,5,6", "--chunks", "4,5,6", "--zarr-format", "2", "--workers", "2"];
+        var clean = Run([.. Command(P("clean.zarr")), "--quiet"]);
+        Assert.True(clean.ExitCode == 0, clean.ToString());
+
+        using (var orphan = CliProcess.Start([.. Command(P("reattached.zarr")), "--job-type", "slurm", "--tmp-root", tmp], new Dictionary<string, string?> { ["BIOIMAGE_CONFIG"] = P("slurm.toml") }))
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (Directory.GetFiles(tmp, "jobs.json", SearchOption.AllDirectories).Length == 0)
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60) && !orphan.HasExited, "the Slurm run submitted no jobs: " + orphan.ErrorSoFar);
+                Thread.Sleep(50);
+            }
+        }
+
+        string run = Directory.GetDirectories(tmp).Single();
+        var reattached = Run(["reattach", run, "--json"]);
+        Assert.True(reattached.ExitCode == 0, reattached.ToString());
+        using var report = JsonDocument.Parse(reattached.Output);
+        Assert.Equal(run, report.RootElement.GetProperty("resumedFrom").GetString());
+        Assert.Equal("BioImage.Filters.Sample.LabelFilters+KeepLabels", report.RootElement.GetProperty("filter").GetString());
+        var files = Directory.GetFiles(P("clean.zarr"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(P("clean.zarr"), f)).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(files, Directory.GetFiles(P("reattached.zarr"), "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(P("reattached.zarr"), f)).Order(StringComparer.Ordinal));
+        Assert.All(files, file => Assert.True(File.ReadAllBytes(Path.Combine(P("clean.zarr"), file)).SequenceEqual(File.ReadAllBytes(Path.Combine(P("reattached.zarr"), file))), $"{file} differs from the clean run"));
+        Assert.False(Directory.Exists(run));
+    }
+
     [Theory]
     [InlineData("--assembly: ", "missing.dll", "--filter", "BioImage.Filters.Sample.ZeroLabelsBelow")]
     [InlineData("is not a .NET assembly", "not-net.dll", "--filter", "BioImage.Filters.Sample.ZeroLabelsBelow")]
