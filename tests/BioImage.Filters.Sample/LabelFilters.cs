@@ -1,5 +1,6 @@
 using BioImage.Kernels;
 using BioImage.Operations;
+using CommunityToolkit.HighPerformance.Buffers;
 
 namespace BioImage.Filters.Sample;
 
@@ -17,8 +18,10 @@ public sealed class ZeroLabelsBelow : SegmentationFilter
     /// <inheritdoc />
     protected override void Filter<T>(Span3D<T> labels, bool[]? inside)
     {
+        // A threshold above the type's range removes every label (saturating it to T.MaxValue would keep T.MaxValue).
         var threshold = T.CreateSaturating(Threshold);
-        LabelFilters.Zero(labels, inside, label => label < threshold);
+        bool removesAll = long.CreateSaturating(threshold) < Threshold;
+        LabelFilters.Zero(labels, inside, label => removesAll || label < threshold);
     }
 }
 
@@ -40,8 +43,23 @@ public static class LabelFilters
         /// <inheritdoc />
         protected override void Filter<T>(Span3D<T> labels, bool[]? inside)
         {
-            var kept = Labels.Select(T.CreateSaturating).ToHashSet();
-            LabelFilters.Zero(labels, inside, label => kept.Contains(label) == Invert);
+            // The labels as the block's type, sorted in a pooled buffer (CommunityToolkit.HighPerformance: a package
+            // of this library only, which the workers must find beside it) and looked up by binary search.
+            // Labels the type cannot hold occur in no block of it and are left out.
+            using var buffer = MemoryOwner<T>.Allocate(Labels.Length);
+            int count = 0;
+            foreach (long label in Labels)
+            {
+                var value = T.CreateSaturating(label);
+                if (long.CreateSaturating(value) == label)
+                {
+                    buffer.Span[count++] = value;
+                }
+            }
+
+            var memory = buffer.Memory[..count];
+            memory.Span.Sort();
+            LabelFilters.Zero(labels, inside, label => memory.Span.BinarySearch(label) >= 0 == Invert);
         }
     }
 
