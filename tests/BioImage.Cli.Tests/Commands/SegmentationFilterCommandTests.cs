@@ -143,6 +143,8 @@ public sealed class SegmentationFilterCommandTests : IDisposable
     [InlineData("--set Threshold is given twice", "sample", "--filter", "BioImage.Filters.Sample.ZeroLabelsBelow", "--set", "Threshold=1", "--set", "threshold=2")]
     [InlineData("--set Invert=maybe: Invert takes a bool (true or false)", "sample", "--filter", "BioImage.Filters.Sample.LabelFilters+KeepLabels", "--set", "Invert=maybe")]
     [InlineData("--set Labels=1,x: Labels takes a long (an integer from -9223372036854775808 to 9223372036854775807); 'x' is not one", "sample", "--filter", "BioImage.Filters.Sample.LabelFilters.KeepLabels", "--set", "Labels=1,x")]
+    [InlineData("--filter: BioImage.Operations.SegmentationFilter is abstract", "core", "--filter", "BioImage.Operations.SegmentationFilter")]
+    [InlineData("BioImage.Core.dll defines no class derived from BioImage.Operations.SegmentationFilter", "core")]
     [InlineData("Option '--assembly' is required", null)]
     public void Refusals_exit_2_before_anything_is_written_and_name_the_option(string expected, string? assembly, params string[] options)
     {
@@ -151,6 +153,7 @@ public sealed class SegmentationFilterCommandTests : IDisposable
         {
             null => [],
             "sample" => ["--assembly", SampleLibrary],
+            "core" => ["--assembly", Path.Combine(AppContext.BaseDirectory, "BioImage.Core.dll")],
             _ => ["--assembly", P(assembly)],
         };
         var result = Run(["segmentation-filter", P("int32.npy"), P("refused.zarr"), .. library, .. options]);
