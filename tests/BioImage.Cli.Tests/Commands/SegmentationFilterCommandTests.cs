@@ -60,16 +60,18 @@ public sealed class SegmentationFilterCommandTests : IDisposable
     [InlineData("local", "top", "int32", false)]
     [InlineData("local", "nested", "uint16", true)]
     [InlineData("subprocess", "nested", "uint64", true)]
-    [InlineData("subprocess", "nested+", "int32", false)]
+    [InlineData("subprocess", "nested+", "int32", false, true)]
     [InlineData("subprocess", "top", "uint64", false)]
     [InlineData("slurm", "nested", "int32", true)]
     [InlineData("slurm", "top", "uint16", true)]
-    public void Output_equals_numpy_on_the_whole_volume_and_leaves_out_of_mask_voxels_unchanged(string jobType, string filter, string dtype, bool masked)
+    public void Output_equals_numpy_on_the_whole_volume_and_leaves_out_of_mask_voxels_unchanged(string jobType, string filter, string dtype, bool masked, bool relativeLibrary = false)
     {
+        // A relative --assembly is relative to bioimage's working directory (the temp folder); workers get it absolute.
+        string library = relativeLibrary ? Path.GetRelativePath(Path.GetTempPath(), SampleLibrary) : SampleLibrary;
         long offset = dtype == "uint64" ? 1L << 60 : 0;
         var (type, settings, removes) = Filters[filter];
         string input = P($"{dtype}.npy"), output = P($"out-{jobType}-{filter}-{dtype}.zarr");
-        string[] common = ["segmentation-filter", input, output, "--assembly", SampleLibrary, "--block-shape", "4,5,6", "--workers", "2", "--job-type", jobType, "--tmp-root", Directory.CreateDirectory(P("tmp")).FullName];
+        string[] common = ["segmentation-filter", input, output, "--assembly", library, "--block-shape", "4,5,6", "--workers", "2", "--job-type", jobType, "--tmp-root", Directory.CreateDirectory(P("tmp")).FullName];
         if (masked)
         {
             // The output first holds another filter's result; the masked run replaces only the voxels inside the mask.
