@@ -43,6 +43,7 @@ internal static partial class BioImageCommand
             MapPointsCommand.Create(),
             RelabelConsecutiveCommand.Create(),
             SizeFilterCommand.Create(),
+            SegmentationFilterCommand.Create(),
             ApplyCommand.Create(),
             IsInCommand.Create(),
             ConfigCommand.Create(),

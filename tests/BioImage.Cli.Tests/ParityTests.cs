@@ -49,6 +49,7 @@ public sealed class ParityTests : IDisposable
         { "size-filter", ["size-filter", "IN:labels.npy", "OUT.zarr", "--min-size", "5", "--mask", "IN:mask.npy"] },
         { "apply", ["apply", "subtract", "IN:raw.npy", "IN:boundaries.npy", "OUT.zarr", "--mask", "IN:mask.npy"] },
         { "isin", ["isin", "IN:labels.npy", "OUT.zarr", "--values", "1,2,3"] },
+        { "segmentation-filter", ["segmentation-filter", "IN:labels.npy", "OUT.zarr", "--assembly", Commands.SegmentationFilterCommandTests.SampleLibrary, "--filter", "BioImage.Filters.Sample.LabelFilters.KeepLabels", "--set", "Labels=1,2,3", "--mask", "IN:mask.npy"] },
         { "relabel-consecutive", ["relabel-consecutive", "IN:labels.npy", "OUT.zarr", "--start-label", "1"] },
         { "distance-transform", ["distance-transform", "IN:foreground.npy", "OUT.zarr", "--halo", "4", "--sampling", "2,1,1"] },
         { "watershed", ["watershed", "IN:raw.npy", "IN:seeds.npy", "OUT.zarr", "--halo", "4", "--mask", "IN:mask.npy"] },

@@ -20,6 +20,10 @@ namespace BioImage.Operations;
 /// mask voxels are skipped), <see cref="RunOptions.BlockIds"/> and <see cref="RunOptions.ResumeFrom"/> apply as to
 /// every block operation.
 /// </para>
+/// <para>
+/// From the command line, <c>bioimage segmentation-filter SEG OUT --assembly LIB.dll --filter TYPE --set NAME=VALUE</c>
+/// runs a subclass from a class library (<see cref="SegmentationFilterVerb"/>, which the run's record keeps for resumes).
+/// </para>
 /// <para>The output must have the input's shape and dtype (bioimage-py allocates it so); a block sees no halo.</para>
 /// </remarks>
 public abstract class SegmentationFilter : BlockOperation

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Runtime.Loader;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -72,7 +73,13 @@ internal sealed record OperationSpec(
         return (T)(Parameters.Deserialize(type, Manifest.Json) ?? throw new InvalidOperationException($"The parameters of {Type} are null."));
     }
 
-    private static Assembly LoadAssembly(string path)
+    /// <summary>
+    /// Loads the assembly at <paramref name="path"/> into the default context, or returns the one of that name already
+    /// loaded. Its own dependencies that the running program lacks (a plug-in library's packages, listed in its
+    /// <c>.deps.json</c> and copied beside it by <c>EnableDynamicLoading</c>) resolve from its folder; the library's
+    /// references to assemblies the program has (BioImage.Core) bind to the program's, so the types are shared.
+    /// </summary>
+    internal static Assembly LoadAssembly(string path)
     {
         if (!File.Exists(path))
         {
@@ -80,7 +87,17 @@ internal sealed record OperationSpec(
         }
 
         string name = AssemblyName.GetAssemblyName(path).Name ?? path;
-        return AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name)
-            ?? AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+        var loaded = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name);
+        if (loaded is not null)
+        {
+            return loaded;
+        }
+
+        var resolver = new AssemblyDependencyResolver(path);
+        AssemblyLoadContext.Default.Resolving += (context, dependency) =>
+            resolver.ResolveAssemblyToPath(dependency) is { } found ? context.LoadFromAssemblyPath(found) : null;
+        AssemblyLoadContext.Default.ResolvingUnmanagedDll += (_, library) =>
+            resolver.ResolveUnmanagedDllToPath(library) is { } found ? NativeLibrary.Load(found) : IntPtr.Zero;
+        return AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
     }
 }

@@ -60,6 +60,7 @@ internal static class DrillVerbs
         new("dt-watershed", 1, true, (i, o) => ["dt-watershed", i.Raw, o, "--halo", "4", "--threshold", "30", "--sigma-seeds", "1", "--min-size", "10", "--chunks", Chunks]),
         new("apply", 1, true, (i, o) => ["apply", "add", i.Raw, "--scalar", "1000", o, "--chunks", Chunks]),
         new("isin", 1, true, (i, o) => ["isin", i.Foreground, o, "--values", "1", "--chunks", Chunks]),
+        new("segmentation-filter", 1, true, (i, o) => ["segmentation-filter", i.Labels, o, "--assembly", Commands.SegmentationFilterCommandTests.SampleLibrary, "--filter", "BioImage.Filters.Sample.LabelFilters.KeepLabels", "--set", "Labels=1,2,3", "--set", "Invert=true", "--chunks", Chunks]),
     ];
 
     public static DrillVerb Get(string name) => All.Single(v => v.Name == name);
