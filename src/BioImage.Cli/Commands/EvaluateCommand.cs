@@ -24,7 +24,7 @@ internal static class EvaluateCommand
         var gtKey = new Option<string?>("--gt-key") { Description = "Dataset inside GT.", HelpName = "K" };
         var metrics = new Option<string[]>("--metrics")
         {
-            Description = "Metrics to compute, comma-separated: vi (split, merge), rand (adapted Rand error, Rand index), cremi, matching (precision, recall, segmentation accuracy, F1), msa (mean segmentation accuracy), dice (foreground), sbd (symmetric best dice). Default vi,rand,cremi.",
+            Description = "Metrics to compute, comma-separated: vi (split, merge), rand (adapted Rand error, Rand index), cremi, matching (precision, recall, segmentation accuracy, F1), msa (mean segmentation accuracy), dice (foreground dice of labels > 0 on both sides: 'bioimage dice' with its default thresholds 0, here from the label table), sbd (symmetric best dice). Default vi,rand,cremi.",
             HelpName = string.Join(',', MetricNames),
             CustomParser = ParseMetrics,
         };
