@@ -52,10 +52,12 @@ internal static class EvaluateCommand
         });
         var naturalLog = new Option<bool>("--natural-log") { Description = "vi and cremi in nats instead of bits (bioimage-py's use_log2=False)." };
         var distanceThreshold = new Option<double?>("--distance-threshold") { Description = "centroid: two centres of mass match when their distance (in voxels, or in the units of --resolution) is at most D; required with centroid.", HelpName = "D" };
+        var tableCsv = new Option<string?>("--table") { Description = "Write the contingency table as CSV: label_a (SEG), label_b (GT), count — every overlapping pair, background kept, nothing ignored, sorted by label_a then label_b, labels as uint64 (bioimage-py's overlap table).", HelpName = "F" };
+        var objectVi = new Option<string?>("--object-vi") { Description = "Write the VI of each ground-truth object as CSV: label, vi_split, vi_merge (bioimage-py's object_vi; vi_merge = H(seg | gt = label), how the object is fragmented, as bioimage-py names it), without the --ignore-seg/--ignore-gt voxels, in bits unless --natural-log.", HelpName = "F" };
         var resolution = CommonOptions.NumberList("--resolution", "centroid: the voxel size along each axis; centres are scaled by it before distances are measured (default: voxel units).");
         var command = new Command("evaluate", "Score a segmentation against a ground truth (VI, adapted Rand error, CREMI, matching, mSA, dice, symmetric best dice) from their block-wise contingency table, and by centroid matching from their block-wise morphology (bioimage-py's evaluation).")
         {
-            seg, gt, segKey, gtKey, metrics, ignoreSeg, ignoreGt, ignoreLabel, threshold, criterion, naturalLog, distanceThreshold, resolution,
+            seg, gt, segKey, gtKey, metrics, ignoreSeg, ignoreGt, ignoreLabel, threshold, criterion, naturalLog, distanceThreshold, resolution, tableCsv, objectVi,
         };
         var verb = new Verb(command, writesArrays: false, blockIds: true, mask: true);
         command.SetAction((parse, cancellation) => Task.FromResult(verb.Execute(parse, cancellation, () =>
@@ -71,6 +73,8 @@ internal static class EvaluateCommand
                 UseLog2 = !parse.GetValue(naturalLog),
                 DistanceThreshold = parse.GetValue(distanceThreshold),
                 Resolution = parse.GetValue(resolution) is { Length: > 0 } scale ? scale : null,
+                TableCsv = parse.GetValue(tableCsv) is { } tablePath ? Path.GetFullPath(tablePath) : null,
+                ObjectViCsv = parse.GetValue(objectVi) is { } viPath ? Path.GetFullPath(viPath) : null,
             };
             var inputs = new[] { Source.Open(parse.GetRequiredValue(seg), parse.GetValue(segKey)), Source.Open(parse.GetRequiredValue(gt), parse.GetValue(gtKey)) };
             return (evaluation, inputs, []);

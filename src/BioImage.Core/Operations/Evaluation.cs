@@ -84,6 +84,12 @@ public sealed class Evaluation : Operation<EvaluationResult>
     /// <summary>Centroid matching: the scale of each axis (one value per axis), or null for voxel units.</summary>
     public double[]? Resolution { get; set; }
 
+    /// <summary>Also write the contingency table (every pair, nothing ignored) as CSV to this path: columns <c>label_a</c> (segmentation), <c>label_b</c> (ground truth), <c>count</c>, as bioimage-py's <c>overlap_table</c> names them; null writes none.</summary>
+    public string? TableCsv { get; set; }
+
+    /// <summary>Also write the object VI per ground-truth label (without the ignored voxels) as CSV to this path: columns <c>label</c>, <c>vi_split</c>, <c>vi_merge</c> (bioimage-py's <c>object_vi</c>); null writes none.</summary>
+    public string? ObjectViCsv { get; set; }
+
     /// <inheritdoc />
     public override string Name => "evaluate";
 
@@ -112,6 +118,8 @@ public sealed class Evaluation : Operation<EvaluationResult>
         }
 
         ValidateCentroidMatching(inputs[0]);
+        ObjectTables.RequireWritableFolder(TableCsv, "--table");
+        ObjectTables.RequireWritableFolder(ObjectViCsv, "--object-vi");
 
         if (!double.IsFinite(Threshold))
         {
@@ -152,6 +160,21 @@ public sealed class Evaluation : Operation<EvaluationResult>
         }
     }
 
+    /// <summary>Writes the CSV tables asked for: the whole contingency table, and the object VI of the table without the ignored pairs.</summary>
+    private void WriteTables(ContingencyTable table, ContingencyTable kept)
+    {
+        if (TableCsv is not null)
+        {
+            ObjectTables.WriteCsv(TableCsv, [new("label_a", table.SegLabels), new("label_b", table.GtLabels), new("count", table.Counts)]);
+        }
+
+        if (ObjectViCsv is not null)
+        {
+            var (labels, split, merge) = VariationOfInformation.PerObject(kept, UseLog2);
+            ObjectTables.WriteCsv(ObjectViCsv, [new("label", labels), new("vi_split", split), new("vi_merge", merge)]);
+        }
+    }
+
     /// <summary>bioimage-py's <c>centroid_matching</c>: the centres of mass of both inputs' objects (without <see cref="IgnoreLabel"/>) matched by distance.</summary>
     private MatchingScores CentroidMatching(OperationRun run)
     {
@@ -173,6 +196,7 @@ public sealed class Evaluation : Operation<EvaluationResult>
         ArgumentNullException.ThrowIfNull(run);
         var table = ContingencyTableOperation.Pass(run, run.Inputs[0], run.Inputs[1]);
         var kept = table.DropIgnored(IgnoreSeg, IgnoreGt);
+        WriteTables(table, kept);
         bool Wants(EvaluationMetrics metric) => (Metrics & metric) != 0;
         var vi = Wants(EvaluationMetrics.Vi | EvaluationMetrics.Cremi) ? VariationOfInformation.Compute(kept, UseLog2) : default((double, double)?);
         var rand = Wants(EvaluationMetrics.Rand | EvaluationMetrics.Cremi) ? AdaptedRandError.Compute(kept) : default((double, double)?);
