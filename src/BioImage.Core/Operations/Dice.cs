@@ -112,18 +112,8 @@ public sealed class DiceStep : ReduceOperation<DiceSums>
         public DiceSums Invoke<TGt>()
             where TGt : unmanaged, INumber<TGt>
         {
-            var region = block.Block.Inner;
-            using var seg = BlockData.Read<TSeg>(block.Inputs[0], region);
-            using var gt = BlockData.Read<TGt>(block.Inputs[1], region);
-            int kept = seg.Length;
-            if (block.Mask is not null)
-            {
-                var inside = MaskFlags.Read(block.Mask, region);
-                kept = MaskFlags.Compact(seg.Span, inside);
-                MaskFlags.Compact(gt.Span, inside);
-            }
-
-            return DiceSums.Of<TSeg, TGt>(seg.Span[..kept], gt.Span[..kept], step.ThresholdSeg, step.ThresholdGt);
+            using var voxels = MaskedPair<TSeg, TGt>.Read(block);
+            return DiceSums.Of<TSeg, TGt>(voxels.First, voxels.Second, step.ThresholdSeg, step.ThresholdGt);
         }
     }
 }
