@@ -8,8 +8,10 @@ using BioImage.Sources;
 namespace BioImage.Cli.Commands;
 
 /// <summary>
-/// <c>bioimage evaluate SEG GT [--metrics vi,rand,cremi,matching,msa,dice,sbd]</c>: a segmentation scored against a
-/// ground truth from their block-wise contingency table (<see cref="Evaluation"/>, bioimage-py's evaluation module).
+/// <c>bioimage evaluate SEG GT [--metrics vi,rand,cremi,matching,msa,dice,sbd,centroid] [--distance-threshold D]
+/// [--table F.csv] [--object-vi F.csv]</c>: a segmentation scored against a ground truth from their block-wise
+/// contingency table, and by centroid matching from their block-wise morphology (<see cref="Evaluation"/>,
+/// bioimage-py's evaluation module).
 /// </summary>
 internal static class EvaluateCommand
 {
