@@ -116,7 +116,7 @@ public readonly record struct DiceSums(double Both, double Seg, double Gt)
         }
     }
 
-    /// <summary>Turns values of type <typeparamref name="T"/> into weights: 1/0 against a threshold, else the raw value (as float64).</summary>
+    /// <summary>Turns values of type <typeparamref name="T"/> into float64 weights: 1/0 against a threshold, else the raw value.</summary>
     private readonly struct Binarizer<T>
         where T : unmanaged, INumber<T>
     {
@@ -173,8 +173,7 @@ public readonly record struct DiceSums(double Both, double Seg, double Gt)
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Convert<TWeight>(ReadOnlySpan<T> values, Span<TWeight> weights)
-            where TWeight : unmanaged, INumber<TWeight>
+        public void Convert(ReadOnlySpan<T> values, Span<double> weights)
         {
             var (cut, threshold) = (_cut, _threshold);
             switch (_mode)
@@ -182,7 +181,7 @@ public readonly record struct DiceSums(double Both, double Seg, double Gt)
                 case Mode.Raw:
                     for (int i = 0; i < values.Length; i++)
                     {
-                        weights[i] = TWeight.CreateTruncating(values[i]);
+                        weights[i] = double.CreateTruncating(values[i]);
                     }
 
                     break;
@@ -190,19 +189,19 @@ public readonly record struct DiceSums(double Both, double Seg, double Gt)
                     weights.Clear();
                     break;
                 case Mode.All:
-                    weights.Fill(TWeight.One);
+                    weights.Fill(1);
                     break;
                 case Mode.GreaterInT:
                     for (int i = 0; i < values.Length; i++)
                     {
-                        weights[i] = TWeight.CreateTruncating(Flag(values[i] > cut));
+                        weights[i] = Flag(values[i] > cut);
                     }
 
                     break;
                 default:
                     for (int i = 0; i < values.Length; i++)
                     {
-                        weights[i] = TWeight.CreateTruncating(Flag(double.CreateTruncating(values[i]) > threshold));
+                        weights[i] = Flag(double.CreateTruncating(values[i]) > threshold);
                     }
 
                     break;
