@@ -67,6 +67,17 @@ def prepare_moments(a, params, path):
     return run, lambda: {key: float(value) for key, value in last.items()}
 
 
+def prepare_dice(a, params, path):
+    """bioimage-py's dice_score(a, a, threshold_seg=None, threshold_gt=t): float64 sums of the raw values and a > t."""
+    last = {}
+
+    def run():
+        seg, gt = a.astype("float64"), (a > params["threshold"]).astype("float64")
+        last["dice"] = 2.0 * np.sum(seg * gt) / (np.sum(seg) + np.sum(gt) + 1e-7)
+
+    return run, lambda: {"dice": float(last["dice"])}
+
+
 def prepare_threshold(a, params, path):
     t = a.dtype.type(params["threshold"])
     mask = np.empty(a.shape, dtype=bool)
@@ -554,6 +565,7 @@ PEERS = {
     **{f"morphology-{n}": (Peer("vigra.analysis.extractRegionFeatures(Count, RegionCenter, Coord<Min/Max>)", prepare_morphology_vigra),
                            Peer("skimage.measure.regionprops_table(label, area, centroid, bbox)", prepare_morphology_skimage))
        for n in ("1k", "100k")},
+    "dice": Peer("numpy dice_score(a, a, None, t) (bioimage-py's float64 sums)", prepare_dice),
     "npy-read": Peer("numpy np.load", prepare_npy_read),
     "npy-write": Peer("numpy np.save", prepare_npy_write),
     **{f"zarr-{mode}-{codec}": zarr_peer(mode == "write", codec)

@@ -18,6 +18,7 @@ internal static class OpRegistry
         new UniqueOp(),
         new MorphologyOp("morphology-1k", cell: 26),
         new MorphologyOp("morphology-100k", cell: 6),
+        new DiceOp(),
         new NpyReadOp(),
         new NpyWriteOp(),
         .. ZarrOp.All(),
