@@ -67,6 +67,17 @@ def prepare_moments(a, params, path):
     return run, lambda: {key: float(value) for key, value in last.items()}
 
 
+def prepare_dice(a, params, path):
+    """bioimage-py's dice_score(a, a, threshold_seg=None, threshold_gt=t): float64 sums of the raw values and a > t."""
+    last = {}
+
+    def run():
+        seg, gt = a.astype("float64"), (a > params["threshold"]).astype("float64")
+        last["dice"] = 2.0 * np.sum(seg * gt) / (np.sum(seg) + np.sum(gt) + 1e-7)
+
+    return run, lambda: {"dice": float(last["dice"])}
+
+
 def prepare_threshold(a, params, path):
     t = a.dtype.type(params["threshold"])
     mask = np.empty(a.shape, dtype=bool)
@@ -611,6 +622,7 @@ PEERS = {
        for metric, function, prepare in (("contingency", "contingency_table", prepare_contingency_skimage),
                                          ("vi", "variation_of_information", prepare_vi_skimage),
                                          ("are", "adapted_rand_error", prepare_are_skimage))},
+    "dice": Peer("numpy dice_score(a, a, None, t) (bioimage-py's float64 sums)", prepare_dice),
     "npy-read": Peer("numpy np.load", prepare_npy_read),
     "npy-write": Peer("numpy np.save", prepare_npy_write),
     **{f"zarr-{mode}-{codec}": zarr_peer(mode == "write", codec)

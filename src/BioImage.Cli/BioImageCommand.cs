@@ -35,6 +35,7 @@ internal static partial class BioImageCommand
             DistanceTransformWatershedCommand.Create(),
             StatsCommand.Create(),
             EvaluateCommand.Create(),
+            DiceCommand.Create(),
             LabelCommand.Create(),
             UniqueCommand.Create(),
             MorphologyCommand.Create(),

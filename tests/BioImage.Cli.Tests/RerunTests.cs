@@ -34,11 +34,19 @@ public sealed class RerunTests : IDisposable
     [Theory]
     [InlineData("label", "components")]
     [InlineData("stats", "mean")]
+    [InlineData("dice", "dice")]
+    [InlineData("evaluate", "centroidF1")]
     public void Reattach_after_the_submitting_process_died_finishes_every_pass_and_reports_the_result(string verb, string field)
     {
         string tmp = Directory.CreateDirectory(P($"tmp-{verb}")).FullName;
         string[] common = ["--block-shape", "4,4,4", "--workers", "2", "--json", "--zarr-format", "2"];
-        string[] arguments = verb == "label" ? ["label", P("foreground.npy"), P("label-slurm.zarr")] : ["stats", P("foreground.npy")];
+        string[] arguments = verb switch
+        {
+            "label" => ["label", P("foreground.npy"), P("label-slurm.zarr")],
+            "dice" => ["dice", P("foreground.npy"), P("foreground.npy"), "--threshold-seg", "none"],
+            "evaluate" => ["evaluate", P("foreground.npy"), P("foreground.npy"), "--metrics", "vi,centroid", "--distance-threshold", "1"],
+            _ => ["stats", P("foreground.npy")],
+        };
         string[] options = verb == "label" ? common : common[..^2];
         var clean = CliTests.Run([.. (verb == "label" ? new[] { "label", P("foreground.npy"), P("label-clean.zarr") } : arguments), .. options]);
         Assert.True(clean.ExitCode == 0, clean.Error);

@@ -19,6 +19,7 @@ internal static class OpRegistry
         new MorphologyOp("morphology-1k", objects: 1000),
         new MorphologyOp("morphology-100k", objects: 100_000),
         .. EvaluationOp.All,
+        new DiceOp(),
         new NpyReadOp(),
         new NpyWriteOp(),
         .. ZarrOp.All(),

@@ -145,6 +145,7 @@ internal static class DemoCommand
         steps.Add(RunVerb("morphology", new Morphology(), [watershed], []));
         steps.Add(RunVerb("regionprops", new Regionprops { Surface = true }, [watershed], []));
         steps.Add(RunVerb("evaluate", new Evaluation(), [watershed, labels], []));
+        steps.Add(RunVerb("dice", new Dice { ThresholdSeg = level, ThresholdGt = 0 }, [rawSource, watershed], []));
         return new Summary(Path.GetFullPath(outputDirectory), raw.Shape.ToArray(), raw.DType.NumpyName(), blockShape, workers, steps, LeftOut);
     }
 

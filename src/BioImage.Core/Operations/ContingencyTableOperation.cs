@@ -54,18 +54,8 @@ public sealed class ContingencyTableOperation : ReduceOperation<ContingencyBlock
         public ContingencyTable Invoke<TGt>()
             where TGt : unmanaged, IBinaryInteger<TGt>, IMinMaxValue<TGt>
         {
-            var region = block.Block.Inner;
-            using var seg = BlockData.Read<TSeg>(block.Inputs[0], region);
-            using var gt = BlockData.Read<TGt>(block.Inputs[1], region);
-            int kept = seg.Length;
-            if (block.Mask is not null)
-            {
-                var inside = MaskFlags.Read(block.Mask, region);
-                kept = MaskFlags.Compact(seg.Span, inside);
-                MaskFlags.Compact(gt.Span, inside);
-            }
-
-            return ContingencyTable.Count<TSeg, TGt>(seg.Span[..kept], gt.Span[..kept], threads);
+            using var voxels = MaskedPair<TSeg, TGt>.Read(block);
+            return ContingencyTable.Count<TSeg, TGt>(voxels.First, voxels.Second, threads);
         }
     }
 }

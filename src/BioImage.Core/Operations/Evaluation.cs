@@ -35,7 +35,10 @@ public enum EvaluationMetrics
     /// <summary>Symmetric best dice (<see cref="DiceScore.SymmetricBest"/>).</summary>
     Sbd = 64,
 
-    /// <summary>Every metric.</summary>
+    /// <summary>Precision, recall, segmentation accuracy and F1 of matching object centres of mass by distance (<see cref="CoordinateMatching"/>, bioimage-py's <c>centroid_matching</c>).</summary>
+    Centroid = 128,
+
+    /// <summary>Every metric of the contingency table (all but <see cref="Centroid"/>, which needs a distance threshold).</summary>
     All = Vi | Rand | Cremi | Matching | Msa | Dice | Sbd,
 }
 
@@ -46,8 +49,11 @@ public enum EvaluationMetrics
 /// VI, adapted Rand error and Rand index and the CREMI score on the table without the pairs of
 /// <see cref="IgnoreSeg"/> / <see cref="IgnoreGt"/> (bioimage-py's <c>drop_ignore</c>); matching, mean segmentation
 /// accuracy and symmetric best dice without <see cref="IgnoreLabel"/>'s objects on either side (bioimage-py's
-/// <c>ignore_label</c>, default 0); the foreground dice (labels &gt; 0) on the whole table. The result does not depend
-/// on the block shape, backend or worker count.
+/// <c>ignore_label</c>, default 0); the foreground dice (labels &gt; 0) on the whole table. The centroid matching
+/// (bioimage-py's <c>centroid_matching</c>) needs two more reduce passes, the <see cref="Morphology"/> tables of both
+/// inputs: the centres of mass of their objects (label 0 never is one; <see cref="IgnoreLabel"/> removes one more) are
+/// matched by distance with <see cref="CoordinateMatching"/>. The result does not depend on the block shape, backend
+/// or worker count.
 /// </summary>
 public sealed class Evaluation : Operation<EvaluationResult>
 {
@@ -72,8 +78,28 @@ public sealed class Evaluation : Operation<EvaluationResult>
     /// <summary>VI in bits (true) or nats.</summary>
     public bool UseLog2 { get; set; } = true;
 
+    /// <summary>Centroid matching: two centres match when their distance (scaled by <see cref="Resolution"/>) is at most this; required for <see cref="EvaluationMetrics.Centroid"/>.</summary>
+    public double? DistanceThreshold { get; set; }
+
+    /// <summary>Centroid matching: the scale of each axis (one value per axis), or null for voxel units.</summary>
+    public double[]? Resolution { get; set; }
+
+    /// <summary>Also write the contingency table (every pair, nothing ignored) as CSV to this path: columns <c>label_a</c> (segmentation), <c>label_b</c> (ground truth), <c>count</c>, as bioimage-py's <c>overlap_table</c> names them; null writes none.</summary>
+    public string? TableCsv { get; set; }
+
+    /// <summary>Also write the object VI per ground-truth label (without the ignored voxels) as CSV to this path: columns <c>label</c>, <c>vi_split</c>, <c>vi_merge</c> (bioimage-py's <c>object_vi</c>); null writes none.</summary>
+    public string? ObjectViCsv { get; set; }
+
     /// <inheritdoc />
     public override string Name => "evaluate";
+
+    /// <summary>The table pass, and with the centroid matching the morphology passes of the segmentation and the ground truth.</summary>
+    public override IReadOnlyList<string> Passes => WantsCentroids ? ["table", "seg centres", "gt centres"] : ["blocks"];
+
+    /// <summary>Every pass reads the same blocks, so a subset of blocks is a well-defined run.</summary>
+    public override bool RunsBlockSubsets => true;
+
+    private bool WantsCentroids => (Metrics & EvaluationMetrics.Centroid) != 0;
 
     /// <summary>Scores <paramref name="seg"/> against <paramref name="gt"/> (same shape, integer dtypes) block-wise on any backend.</summary>
     /// <exception cref="OperationRefusedException">The inputs or parameters do not fit.</exception>
@@ -86,10 +112,14 @@ public sealed class Evaluation : Operation<EvaluationResult>
         VerbInputs.Require(inputs, 2, Name);
         VerbInputs.RequireLabels(inputs[0], Name);
         VerbInputs.RequireLabels(inputs[1], Name);
-        if (Metrics == EvaluationMetrics.None || (Metrics & ~EvaluationMetrics.All) != 0)
+        if (Metrics == EvaluationMetrics.None || (Metrics & ~(EvaluationMetrics.All | EvaluationMetrics.Centroid)) != 0)
         {
-            throw new ArgumentException($"--metrics needs one or more of vi, rand, cremi, matching, msa, dice, sbd; got {Metrics}.");
+            throw new ArgumentException($"--metrics needs one or more of vi, rand, cremi, matching, msa, dice, sbd, centroid; got {Metrics}.");
         }
+
+        ValidateCentroidMatching(inputs[0]);
+        ObjectTables.RequireWritableFolder(TableCsv, "--table");
+        ObjectTables.RequireWritableFolder(ObjectViCsv, "--object-vi");
 
         if (!double.IsFinite(Threshold))
         {
@@ -105,12 +135,68 @@ public sealed class Evaluation : Operation<EvaluationResult>
     /// <inheritdoc />
     public override IReadOnlyList<ArrayLayout> Outputs(IReadOnlyList<ISource> inputs) => [];
 
+    private void ValidateCentroidMatching(ISource seg)
+    {
+        if (!WantsCentroids)
+        {
+            if (DistanceThreshold is not null || Resolution is not null)
+            {
+                throw new ArgumentException("--distance-threshold and --resolution apply to the centroid matching only; add centroid to --metrics.");
+            }
+
+            return;
+        }
+
+        if (DistanceThreshold is not { } threshold || !double.IsFinite(threshold) || threshold < 0)
+        {
+            throw new ArgumentException($"--metrics centroid needs --distance-threshold D (a finite distance ≥ 0); got {(DistanceThreshold is { } given ? given.ToString(CultureInfo.InvariantCulture) : "none")}.");
+        }
+
+        Morphology.RequireRank(seg, Name);
+        int rank = seg.Shape.Count;
+        if (Resolution is { } resolution && (resolution.Length != rank || !resolution.All(value => double.IsFinite(value) && value > 0)))
+        {
+            throw new ArgumentException($"--resolution needs {rank} finite positive values (one per axis); got {string.Join(",", resolution.Select(value => value.ToString(CultureInfo.InvariantCulture)))}.");
+        }
+    }
+
+    /// <summary>Writes the CSV tables asked for: the whole contingency table, and the object VI of the table without the ignored pairs.</summary>
+    private void WriteTables(ContingencyTable table, ContingencyTable kept)
+    {
+        if (TableCsv is not null)
+        {
+            ObjectTables.WriteCsv(TableCsv, [new("label_a", table.SegLabels), new("label_b", table.GtLabels), new("count", table.Counts)]);
+        }
+
+        if (ObjectViCsv is not null)
+        {
+            var (labels, split, merge) = VariationOfInformation.PerObject(kept, UseLog2);
+            ObjectTables.WriteCsv(ObjectViCsv, [new("label", labels), new("vi_split", split), new("vi_merge", merge)]);
+        }
+    }
+
+    /// <summary>bioimage-py's <c>centroid_matching</c>: the centres of mass of both inputs' objects (without <see cref="IgnoreLabel"/>) matched by distance.</summary>
+    private MatchingScores CentroidMatching(OperationRun run)
+    {
+        var seg = Centres(Morphology.Pass(run, run.Options, run.Inputs[0]));
+        var gt = Centres(Morphology.Pass(run, run.Options, run.Inputs[1]));
+        return CoordinateMatching.Scores(seg, gt, run.Inputs[0].Shape.Count, DistanceThreshold!.Value, Resolution);
+    }
+
+    /// <summary>The centres of mass of the table's objects other than <see cref="IgnoreLabel"/>, row-major (one row of coordinates per object).</summary>
+    private double[] Centres(MorphologyTable table)
+    {
+        var rows = Enumerable.Range(0, table.Count).Where(row => table.Labels[row] != IgnoreLabel);
+        return [.. rows.SelectMany(row => table.CenterOfMass.Select(axis => axis[row]))];
+    }
+
     /// <inheritdoc />
     public override EvaluationResult Run(OperationRun run)
     {
         ArgumentNullException.ThrowIfNull(run);
         var table = ContingencyTableOperation.Pass(run, run.Inputs[0], run.Inputs[1]);
         var kept = table.DropIgnored(IgnoreSeg, IgnoreGt);
+        WriteTables(table, kept);
         bool Wants(EvaluationMetrics metric) => (Metrics & metric) != 0;
         var vi = Wants(EvaluationMetrics.Vi | EvaluationMetrics.Cremi) ? VariationOfInformation.Compute(kept, UseLog2) : default((double, double)?);
         var rand = Wants(EvaluationMetrics.Rand | EvaluationMetrics.Cremi) ? AdaptedRandError.Compute(kept) : default((double, double)?);
@@ -128,6 +214,7 @@ public sealed class Evaluation : Operation<EvaluationResult>
             MeanSegmentationAccuracy = Wants(EvaluationMetrics.Msa) ? ObjectMatching.MeanSegmentationAccuracy(table, ignoreLabel: IgnoreLabel).Mean : null,
             Dice = Wants(EvaluationMetrics.Dice) ? DiceScore.Foreground(table, run.Inputs[0].DType.IsSigned(), run.Inputs[1].DType.IsSigned()) : null,
             SymmetricBestDice = Wants(EvaluationMetrics.Sbd) ? DiceScore.SymmetricBest(table, IgnoreLabel) : null,
+            CentroidMatching = Wants(EvaluationMetrics.Centroid) ? CentroidMatching(run) : null,
         };
     }
 
@@ -198,6 +285,9 @@ public sealed record EvaluationResult
     /// <summary>Symmetric best dice.</summary>
     public double? SymmetricBestDice { get; init; }
 
+    /// <summary>Precision, recall, segmentation accuracy and F1 of the centroid matching.</summary>
+    public MatchingScores? CentroidMatching { get; init; }
+
     /// <summary>The metrics computed, by their report names (camelCase), in a fixed order.</summary>
     public IEnumerable<(string Name, double Value)> Metrics()
     {
@@ -206,6 +296,8 @@ public sealed record EvaluationResult
             ("viSplit", ViSplit), ("viMerge", ViMerge), ("adaptedRandError", AdaptedRandError), ("randIndex", RandIndex), ("cremiScore", CremiScore),
             ("precision", Matching?.Precision), ("recall", Matching?.Recall), ("segmentationAccuracy", Matching?.SegmentationAccuracy), ("f1", Matching?.F1),
             ("meanSegmentationAccuracy", MeanSegmentationAccuracy), ("dice", Dice), ("symmetricBestDice", SymmetricBestDice),
+            ("centroidPrecision", CentroidMatching?.Precision), ("centroidRecall", CentroidMatching?.Recall),
+            ("centroidSegmentationAccuracy", CentroidMatching?.SegmentationAccuracy), ("centroidF1", CentroidMatching?.F1),
         ];
         return all.Where(m => m.Item2.HasValue).Select(m => (m.Item1, m.Item2!.Value));
     }

@@ -79,10 +79,10 @@ public sealed class Morphology : Operation<MorphologyTable>
         }
     }
 
-    /// <summary>The table of the run's input as one reduce pass of <paramref name="run"/> with <paramref name="options"/>.</summary>
-    internal static MorphologyTable Pass(OperationRun run, RunOptions options)
+    /// <summary>The table of <paramref name="input"/> (default: the run's first input) as one reduce pass of <paramref name="run"/> with <paramref name="options"/>.</summary>
+    internal static MorphologyTable Pass(OperationRun run, RunOptions options, ISource? input = null)
     {
-        var input = run.Inputs[0];
+        input ??= run.Inputs[0];
 
         // An input that is a single local block lets the kernel use the workers as threads.
         bool oneBlock = options.JobType == JobType.Local && options.BlockShape!.Zip(input.Shape).All(pair => pair.First >= pair.Second);
