@@ -153,9 +153,9 @@ public static class Membership
         private readonly T _a = values[0], _b = values[1], _c = values[2], _d = values[3];
         private readonly Vector<T> _va = Broadcast(values[0]), _vb = Broadcast(values[1]), _vc = Broadcast(values[2]), _vd = Broadcast(values[3]);
 
-        public Vector<T> Masks(int offset)
+        public Vector<T> Masks(nuint offset)
         {
-            var v = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_x), (nuint)offset);
+            var v = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_x), offset);
             return (Vector.Equals(v, _va) | Vector.Equals(v, _vb)) | (Vector.Equals(v, _vc) | Vector.Equals(v, _vd));
         }
 
@@ -173,7 +173,7 @@ public static class Membership
         private readonly AnyOfFour<T> _low = new(x, values[..4]);
         private readonly AnyOfFour<T> _high = new(x, values[4..]);
 
-        public Vector<T> Masks(int offset) => _low.Masks(offset) | _high.Masks(offset);
+        public Vector<T> Masks(nuint offset) => _low.Masks(offset) | _high.Masks(offset);
 
         public bool Test(int index) => _low.Test(index) || _high.Test(index);
     }

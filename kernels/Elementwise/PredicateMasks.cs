@@ -12,7 +12,7 @@ internal interface IVectorPredicate<T>
     where T : unmanaged
 {
     /// <summary>All-ones lanes where the elements <paramref name="offset"/> … <paramref name="offset"/> + <see cref="Vector{T}.Count"/> − 1 pass, zero lanes elsewhere.</summary>
-    Vector<T> Masks(int offset);
+    Vector<T> Masks(nuint offset);
 
     /// <summary>Whether element <paramref name="index"/> passes.</summary>
     bool Test(int index);
@@ -44,13 +44,15 @@ internal static class PredicateMasks
         int done = 0;
         if (Simd<T>.IsAccelerated && Simd<byte>.IsAccelerated)
         {
-            int step = Vector<byte>.Count;
-            int whole = length - (length % step);
+            nuint step = (nuint)Vector<byte>.Count;
+            nuint whole = (nuint)length - ((nuint)length % step);
             ref byte output = ref MemoryMarshal.GetReference(bytes);
-            for (; done < whole; done += step)
+            for (nuint at = 0; at < whole; at += step)
             {
-                (Narrowed<T, TPredicate>(ref predicate, done) & Vector<byte>.One).StoreUnsafe(ref output, (nuint)done);
+                (Narrowed<T, TPredicate>(ref predicate, at) & Vector<byte>.One).StoreUnsafe(ref output, at);
             }
+
+            done = (int)whole;
         }
 
         for (int i = done; i < length; i++)
@@ -64,7 +66,7 @@ internal static class PredicateMasks
     /// byte each (0xFF or 0), in element order. <c>Unsafe.SizeOf&lt;T&gt;()</c> is a JIT constant: one case remains.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<byte> Narrowed<T, TPredicate>(scoped ref TPredicate predicate, int first)
+    private static Vector<byte> Narrowed<T, TPredicate>(scoped ref TPredicate predicate, nuint first)
         where T : unmanaged, INumber<T>
         where TPredicate : IVectorPredicate<T>, allows ref struct
     {
@@ -73,7 +75,7 @@ internal static class PredicateMasks
             return Packed<T, TPredicate>(ref predicate, first).AsVector();
         }
 
-        int n = Vector<T>.Count;
+        nuint n = (nuint)Vector<T>.Count;
         return Unsafe.SizeOf<T>() switch
         {
             1 => Vector.AsVectorByte(predicate.Masks(first)),
@@ -101,11 +103,11 @@ internal static class PredicateMasks
     /// dword reorder, then a byte shuffle within lanes that swaps the middle pairs of each 8 bytes.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<byte> Packed<T, TPredicate>(scoped ref TPredicate predicate, int first)
+    private static Vector256<byte> Packed<T, TPredicate>(scoped ref TPredicate predicate, nuint first)
         where T : unmanaged, INumber<T>
         where TPredicate : IVectorPredicate<T>, allows ref struct
     {
-        int n = Vector<T>.Count;
+        nuint n = (nuint)Vector<T>.Count;
         switch (Unsafe.SizeOf<T>())
         {
             case 1:
