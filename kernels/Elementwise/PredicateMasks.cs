@@ -47,7 +47,14 @@ internal static class PredicateMasks
             nuint step = (nuint)Vector<byte>.Count;
             nuint whole = (nuint)length - ((nuint)length % step);
             ref byte output = ref MemoryMarshal.GetReference(bytes);
-            for (nuint at = 0; at < whole; at += step)
+            nuint half = (nuint)length / 2 / step * step, at = 0;
+            for (; at < half; at += step)
+            {
+                (Narrowed<T, TPredicate>(ref predicate, at) & Vector<byte>.One).StoreUnsafe(ref output, at);
+                (Narrowed<T, TPredicate>(ref predicate, half + at) & Vector<byte>.One).StoreUnsafe(ref output, half + at);
+            }
+
+            for (at = 2 * half; at < whole; at += step)
             {
                 (Narrowed<T, TPredicate>(ref predicate, at) & Vector<byte>.One).StoreUnsafe(ref output, at);
             }
