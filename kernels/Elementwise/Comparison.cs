@@ -139,8 +139,6 @@ public static class Comparison
             Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_x), offset),
             Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_y), offset));
 
-        public static int Inputs => 2;
-
         public bool Test(int index) => TCompare.Invoke(_x[index], _y[index]);
     }
 
@@ -154,8 +152,6 @@ public static class Comparison
         private readonly Vector<T> _bound = Simd<T>.IsAccelerated ? new Vector<T>(y) : default;
 
         public Vector<T> Masks(nuint offset) => TCompare.Invoke(Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_x), offset), _bound);
-
-        public static int Inputs => 1;
 
         public bool Test(int index) => TCompare.Invoke(_x[index], _y);
     }

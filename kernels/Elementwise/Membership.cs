@@ -159,8 +159,6 @@ public static class Membership
             return (Vector.Equals(v, _va) | Vector.Equals(v, _vb)) | (Vector.Equals(v, _vc) | Vector.Equals(v, _vd));
         }
 
-        public static int Inputs => 1;
-
         public bool Test(int index)
         {
             var v = _x[index];
@@ -176,8 +174,6 @@ public static class Membership
         private readonly AnyOfFour<T> _high = new(x, values[4..]);
 
         public Vector<T> Masks(nuint offset) => _low.Masks(offset) | _high.Masks(offset);
-
-        public static int Inputs => 1;
 
         public bool Test(int index) => _low.Test(index) || _high.Test(index);
     }

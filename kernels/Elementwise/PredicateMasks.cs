@@ -14,9 +14,6 @@ internal interface IVectorPredicate<T>
     /// <summary>All-ones lanes where the elements <paramref name="offset"/> … <paramref name="offset"/> + <see cref="Vector{T}.Count"/> − 1 pass, zero lanes elsewhere.</summary>
     Vector<T> Masks(nuint offset);
 
-    /// <summary>How many arrays the test reads (1 or 2).</summary>
-    static abstract int Inputs { get; }
-
     /// <summary>Whether element <paramref name="index"/> passes.</summary>
     bool Test(int index);
 }
@@ -32,9 +29,7 @@ internal interface IVectorPredicate<T>
 /// −1, 0 stays 0), which work within 128-bit lanes, followed by one cross-lane permute that restores element order —
 /// 1, 3 or 7 packs plus 1–2 shuffles per 32 elements, against about three instructions per generic
 /// <see cref="Vector.Narrow(Vector{uint}, Vector{uint})"/> (mask, pack, permute). Other widths take the generic
-/// narrowing. A test of one array walks the two halves of the span side by side: two input streams keep more cache
-/// misses in flight on one thread than one does — in alternating runs (median of 3), 0 % to +25 % of the copy bandwidth
-/// for isin and the comparisons with a scalar; tests of two arrays already read two streams, and four measured slower. The predicate is a struct type argument, so the JIT compiles one loop per predicate with its test inlined
+/// narrowing. The predicate is a struct type argument, so the JIT compiles one loop per predicate with its test inlined
 /// (no delegate). Types <see cref="Vector{T}"/> does not support, a process without SIMD, and the tail take the
 /// scalar test.
 /// </remarks>
@@ -52,16 +47,16 @@ internal static class PredicateMasks
             nuint step = (nuint)Vector<byte>.Count;
             nuint whole = (nuint)length - ((nuint)length % step);
             ref byte output = ref MemoryMarshal.GetReference(bytes);
-            nuint half = TPredicate.Inputs == 1 ? (nuint)length / 2 / step * step : 0, at = 0;
+            nuint half = (nuint)length / 2 / step * step, at = 0;
             for (; at < half; at += step)
             {
-                Store<T, TPredicate>(ref predicate, ref output, at);
-                Store<T, TPredicate>(ref predicate, ref output, half + at);
+                (Narrowed<T, TPredicate>(ref predicate, at) & Vector<byte>.One).StoreUnsafe(ref output, at);
+                (Narrowed<T, TPredicate>(ref predicate, half + at) & Vector<byte>.One).StoreUnsafe(ref output, half + at);
             }
 
             for (at = 2 * half; at < whole; at += step)
             {
-                Store<T, TPredicate>(ref predicate, ref output, at);
+                (Narrowed<T, TPredicate>(ref predicate, at) & Vector<byte>.One).StoreUnsafe(ref output, at);
             }
 
             done = (int)whole;
@@ -72,13 +67,6 @@ internal static class PredicateMasks
             bytes[i] = predicate.Test(i) ? (byte)1 : (byte)0;
         }
     }
-
-    /// <summary>Writes the bools of the <see cref="Vector{T}"/> of bytes' worth of elements at <paramref name="first"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store<T, TPredicate>(scoped ref TPredicate predicate, ref byte output, nuint first)
-        where T : unmanaged, INumber<T>
-        where TPredicate : IVectorPredicate<T>, allows ref struct =>
-        (Narrowed<T, TPredicate>(ref predicate, first) & Vector<byte>.One).StoreUnsafe(ref output, first);
 
     /// <summary>
     /// The masks of the <see cref="Vector{T}"/> of bytes' worth of elements at <paramref name="first"/>, narrowed to one
