@@ -29,7 +29,10 @@ internal interface IVectorPredicate<T>
 /// −1, 0 stays 0), which work within 128-bit lanes, followed by one cross-lane permute that restores element order —
 /// 1, 3 or 7 packs plus 1–2 shuffles per 32 elements, against about three instructions per generic
 /// <see cref="Vector.Narrow(Vector{uint}, Vector{uint})"/> (mask, pack, permute). Other widths take the generic
-/// narrowing. The predicate is a struct type argument, so the JIT compiles one loop per predicate with its test inlined
+/// narrowing. The loop walks the two halves of the span side by side: twice the input streams (two for a test of one
+/// array, four for pairs) keep more cache misses in flight on one thread — in the gate's alternating measurements,
+/// comparisons of two float32 arrays ran at 1.3–1.6× the copy bandwidth this way against 1.0–1.4× with one pass. The
+/// predicate is a struct type argument, so the JIT compiles one loop per predicate with its test inlined
 /// (no delegate). Types <see cref="Vector{T}"/> does not support, a process without SIMD, and the tail take the
 /// scalar test.
 /// </remarks>
@@ -50,13 +53,13 @@ internal static class PredicateMasks
             nuint half = (nuint)length / 2 / step * step, at = 0;
             for (; at < half; at += step)
             {
-                (Narrowed<T, TPredicate>(ref predicate, at) & Vector<byte>.One).StoreUnsafe(ref output, at);
-                (Narrowed<T, TPredicate>(ref predicate, half + at) & Vector<byte>.One).StoreUnsafe(ref output, half + at);
+                Store<T, TPredicate>(ref predicate, ref output, at);
+                Store<T, TPredicate>(ref predicate, ref output, half + at);
             }
 
             for (at = 2 * half; at < whole; at += step)
             {
-                (Narrowed<T, TPredicate>(ref predicate, at) & Vector<byte>.One).StoreUnsafe(ref output, at);
+                Store<T, TPredicate>(ref predicate, ref output, at);
             }
 
             done = (int)whole;
@@ -67,6 +70,13 @@ internal static class PredicateMasks
             bytes[i] = predicate.Test(i) ? (byte)1 : (byte)0;
         }
     }
+
+    /// <summary>Writes the bools of the <see cref="Vector{T}"/> of bytes' worth of elements at <paramref name="first"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T, TPredicate>(scoped ref TPredicate predicate, ref byte output, nuint first)
+        where T : unmanaged, INumber<T>
+        where TPredicate : IVectorPredicate<T>, allows ref struct =>
+        (Narrowed<T, TPredicate>(ref predicate, first) & Vector<byte>.One).StoreUnsafe(ref output, first);
 
     /// <summary>
     /// The masks of the <see cref="Vector{T}"/> of bytes' worth of elements at <paramref name="first"/>, narrowed to one
