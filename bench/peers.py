@@ -88,26 +88,38 @@ def prepare_threshold(a, params, path):
     return run, lambda: {"count": int(np.count_nonzero(mask)), "mask_sha256": sha256(mask)}
 
 
-def elementwise(operation, operands):
-    """numpy's ufunc into a reused output; the second operand is a with its planes in reverse order (as ours)."""
-    def prepare(a, params, path):
-        b = np.ascontiguousarray(a[::-1])
-        bool_result = operation in (np.less, np.isin)
-        out = np.empty(a.shape, dtype=bool if bool_result else a.dtype)
-        if operation is np.isin:
-            values = np.array(params["values"])
+def prepare_elementwise(a, params, path):
+    """numpy's ufunc params["ufunc"] into a reused output, with params["scalar"] or else b = a with its planes in
+    reverse order (as ours); isin with params["values"]."""
+    ufunc = getattr(np, params["ufunc"])
+    bool_result = ufunc in (np.greater, np.greater_equal, np.less, np.less_equal, np.isin)
+    out = np.empty(a.shape, dtype=bool if bool_result else a.dtype)
+    if ufunc is np.isin:
+        values = np.array(params["values"])
 
-            def run():
-                out[...] = np.isin(a, values)
-        else:
-            second = b if operands == 2 else a.dtype.type(params["scalar"])
+        def run():
+            out[...] = np.isin(a, values)
+    else:
+        second = a.dtype.type(params["scalar"]) if "scalar" in params else np.ascontiguousarray(a[::-1])
 
-            def run():
-                operation(a, second, out=out)
+        def run():
+            ufunc(a, second, out=out)
 
-        return run, lambda: {"result_sha256": sha256(out)}
+    return run, lambda: {"result_sha256": sha256(out)}
 
-    return prepare
+
+def elementwise_peers():
+    """One peer per element-wise op of ours: each ufunc with a scalar (3 for arithmetic, 50 for minimum, maximum and
+    the comparisons) and with an array, and isin."""
+    peers = {"isin": Peer("numpy m[...] = np.isin(a, values)", prepare_elementwise)}
+    for ufunc in ("add", "subtract", "multiply", "divide", "minimum", "maximum",
+                  "greater", "greater_equal", "less", "less_equal"):
+        name = ufunc.replace("_", "-")
+        out = "m" if ufunc.startswith(("greater", "less")) else "o"
+        scalar = 3 if ufunc in ("add", "subtract", "multiply", "divide") else 50
+        peers[f"{name}-scalar"] = Peer(f"numpy np.{ufunc}(a, {scalar}, out={out})", prepare_elementwise)
+        peers[name] = Peer(f"numpy np.{ufunc}(a, b, out={out})", prepare_elementwise)
+    return peers
 
 
 def prepare_label(a, params, path):
@@ -599,11 +611,7 @@ PEERS = {
     "minmax": Peer("numpy a.min(), a.max()", prepare_minmax),
     "moments": Peer("numpy a.min(), .max(), .mean(), .std()", prepare_moments),
     "threshold": Peer("numpy np.greater(a, t, out=m)", prepare_threshold),
-    "add-scalar": Peer("numpy np.add(a, 3, out=o)", elementwise(np.add, 1)),
-    "add": Peer("numpy np.add(a, b, out=o)", elementwise(np.add, 2)),
-    "maximum-scalar": Peer("numpy np.maximum(a, 50, out=o)", elementwise(np.maximum, 1)),
-    "less": Peer("numpy np.less(a, b, out=m)", elementwise(np.less, 2)),
-    "isin": Peer("numpy m[...] = np.isin(a, values)", elementwise(np.isin, 1)),
+    **elementwise_peers(),
     "copy-region": Peer("numpy np.copyto(out, a[roi])", prepare_copy_region),
     "label": Peer("scipy.ndimage.label(a > t)", prepare_label),
     "label-26": Peer("scipy.ndimage.label(a > t, 26-connected)", prepare_label),

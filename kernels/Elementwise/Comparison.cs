@@ -135,9 +135,9 @@ public static class Comparison
         private readonly ReadOnlySpan<T> _x = x;
         private readonly ReadOnlySpan<T> _y = y;
 
-        public Vector<T> Masks(int offset) => TCompare.Invoke(
-            Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_x), (nuint)offset),
-            Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_y), (nuint)offset));
+        public Vector<T> Masks(nuint offset) => TCompare.Invoke(
+            Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_x), offset),
+            Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_y), offset));
 
         public bool Test(int index) => TCompare.Invoke(_x[index], _y[index]);
     }
@@ -151,7 +151,7 @@ public static class Comparison
         private readonly T _y = y;
         private readonly Vector<T> _bound = Simd<T>.IsAccelerated ? new Vector<T>(y) : default;
 
-        public Vector<T> Masks(int offset) => TCompare.Invoke(Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_x), (nuint)offset), _bound);
+        public Vector<T> Masks(nuint offset) => TCompare.Invoke(Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_x), offset), _bound);
 
         public bool Test(int index) => TCompare.Invoke(_x[index], _y);
     }

@@ -7,7 +7,8 @@ namespace BioImage.Kernels;
 
 /// <summary>
 /// numpy's <c>isin</c>: <c>destination[i] = x[i] ∈ values</c>, by value equality in the element type (NaN is in no
-/// set; <c>-0.0</c> and <c>0.0</c> are equal). O(n·k) SIMD equality tests for a set of k ≤ <see cref="SmallSet"/> values,
+/// set; <c>-0.0</c> and <c>0.0</c> are equal). O(n·k) SIMD equality tests for a set of k ≤ <see cref="SmallSet"/> values
+/// (an unrolled OR of 4 or 8 equalities per register),
 /// else O(n) with a lookup table for 8- and 16-bit integers and O(n log k) binary search for the wider types; no
 /// allocation per element.
 /// </summary>
@@ -36,14 +37,7 @@ public static class Membership
             var members = set.AsSpan(0, count);
             if (count <= SmallSet)
             {
-                Span<Vector<T>> broadcast = stackalloc Vector<T>[Simd<T>.IsAccelerated ? count : 0];
-                for (int i = 0; i < broadcast.Length; i++)
-                {
-                    broadcast[i] = new Vector<T>(members[i]);
-                }
-
-                var predicate = new SmallSetPredicate<T>(x, members, broadcast);
-                PredicateMasks.Write<T, SmallSetPredicate<T>>(ref predicate, x.Length, destination);
+                ByEqualities(x, members, destination);
             }
             else if (typeof(T) == typeof(byte) || typeof(T) == typeof(sbyte) || typeof(T) == typeof(ushort) || typeof(T) == typeof(short))
             {
@@ -120,26 +114,70 @@ public static class Membership
     private static int Bits<T>(T value)
         where T : unmanaged => Unsafe.SizeOf<T>() == 1 ? Unsafe.As<T, byte>(ref value) : Unsafe.As<T, ushort>(ref value);
 
-    /// <summary>x[i] equals one of a few values: one SIMD equality per value (broadcast once per call), OR-ed.</summary>
-    private readonly ref struct SmallSetPredicate<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> members, ReadOnlySpan<Vector<T>> broadcast) : IVectorPredicate<T>
+    /// <summary>
+    /// A set of at most <see cref="SmallSet"/> values: an unrolled chain of SIMD equalities OR-ed together, over four or
+    /// eight broadcast registers (the set padded by repeating its last member, which changes no result).
+    /// </summary>
+    private static void ByEqualities<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> members, Span<bool> destination)
+        where T : unmanaged, INumber<T>
+    {
+        if (members.IsEmpty)
+        {
+            destination.Clear();
+            return;
+        }
+
+        Span<T> padded = stackalloc T[SmallSet];
+        for (int i = 0; i < SmallSet; i++)
+        {
+            padded[i] = members[Math.Min(i, members.Length - 1)];
+        }
+
+        if (members.Length <= 4)
+        {
+            var predicate = new AnyOfFour<T>(x, padded);
+            PredicateMasks.Write<T, AnyOfFour<T>>(ref predicate, x.Length, destination);
+        }
+        else
+        {
+            var predicate = new AnyOfEight<T>(x, padded);
+            PredicateMasks.Write<T, AnyOfEight<T>>(ref predicate, x.Length, destination);
+        }
+    }
+
+    /// <summary>x[i] equals one of four values (repeats allowed).</summary>
+    private readonly ref struct AnyOfFour<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> values) : IVectorPredicate<T>
         where T : unmanaged, INumber<T>
     {
         private readonly ReadOnlySpan<T> _x = x;
-        private readonly ReadOnlySpan<T> _members = members;
-        private readonly ReadOnlySpan<Vector<T>> _broadcast = broadcast;
+        private readonly T _a = values[0], _b = values[1], _c = values[2], _d = values[3];
+        private readonly Vector<T> _va = Broadcast(values[0]), _vb = Broadcast(values[1]), _vc = Broadcast(values[2]), _vd = Broadcast(values[3]);
 
-        public Vector<T> Masks(int offset)
+        public Vector<T> Masks(nuint offset)
         {
-            var values = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_x), (nuint)offset);
-            var found = Vector<T>.Zero;
-            foreach (var member in _broadcast)
-            {
-                found |= Vector.Equals(values, member);
-            }
-
-            return found;
+            var v = Vector.LoadUnsafe(ref MemoryMarshal.GetReference(_x), offset);
+            return (Vector.Equals(v, _va) | Vector.Equals(v, _vb)) | (Vector.Equals(v, _vc) | Vector.Equals(v, _vd));
         }
 
-        public bool Test(int index) => _members.Contains(_x[index]);
+        public bool Test(int index)
+        {
+            var v = _x[index];
+            return v == _a || v == _b || v == _c || v == _d;
+        }
     }
+
+    /// <summary>x[i] equals one of eight values (repeats allowed).</summary>
+    private readonly ref struct AnyOfEight<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> values) : IVectorPredicate<T>
+        where T : unmanaged, INumber<T>
+    {
+        private readonly AnyOfFour<T> _low = new(x, values[..4]);
+        private readonly AnyOfFour<T> _high = new(x, values[4..]);
+
+        public Vector<T> Masks(nuint offset) => _low.Masks(offset) | _high.Masks(offset);
+
+        public bool Test(int index) => _low.Test(index) || _high.Test(index);
+    }
+
+    private static Vector<T> Broadcast<T>(T value)
+        where T : unmanaged, INumber<T> => Simd<T>.IsAccelerated ? new Vector<T>(value) : default;
 }
