@@ -11,7 +11,8 @@
    .npy to the peer's tolerance relative to the peer's largest magnitude, 1e-4 by default); a disagreement is printed
    and the exit code is 1. An op may have several peers (one row each); a peer marked unchecked (another sample
    grid) is timed only, and its row says so.
-4. One markdown table: Mvox/s of the peer and of ours, their ratio, and the share of the copy bandwidth each
+4. One markdown table: Mvox/s of the peer and of ours, their ratio, and the share of the copy bandwidth (the copy
+   timed alternately with each of our ops, so that both see the same minutes of the machine) each
    reaches (bytes read + written per second ÷ STREAM-copy bytes per second on as many threads).
 """
 import argparse
@@ -125,8 +126,12 @@ def table(ours, peers):
         one, many = speeds.get("1"), speeds.get(all_threads) if all_threads != "1" else None
         peer_speed = theirs["megavoxels_per_second"]
 
+        # The copy timed alternately with this op (the run's start figure for results without it).
+        copy = {t: g * 1e9 for t, g in mine.get("copy_gigabytes_per_second", {}).items()}
+
         def share(mvox, thread_count):
-            return None if mvox is None else mvox * 1e6 * mine["bytes_per_voxel"] / bandwidth[thread_count] * 100
+            reference = copy.get(thread_count, bandwidth[thread_count])
+            return None if mvox is None else mvox * 1e6 * mine["bytes_per_voxel"] / reference * 100
 
         label = theirs["peer"] + (" (timed only †)" if theirs.get("unchecked") else "")
         rows.append(
@@ -153,7 +158,8 @@ def main():
     print(f"Machine: {machine['cpu']}, {machine['cores']} cores; {machine['date']}; {machine['runtime']} "
           f"(Vector<T> {machine['vector_bits']} bits), commit {machine['commit']}; "
           + ", ".join(f"{name} {version}" for name, version in versions.items()))
-    print(f"Memory bandwidth (STREAM copy, 2 × {args.bandwidth_mib} MiB reused arrays, read + write bytes): {bandwidth}")
+    print(f"Memory bandwidth (STREAM copy, 2 × {args.bandwidth_mib} MiB reused arrays, read + write bytes) at the start: {bandwidth}; "
+          f"each row's % of copy bandwidth divides by the same copy timed alternately with that op's samples")
     print(f"Median of {args.samples} runs after ≥ {args.warmup_ms} ms warm-up; 1-thread figures (all peers, ours, "
           f"bandwidth) on the thread's CPU clock (zarr-python peers, whose blosc runs its own threads: the process's), "
           f"so a busy machine does not skew them; {ours['threads'][-1]}-thread "
