@@ -47,7 +47,7 @@ public static class LabelMorphology
             var view = new PinnedView<T>(origin, labels.Layout);
             var layout = view.Layout;
             int rows = layout.Depth * layout.Height;
-            var (min, max) = MinMax(view, degreeOfParallelism);
+            var (min, max) = Moments.MinMax(view, degreeOfParallelism);
             ulong range = ulong.CreateTruncating(max) - ulong.CreateTruncating(min);
             bool dense = range < (ulong)Math.Max(DenseRange, labels.Count);
             var parts = new Accumulator<T>[ParallelChunks.Count(rows, degreeOfParallelism)];
@@ -73,28 +73,6 @@ public static class LabelMorphology
                 }
             }
         }
-    }
-
-    /// <summary>The smallest and largest label, rows split across threads as the measuring pass splits them.</summary>
-    private static (T Min, T Max) MinMax<T>(PinnedView<T> view, int degreeOfParallelism)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        var layout = view.Layout;
-        int rows = layout.Depth * layout.Height;
-        var parts = new (T Min, T Max)[ParallelChunks.Count(rows, degreeOfParallelism)];
-        ParallelChunks.For(rows, degreeOfParallelism, (chunk, first, end) =>
-        {
-            var (min, max) = Moments.MinMax<T>(view.GetRowSpan(first));
-            for (int row = first + 1; row < end; row++)
-            {
-                var (rowMin, rowMax) = Moments.MinMax<T>(view.GetRowSpan(row));
-                min = T.Min(min, rowMin);
-                max = T.Max(max, rowMax);
-            }
-
-            parts[chunk] = (min, max);
-        });
-        return (parts.Min(part => part.Min), parts.Max(part => part.Max));
     }
 
     /// <summary>The entries of every thread's rows united by label and sorted: the sorted parts merged pairwise.</summary>

@@ -40,7 +40,7 @@ public static class Unique
         fixed (T* origin = &System.Runtime.CompilerServices.Unsafe.AsRef(in input.DangerousGetReferenceAt(0, 0, 0)))
         {
             var view = new PinnedView<T>(origin, input.Layout);
-            var (min, max) = MinMax(view, degreeOfParallelism);
+            var (min, max) = Moments.MinMax(view, degreeOfParallelism);
             ulong range = ulong.CreateTruncating(max) - ulong.CreateTruncating(min);
             return range < (ulong)Math.Max(DenseRange, input.Count / 4)
                 ? CountDense(view, min, (int)range + 1, degreeOfParallelism)
@@ -68,27 +68,6 @@ public static class Unique
         }
 
         return Sorted(totals);
-    }
-
-    private static (T Min, T Max) MinMax<T>(PinnedView<T> view, int degreeOfParallelism)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        var layout = view.Layout;
-        int rows = layout.Depth * layout.Height;
-        var parts = new (T Min, T Max)[ParallelChunks.Count(rows, degreeOfParallelism)];
-        ParallelChunks.For(rows, degreeOfParallelism, (chunk, first, end) =>
-        {
-            var (min, max) = Moments.MinMax<T>(view.GetRowSpan(first));
-            for (int row = first + 1; row < end; row++)
-            {
-                var (rowMin, rowMax) = Moments.MinMax<T>(view.GetRowSpan(row));
-                min = T.Min(min, rowMin);
-                max = T.Max(max, rowMax);
-            }
-
-            parts[chunk] = (min, max);
-        });
-        return (parts.Min(p => p.Min), parts.Max(p => p.Max));
     }
 
     private static (T[] Values, long[] Counts) CountDense<T>(PinnedView<T> view, T min, int range, int degreeOfParallelism)

@@ -93,6 +93,27 @@ public readonly record struct Moments(long Count, double Min, double Max, double
         return result;
     }
 
+    /// <summary>Smallest and largest element of a non-empty view, its rows split across threads.</summary>
+    internal static (T Min, T Max) MinMax<T>(PinnedView<T> view, int degreeOfParallelism)
+        where T : unmanaged, INumber<T>
+    {
+        int rows = view.Layout.Depth * view.Layout.Height;
+        var parts = new (T Min, T Max)[ParallelChunks.Count(rows, degreeOfParallelism)];
+        ParallelChunks.For(rows, degreeOfParallelism, (chunk, first, end) =>
+        {
+            var (min, max) = MinMax<T>(view.GetRowSpan(first));
+            for (int row = first + 1; row < end; row++)
+            {
+                var (rowMin, rowMax) = MinMax<T>(view.GetRowSpan(row));
+                min = T.Min(min, rowMin);
+                max = T.Max(max, rowMax);
+            }
+
+            parts[chunk] = (min, max);
+        });
+        return (parts.Min(part => part.Min), parts.Max(part => part.Max));
+    }
+
     /// <summary>Smallest and largest element of a non-empty span.</summary>
     public static (T Min, T Max) MinMax<T>(ReadOnlySpan<T> values)
         where T : unmanaged, INumber<T>
