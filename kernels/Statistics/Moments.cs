@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace BioImage.Kernels;
 
@@ -126,6 +127,7 @@ public readonly record struct Moments(long Count, double Min, double Max, double
         return Simd<T>.IsAccelerated ? MinMaxVector(values) : MinMaxScalar(values, values[0], values[0]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a command line measures once: its loops must not run as tier-0 code
     private static (T Min, T Max) MinMaxVector<T>(ReadOnlySpan<T> values)
         where T : unmanaged, INumber<T>
     {
@@ -155,6 +157,7 @@ public readonly record struct Moments(long Count, double Min, double Max, double
         return MinMaxScalar(values[i..], lo, hi);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a command line measures once: its loops must not run as tier-0 code
     private static (T Min, T Max) MinMaxScalar<T>(ReadOnlySpan<T> values, T min, T max)
         where T : unmanaged, INumber<T>
     {
@@ -167,6 +170,7 @@ public readonly record struct Moments(long Count, double Min, double Max, double
         return (min, max);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a command line measures once: its loops must not run as tier-0 code
     private static void ConvertToDouble<T>(ReadOnlySpan<T> source, Span<double> destination)
         where T : unmanaged, INumber<T>
     {
@@ -181,6 +185,7 @@ public readonly record struct Moments(long Count, double Min, double Max, double
     private static double SquaredDeviations(ReadOnlySpan<double> values, double mean) => Deviations(values, mean, squared: true);
 
     /// <summary>Σ (x − mean)² when <paramref name="squared"/>, else Σ (x − mean); one loop serves both.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a command line measures once: its loops must not run as tier-0 code
     private static double Deviations(ReadOnlySpan<double> values, double mean, bool squared)
     {
         if (!Simd<double>.IsAccelerated)
@@ -201,6 +206,7 @@ public readonly record struct Moments(long Count, double Min, double Max, double
         return SquaredDeviationsScalar(values[i..], mean, Vector.Sum(acc), squared);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // a command line measures once: its loops must not run as tier-0 code
     private static double SquaredDeviationsScalar(ReadOnlySpan<double> values, double mean, double sum, bool squared)
     {
         foreach (double v in values)
