@@ -40,6 +40,20 @@ public sealed class StorageCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Overwrite_replaces_an_array_of_another_rank_whose_chunk_folders_are_in_the_way()
+    {
+        string npy = RepoPaths.TestData("npy", "odd_1x7x300_float32.npy");
+        string output = Path.Combine(_folder, "out.zarr");
+        Assert.Equal(0, Run("filter", "structure-tensor-eigenvalues", npy, output, "--sigma", "1", "--outer-scale", "1", "--chunks", "1,1,7,300", "--quiet").ExitCode);
+        Assert.True(Directory.Exists(Path.Combine(output, "c", "0", "0", "0"))); // a 4D chunk folder where the 3D chunk c/0/0/0 goes
+
+        Assert.Equal(0, Run("copy", npy, output, "--chunks", "1,7,300", "--overwrite", "--quiet").ExitCode);
+        string back = Path.Combine(_folder, "back.npy");
+        Assert.Equal(0, Run("copy", output, back, "--quiet").ExitCode);
+        Assert.Equal(File.ReadAllBytes(npy), File.ReadAllBytes(back));
+    }
+
+    [Fact]
     public void A_new_output_is_compressed_as_its_input_unless_codec_says_otherwise()
     {
         string npy = RepoPaths.TestData("npy", "odd_1x7x300_float32.npy");
