@@ -48,7 +48,8 @@ public sealed class RegionAdjacency : Operation<RagResult>
 
     /// <summary>The graph of <paramref name="labels"/> and, with <paramref name="boundaries"/>, its features (and costs when <paramref name="operation"/> asks for them).</summary>
     /// <exception cref="OperationRefusedException">The inputs or parameters do not fit.</exception>
-    /// <exception cref="DataConditionException">A label is negative.</exception>
+    /// <exception cref="RunnerException">A block failed, e.g. on a negative label (its <see cref="DataConditionException"/> inside).</exception>
+    /// <exception cref="DataConditionException">Costs were asked for and an edge's mean boundary value lies outside [0, 1].</exception>
     public static RagResult Compute(ISource labels, ISource? boundaries, RunOptions options, RegionAdjacency? operation = null) =>
         Executor.Compute(operation ?? new RegionAdjacency(), boundaries is null ? [labels] : [labels, boundaries], [], options);
 
@@ -100,6 +101,12 @@ public sealed class RegionAdjacency : Operation<RagResult>
         if (Costs)
         {
             var means = Enumerable.Range(0, table.EdgeCount).Select(e => features[e * names.Length]).ToArray();
+            int outside = Array.FindIndex(means, mean => !(mean >= 0 && mean <= 1));
+            if (outside >= 0)
+            {
+                throw new DataConditionException(string.Create(CultureInfo.InvariantCulture, $"--costs needs boundary probabilities in [0, 1]; edge ({table.U[outside]}, {table.V[outside]}) has the mean {means[outside]:R}."));
+            }
+
             var zEdges = table.DepthSizes.Select(size => size > 0).ToArray();
             costs = EdgeCosts.ComputeEdgeCosts<double>(means, [.. table.Sizes.Select(size => (double)size)], zEdges, Beta, Scheme(Weighting), WeightingExponent);
         }
