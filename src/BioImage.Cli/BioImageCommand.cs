@@ -39,6 +39,7 @@ internal static partial class BioImageCommand
             LabelCommand.Create(),
             UniqueCommand.Create(),
             MorphologyCommand.Create(),
+            RagCommand.Create(),
             RegionpropsCommand.Create(),
             LocalMaximaCommand.Create(),
             MapPointsCommand.Create(),
