@@ -29,7 +29,7 @@ internal sealed class EdgeContraction
     private readonly double[] _weight;
     private readonly Ends[] _ends;
     private readonly bool[] _cannotLink;
-    private readonly EdgeTable _table;
+    private readonly NodePairTable _table;
     private int[] _arena;
     private int _arenaUsed;
 
@@ -49,7 +49,7 @@ internal sealed class EdgeContraction
         _weight = problem.Costs.ToArray();
         _ends = new Ends[edges];
         _cannotLink = absolutePriority ? new bool[edges] : [];
-        _table = new EdgeTable(edges);
+        _table = new NodePairTable(edges);
         _arena = new int[Math.Max(16, 3 * edges)];
 
         var start = problem.AdjacencyStart;

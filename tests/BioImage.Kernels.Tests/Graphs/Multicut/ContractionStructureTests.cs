@@ -5,10 +5,10 @@ namespace BioImage.Kernels.Tests.Graphs.Multicut;
 public class ContractionStructureTests
 {
     [Fact]
-    public void Edge_table_matches_a_dictionary_under_random_adds_and_removes()
+    public void Node_pair_table_matches_a_dictionary_under_random_adds_and_removes()
     {
         var random = new Random(3);
-        var table = new EdgeTable(600);
+        var table = new NodePairTable(600);
         var reference = new Dictionary<(int, int), int>();
         for (int step = 0; step < 200_000; step++)
         {

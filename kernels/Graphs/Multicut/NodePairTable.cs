@@ -7,7 +7,7 @@ namespace BioImage.Kernels.Graphs.Multicut;
 /// most half full, Fibonacci hashing of the 64-bit key (a, b), and backward-shift deletion (no tombstones, so probe
 /// lengths stay short however many pairs come and go). Find, add and remove are O(1) expected; no call allocates.
 /// </summary>
-internal sealed class EdgeTable
+internal sealed class NodePairTable
 {
     private const ulong Empty = 0; // (a, b) with a < b never packs to 0
     private readonly Slot[] _slots;
@@ -15,7 +15,7 @@ internal sealed class EdgeTable
     private readonly int _mask;
 
     /// <summary>A table for up to <paramref name="capacity"/> pairs at once.</summary>
-    public EdgeTable(int capacity)
+    public NodePairTable(int capacity)
     {
         int slots = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, 2 * capacity));
         _slots = new Slot[slots];
