@@ -48,6 +48,7 @@ internal static partial class BioImageCommand
             SegmentationFilterCommand.Create(),
             ApplyCommand.Create(),
             IsInCommand.Create(),
+            SolveMulticutCommand.Create(),
             ConfigCommand.Create(),
             ReattachCommand.Create(),
             WorkerCommand.Create(),
