@@ -432,20 +432,20 @@ def scipy_filter(name):
     return prepare
 
 
-def eigenvalues(tensor, a, params):
-    """The scipy user's eigenvalue filter: tensor components by scipy.ndimage.gaussian_filter, numpy.linalg.eigvalsh,
-    largest first, channel-first (also bench/pipeline.py's peer)."""
-    return np.moveaxis(np.linalg.eigvalsh(tensor(a, params))[..., ::-1], -1, 0)
+def eigenvalues(tensor):
+    """The eigenvalues of a field of symmetric matrices (..., 3, 3) by numpy.linalg.eigvalsh, largest first,
+    channel-first (also bench/pipeline.py's)."""
+    return np.moveaxis(np.linalg.eigvalsh(tensor)[..., ::-1], -1, 0)
 
 
 def scipy_eigenvalues(tensor):
-    """The peer of an eigenvalue filter: eigenvalues(tensor, a, params) of the whole volume."""
+    """The scipy user's eigenvalue filter: tensor components by scipy.ndimage.gaussian_filter, then eigenvalues()."""
 
     def prepare(a, params, path):
         last = {}
 
         def run():
-            last["e"] = eigenvalues(tensor, a, params)
+            last["e"] = eigenvalues(tensor(a, params))
 
         return run, lambda: {"output": saved(last["e"], path, f"scipy-{tensor.__name__}")}
 

@@ -118,9 +118,16 @@ def filter_verb(name, whole, halo, channels=False):
 
 
 def eigenvalue_filter(tensor_name):
+    """peers.py's tensor of the whole volume (Gaussian derivatives by scipy), its eigenvalues by numpy eigvalsh in z-slabs
+    (pointwise, so the same values; float64 eigvalsh of the whole 512³ tensor would need ~20 GB)."""
+
     def run(a):
         import peers
-        return peers.eigenvalues(getattr(peers, tensor_name), a, FILTER_PARAMS)
+        tensor = getattr(peers, tensor_name)(a, FILTER_PARAMS)
+        out = np.empty((3,) + a.shape, dtype=np.float32)
+        for z in range(0, a.shape[0], 16):
+            out[:, z:z + 16] = peers.eigenvalues(tensor[z:z + 16])
+        return out
 
     return run
 
