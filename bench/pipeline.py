@@ -485,13 +485,13 @@ def measure(name, codec, paths, args, work):
         return [sys.executable, os.path.abspath(__file__), "--peer", json.dumps(spec)]
 
     times = {kind: [] for kind in ("ours", "whole", "blocks", "floor")}
-    inside, reports = [], {}
+    inside, reports = {kind: [] for kind in ("ours", "whole", "blocks")}, {}
     for sample in range(args.samples):
         for kind, command in (("ours", ours), ("whole", peer("whole")), ("blocks", peer("blocks")), ("floor", floor)):
             seconds, report = timed(command)
             times[kind].append(seconds)
-            if kind == "ours":
-                inside.append(report["seconds"])
+            if kind in inside:
+                inside[kind].append(report["seconds"])
             if sample == 0:
                 reports[kind] = report
         if sample == 0:
@@ -499,9 +499,10 @@ def measure(name, codec, paths, args, work):
             if problem:
                 raise SystemExit(f"pipeline.py: {name} ({codec}): {problem}")
     median = {kind: statistics.median(values) for kind, values in times.items()}
-    return {"verb": name, "codec": codec, "ours": median["ours"], "ours_in_process": statistics.median(inside),
+    return {"verb": name, "codec": codec, "ours": median["ours"], "ours_in_process": statistics.median(inside["ours"]),
             "python_whole": median["whole"], "python_blocks": median["blocks"], "floor": median["floor"],
-            "passes": reports["ours"]["passes"], "samples": times}
+            "python_whole_in_process": statistics.median(inside["whole"]), "python_blocks_in_process": statistics.median(inside["blocks"]),
+            "passes": reports["ours"]["passes"], "samples": times, "in_process_samples": inside}
 
 
 def zarr_dtype(path):
