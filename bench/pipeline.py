@@ -11,7 +11,8 @@ interleaved, four fresh processes are timed on the wall clock:
           block (reductions merge the per-block results; label and relabel-consecutive run several passes),
   floor   the verb's I/O floor: `bioimage copy` of the verb's first input into an output of the verb's dtype, codec and
           chunks (downsample: --resize to its output shape; verbs without an output array: a copy of the input).
-Start-up is the median wall time of `bioimage --version`; ours' in-process seconds and passes come from its --json.
+Start-up is the median wall time of `bioimage --version` (and of a Python process importing the peers' modules);
+ours' in-process seconds and passes come from its --json.
 
 Outputs are checked on the first sample: ours must equal the whole-volume Python result (integers exactly, float
 arrays to 1e-4 of the largest magnitude, as bench/compare.py, floating reductions to 1e-9 relative), except where the
@@ -448,6 +449,9 @@ def generate(shape, chunks, codecs, work):
     return paths
 
 
+PYTHON_IMPORTS = "import zarr, numcodecs, scipy.ndimage, skimage.segmentation, skimage.metrics"  # the peers' start-up
+
+
 def timed(command, parse=True):
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
@@ -520,7 +524,8 @@ def check(verb, reports, outputs):
 
 
 def table(results, startup):
-    lines = [f"start-up (`bioimage --version`, median): {startup:.3f} s", "",
+    lines = [f"start-up (median): `bioimage --version` {startup['bioimage']:.3f} s, "
+             f"Python `{PYTHON_IMPORTS}` {startup['python']:.3f} s", "",
              "| verb | codec | ours s | Python whole s | Python blocks s | whole / ours | blocks / ours | floor s | ours / floor "
              "| ours in-process s | start-up + exit s | passes |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
@@ -559,7 +564,8 @@ def main():
     try:
         print(f"generating {args.shape} inputs ({', '.join(codecs)}) in {work}", file=sys.stderr, flush=True)
         paths = generate(args.shape, args.chunks, codecs, work)
-        startup = statistics.median(timed([BIOIMAGE, "--version"], parse=False)[0] for _ in range(max(args.samples, 3)))
+        startup = {"bioimage": [BIOIMAGE, "--version"], "python": [sys.executable, "-c", PYTHON_IMPORTS]}
+        startup = {name: statistics.median(timed(command, parse=False)[0] for _ in range(max(args.samples, 3))) for name, command in startup.items()}
         results = []
         for codec in codecs:
             for name in verbs:
