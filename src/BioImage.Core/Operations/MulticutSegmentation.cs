@@ -230,6 +230,10 @@ public sealed class MulticutSegmentation : Operation<MulticutSegmentationResult>
         for (int e = 0; e < means.Length; e++)
         {
             (means[e], sizes[e], zEdges[e]) = (table.Sums![e] / table.Sizes[e], table.Sizes[e], table.DepthSizes[e] > 0);
+            if (!(means[e] >= 0 && means[e] <= 1))
+            {
+                throw new DataConditionException($"multicut: BOUNDARIES must hold boundary probabilities in [0, 1]; the supervoxels {table.U[e]} and {table.V[e]} meet at a mean boundary value of {means[e].ToString(CultureInfo.InvariantCulture)}.");
+            }
         }
 
         var costs = EdgeCosts.ComputeEdgeCosts<double>(means, sizes, zEdges, Beta, Scheme(Weighting));
