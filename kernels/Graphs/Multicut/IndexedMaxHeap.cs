@@ -1,24 +1,22 @@
 namespace BioImage.Kernels.Graphs.Multicut;
 
 /// <summary>
-/// A binary max-heap over the keys 0..capacity-1 with a priority per key and each key's heap position, so that a key's
+/// A binary max-heap over the keys 0..capacity-1 holding (priority, key) pairs, plus each key's heap position, so that a key's
 /// priority can be changed or the key removed in O(log n) (an addressable priority queue). Built in O(n) by Floyd's
 /// bottom-up heapify over the keys in order; equal priorities are ordered by heap position only (no secondary key), as
 /// in bioimage-cpp's <c>DenseIndexedHeap</c>.
 /// </summary>
 internal sealed class IndexedMaxHeap
 {
-    private readonly int[] _heap;
+    private readonly Node[] _heap;
     private readonly int[] _position;
-    private readonly double[] _priority;
     private int _count;
 
     /// <summary>An empty heap for the keys 0..<paramref name="capacity"/>-1.</summary>
     public IndexedMaxHeap(int capacity)
     {
-        _heap = new int[capacity];
+        _heap = new Node[capacity];
         _position = new int[capacity];
-        _priority = new double[capacity];
         _position.AsSpan().Fill(-1);
     }
 
@@ -26,32 +24,28 @@ internal sealed class IndexedMaxHeap
     public int Count => _count;
 
     /// <summary>The key with the largest priority (heap not empty).</summary>
-    public int Top => _heap[0];
+    public int Top => _heap[0].Key;
 
     /// <summary>The largest priority (heap not empty).</summary>
-    public double TopPriority => _priority[_heap[0]];
+    public double TopPriority => _heap[0].Priority;
 
     /// <summary>True when <paramref name="key"/> is in the heap.</summary>
     public bool Contains(int key) => _position[key] >= 0;
-
-    /// <summary>The priority of <paramref name="key"/> (in the heap).</summary>
-    public double PriorityOf(int key) => _priority[key];
 
     /// <summary>Replaces the content by the keys 0..priorities.Length-1 with these priorities (Floyd's heapify).</summary>
     public void Build(ReadOnlySpan<double> priorities)
     {
         Clear();
         _count = priorities.Length;
-        priorities.CopyTo(_priority);
         for (int key = 0; key < _count; key++)
         {
-            _heap[key] = key;
+            _heap[key] = new Node(priorities[key], key);
             _position[key] = key;
         }
 
         for (int index = (_count / 2) - 1; index >= 0; index--)
         {
-            SiftDown(index);
+            SiftDown(index, _heap[index]);
         }
     }
 
@@ -60,25 +54,19 @@ internal sealed class IndexedMaxHeap
     {
         for (int index = 0; index < _count; index++)
         {
-            _position[_heap[index]] = -1;
+            _position[_heap[index].Key] = -1;
         }
 
         _count = 0;
     }
 
     /// <summary>Adds <paramref name="key"/> (not in the heap) with <paramref name="priority"/>.</summary>
-    public void Push(int key, double priority)
-    {
-        _priority[key] = priority;
-        _heap[_count] = key;
-        _position[key] = _count;
-        SiftUp(_count++);
-    }
+    public void Push(int key, double priority) => SiftUp(_count++, new Node(priority, key));
 
     /// <summary>Removes the top key and returns it.</summary>
     public int Pop()
     {
-        int top = _heap[0];
+        int top = _heap[0].Key;
         Remove(top);
         return top;
     }
@@ -93,93 +81,91 @@ internal sealed class IndexedMaxHeap
         }
 
         _position[key] = -1;
-        int last = _heap[--_count];
+        var last = _heap[--_count];
         if (index == _count)
         {
             return;
         }
 
-        _heap[index] = last;
-        _position[last] = index;
-        if (index > 0 && _priority[last] > _priority[_heap[(index - 1) / 2]])
+        if (index > 0 && last.Priority > _heap[(index - 1) / 2].Priority)
         {
-            SiftUp(index);
+            SiftUp(index, last);
         }
         else
         {
-            SiftDown(index);
+            SiftDown(index, last);
         }
     }
 
     /// <summary>Sets the priority of <paramref name="key"/> (in the heap) and restores the heap order.</summary>
     public void Change(int key, double priority)
     {
-        double old = _priority[key];
-        _priority[key] = priority;
+        int index = _position[key];
+        double old = _heap[index].Priority;
         if (priority > old)
         {
-            SiftUp(_position[key]);
+            SiftUp(index, new Node(priority, key));
         }
         else if (priority < old)
         {
-            SiftDown(_position[key]);
+            SiftDown(index, new Node(priority, key));
         }
     }
 
-    private void SiftUp(int index)
+    /// <summary>Places <paramref name="node"/> at <paramref name="index"/> or above, moving smaller parents down.</summary>
+    private void SiftUp(int index, Node node)
     {
-        int key = _heap[index];
-        double priority = _priority[key];
+        var heap = _heap;
         while (index > 0)
         {
             int parent = (index - 1) / 2;
-            int parentKey = _heap[parent];
-            if (_priority[parentKey] >= priority)
+            var above = heap[parent];
+            if (above.Priority >= node.Priority)
             {
                 break;
             }
 
-            _heap[index] = parentKey;
-            _position[parentKey] = index;
+            heap[index] = above;
+            _position[above.Key] = index;
             index = parent;
         }
 
-        _heap[index] = key;
-        _position[key] = index;
+        heap[index] = node;
+        _position[node.Key] = index;
     }
 
-    private void SiftDown(int index)
+    /// <summary>Places <paramref name="node"/> at <paramref name="index"/> or below, moving larger children up.</summary>
+    private void SiftDown(int index, Node node)
     {
-        int key = _heap[index];
-        double priority = _priority[key];
+        var heap = _heap;
+        int count = _count;
         while (true)
         {
             int child = (2 * index) + 1;
-            if (child >= _count)
+            if (child >= count)
             {
                 break;
             }
 
-            int childKey = _heap[child];
-            double childPriority = _priority[childKey];
-            if (child + 1 < _count && _priority[_heap[child + 1]] > childPriority)
+            var larger = heap[child];
+            if (child + 1 < count && heap[child + 1].Priority > larger.Priority)
             {
-                child++;
-                childKey = _heap[child];
-                childPriority = _priority[childKey];
+                larger = heap[++child];
             }
 
-            if (childPriority <= priority)
+            if (larger.Priority <= node.Priority)
             {
                 break;
             }
 
-            _heap[index] = childKey;
-            _position[childKey] = index;
+            heap[index] = larger;
+            _position[larger.Key] = index;
             index = child;
         }
 
-        _heap[index] = key;
-        _position[key] = index;
+        heap[index] = node;
+        _position[node.Key] = index;
     }
+
+    private readonly record struct Node(double Priority, int Key);
 }

@@ -16,6 +16,20 @@ public static class MulticutLabels
     {
         ArgumentNullException.ThrowIfNull(problem);
         problem.CheckLabels(labels);
+        var u = problem.U;
+        var v = problem.V;
+        var joins = new bool[u.Length];
+        for (int edge = 0; edge < joins.Length; edge++)
+        {
+            joins[edge] = labels[u[edge]] == labels[v[edge]];
+        }
+
+        return Components(problem, joins);
+    }
+
+    /// <summary>The connected components over the edges with <paramref name="joins"/> set, numbered by first occurrence.</summary>
+    internal static int[] Components(MulticutProblem problem, ReadOnlySpan<bool> joins)
+    {
         var parent = new int[problem.NodeCount];
         for (int node = 0; node < parent.Length; node++)
         {
@@ -26,7 +40,7 @@ public static class MulticutLabels
         var v = problem.V;
         for (int edge = 0; edge < u.Length; edge++)
         {
-            if (labels[u[edge]] == labels[v[edge]])
+            if (joins[edge])
             {
                 int a = Find(parent, u[edge]), b = Find(parent, v[edge]);
                 if (a != b)
@@ -43,6 +57,25 @@ public static class MulticutLabels
         {
             int root = Find(parent, node);
             result[node] = root == node ? next++ : result[root];
+        }
+
+        return result;
+    }
+
+    /// <summary>The labels renumbered 0, 1, … in order of first occurrence (the partition is unchanged).</summary>
+    internal static int[] FirstOccurrence(ReadOnlySpan<int> labels)
+    {
+        var dense = new Dictionary<int, int>();
+        var result = new int[labels.Length];
+        for (int node = 0; node < labels.Length; node++)
+        {
+            if (!dense.TryGetValue(labels[node], out int label))
+            {
+                label = dense.Count;
+                dense.Add(labels[node], label);
+            }
+
+            result[node] = label;
         }
 
         return result;

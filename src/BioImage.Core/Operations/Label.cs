@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using BioImage.Kernels;
 using BioImage.Runners;
 using BioImage.Sources;
-using BioImage.Storage;
 using BioImage.Storage.Stores;
+using BioImage.Storage;
 
 namespace BioImage.Operations;
 
@@ -376,6 +377,7 @@ public sealed class LabelSeamsStep : MapOperation<long[]>
     /// <paramref name="step"/>, paired with every foreground voxel q of <paramref name="other"/> with q − p in the
     /// neighbourhood: q − p equals the step on the axes where the step is non-zero and is −1, 0 or 1 elsewhere.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddContacts(BlockShell own, BlockShell other, Index3 step, int connectivity, long otherId, HashSet<(long, uint, uint)> contacts)
     {
         var extent = own.Extent;
