@@ -23,7 +23,7 @@ internal static class MulticutCommand
         var outputKey = CommonOptions.OutputKey();
         var beta = new Option<double>("--beta") { Description = "Boundary bias of the costs in (0, 1); above 0.5 favours cuts.", HelpName = "B", DefaultValueFactory = _ => 0.5 };
         var weighting = new Option<string>("--weighting") { Description = "Cost weighting by edge size: none, all, xyz or z.", HelpName = "W", DefaultValueFactory = _ => "none" };
-        var solver = new Option<string>("--solver") { Description = "Solver of the block sub-problems and of the reduced problem: gaec or greedy-fixation.", HelpName = "S", DefaultValueFactory = _ => "gaec" };
+        var solver = new Option<string>("--solver") { Description = "Solver of the block sub-problems and, inside the decomposer, of the last reduced problem: kl (Kernighan-Lin warm-started from GAEC), gaec or greedy-fixation.", HelpName = "S", DefaultValueFactory = _ => "kl" };
         var levels = new Option<int>("--levels") { Description = "Levels of block-wise sub-problems (blocks 1, 2, 4, … × --block-shape) before the whole reduced problem is solved; 0 solves the whole problem at once.", HelpName = "N", DefaultValueFactory = _ => 1 };
         var dtype = CommonOptions.DType("Integer element type of OUT (default uint64).");
         dtype.DefaultValueFactory = _ => DType.UInt64;

@@ -24,7 +24,8 @@ namespace BioImage.Operations;
 /// run's scratch folder and solved as one item of a distributed pass; an edge is contracted when it is inside some
 /// block's sub-problem and no block cut it (an edge leaving a block counts as cut there)
 /// (<see cref="ProblemReduction"/>); the reduced problem (parallel edges summed) goes to the next level;</item>
-/// <item>the last reduced problem is solved whole, and a relabel pass writes 1 + the node label of every voxel's
+/// <item>the last reduced problem is solved whole by the decomposer (<see cref="MulticutDecomposer"/>: components over
+/// attractive edges solved independently, in parallel), and a relabel pass writes 1 + the node label of every voxel's
 /// supervoxel (labels 1 … K, first-occurrence order of the sorted supervoxel ids).</item>
 /// </list>
 /// Memory: a graph block holds its voxels and its edges; the lead holds the merged edge table, the per-block node lists
@@ -34,7 +35,7 @@ namespace BioImage.Operations;
 /// </summary>
 public sealed class MulticutSegmentation : Operation<MulticutSegmentationResult>
 {
-    private static readonly string[] SolverNames = ["gaec", "greedy-fixation"];
+    private static readonly string[] SolverNames = ["kl", "gaec", "greedy-fixation"];
 
     /// <summary>Boundary bias of the costs, in (0, 1); above 0.5 favours cuts.</summary>
     public double Beta { get; set; } = 0.5;
@@ -42,8 +43,8 @@ public sealed class MulticutSegmentation : Operation<MulticutSegmentationResult>
     /// <summary>Cost weighting by edge size: none, all, xyz or z.</summary>
     public string Weighting { get; set; } = "none";
 
-    /// <summary>Solver of the sub-problems and of the last problem: gaec or greedy-fixation.</summary>
-    public string Solver { get; set; } = "gaec";
+    /// <summary>Solver of the sub-problems and (inside the decomposer) of the last problem: kl (warm-started from GAEC), gaec or greedy-fixation.</summary>
+    public string Solver { get; set; } = "kl";
 
     /// <summary>Levels of block-wise sub-problems before the whole solve (0: solve the whole problem at once).</summary>
     public int Levels { get; set; } = 1;
@@ -134,7 +135,6 @@ public sealed class MulticutSegmentation : Operation<MulticutSegmentationResult>
 
         var (ids, problem, blockNodes) = Graph(run, supervoxels, boundaries);
         Step("graph");
-        var solver = CreateSolver(Solver);
         var blocking = new Blocking([.. boundaries.Shape], [.. run.Options.BlockShape!]);
         var current = problem;
         var nodeMap = Enumerable.Range(0, problem.NodeCount).ToArray();
@@ -151,7 +151,7 @@ public sealed class MulticutSegmentation : Operation<MulticutSegmentationResult>
             Step($"level {level + 1}");
         }
 
-        var reducedLabels = solver.Solve(current);
+        var reducedLabels = new MulticutDecomposer(CreateSolver(Solver), threads: run.Options.Workers).Solve(current);
         var labels = new int[nodeMap.Length];
         for (int i = 0; i < labels.Length; i++)
         {
@@ -178,6 +178,7 @@ public sealed class MulticutSegmentation : Operation<MulticutSegmentationResult>
     /// <exception cref="ArgumentException">Unknown name.</exception>
     internal static MulticutSolver CreateSolver(string name) => name switch
     {
+        "kl" => new KernighanLin(),
         "gaec" => new GreedyAdditiveEdgeContraction(),
         "greedy-fixation" => new GreedyFixation(),
         _ => throw new ArgumentException($"--solver must be one of {string.Join(", ", SolverNames)}; got '{name}'.", nameof(name)),
@@ -220,7 +221,7 @@ public sealed class MulticutSegmentation : Operation<MulticutSegmentationResult>
     {
         var blocks = run.Reduce(new SupervoxelGraphStep(), [supervoxels, boundaries]);
         var ids = blocks.SelectMany(b => b.Value.Nodes).Order().Distinct().ToArray();
-        var table = EdgeTable.Merge(blocks.Select(b => b.Value.Table()));
+        var table = EdgeTable.Merge(blocks.Select(b => b.Value.Edges));
         var blockNodes = blocks.Select(b => b.Value.Nodes.Select(id => Array.BinarySearch(ids, id)).ToArray()).ToArray();
         var u = table.U.Select(id => Array.BinarySearch(ids, id)).ToArray();
         var v = table.V.Select(id => Array.BinarySearch(ids, id)).ToArray();
@@ -345,8 +346,8 @@ public sealed record StepTime(string Step, double Seconds);
 
 /// <summary>
 /// Graph step of <see cref="MulticutSegmentation"/>: the block's sorted supervoxel ids and the <see cref="EdgeTable"/> of
-/// the face pairs it owns over the boundary map (its voxels and their forward neighbours, read through a one-voxel upper
-/// halo clipped at the volume's end).
+/// the face pairs it owns over the boundary map (<see cref="RagStep"/>: its voxels and their forward neighbours, read
+/// through a one-voxel upper halo clipped at the volume's end).
 /// </summary>
 public sealed class SupervoxelGraphStep : ReduceOperation<SupervoxelBlockGraph>
 {
@@ -354,66 +355,25 @@ public sealed class SupervoxelGraphStep : ReduceOperation<SupervoxelBlockGraph>
     public override SupervoxelBlockGraph Run(BlockContext block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        var inner = block.Block.Inner;
-        var shape = block.Inputs[0].Shape;
-        var end = new long[inner.Rank];
-        for (int axis = 0; axis < end.Length; axis++)
-        {
-            end[axis] = Math.Min(inner.End[axis] + 1, shape[axis]);
-        }
-
-        var extent = inner.GetShapeAsInt32();
-        var owned = extent.Length == 3 ? new Index3(extent[0], extent[1], extent[2]) : new Index3(1, extent[0], extent[1]);
-        try
-        {
-            return block.Inputs[0].DType.DispatchInteger(new Labels(block, new Region(inner.Begin, end), owned), "multicut's supervoxels");
-        }
-        catch (ArgumentException error) when (error.ParamName == "labels")
-        {
-            throw new DataConditionException($"multicut: {error.Message}", error);
-        }
+        var edges = new RagStep().Run(block);
+        return new SupervoxelBlockGraph(block.Inputs[0].DType.DispatchInteger(new Nodes(block), "multicut's supervoxels"), edges);
     }
 
-    private sealed class Labels(BlockContext block, Region region, Index3 owned) : IIntegerDTypeFunc<SupervoxelBlockGraph>
+    private sealed class Nodes(BlockContext block) : IIntegerDTypeFunc<ulong[]>
     {
-        public SupervoxelBlockGraph Invoke<TLabel>()
+        public ulong[] Invoke<TLabel>()
             where TLabel : unmanaged, IBinaryInteger<TLabel>, IMinMaxValue<TLabel>
         {
-            using var labels = BlockData.Read<TLabel>(block.Inputs[0], region);
-            var view = BlockData.Folded(labels).Span;
-            var nodes = Unique.Values<TLabel>(view.Slice(0, 0, 0, owned.Z, owned.Y, owned.X)).Select(ulong.CreateTruncating).ToArray();
-            var table = block.Inputs[1].DType.Dispatch(new Boundaries<TLabel>(block, region, owned, labels));
-            return new SupervoxelBlockGraph(nodes, table.NodeCount, table.U, table.V, table.Sizes, table.DepthSizes, table.Sums!, table.Minima!, table.Maxima!);
-        }
-    }
-
-    private sealed class Boundaries<TLabel>(BlockContext block, Region region, Index3 owned, NdArray<TLabel> labels) : IDTypeFunc<EdgeTable>
-        where TLabel : unmanaged, IBinaryInteger<TLabel>
-    {
-        public EdgeTable Invoke<TMap>()
-            where TMap : unmanaged, INumber<TMap>
-        {
-            using var map = BlockData.Read<TMap>(block.Inputs[1], region);
-            return EdgeAccumulation.Accumulate<TLabel, TMap>(BlockData.Folded(labels).Span, BlockData.Folded(map).Span, owned, keepValues: false);
+            using var labels = BlockData.Read<TLabel>(block.Inputs[0], block.Block.Inner);
+            return [.. Unique.Values<TLabel>(BlockData.Folded(labels).Span).Select(ulong.CreateTruncating)];
         }
     }
 }
 
 /// <summary>One block's supervoxel ids and edge table (see <see cref="SupervoxelGraphStep"/>), as it travels between processes.</summary>
 /// <param name="Nodes">Sorted distinct supervoxel ids of the block's voxels.</param>
-/// <param name="NodeCount">Largest label seen (halo included) plus one.</param>
-/// <param name="U">Smaller id of each edge.</param>
-/// <param name="V">Larger id of each edge.</param>
-/// <param name="Sizes">Face pairs of each edge.</param>
-/// <param name="DepthSizes">Face pairs along the first axis.</param>
-/// <param name="Sums">Sum of the face-pair boundary values.</param>
-/// <param name="Minima">Smallest face-pair boundary value.</param>
-/// <param name="Maxima">Largest face-pair boundary value.</param>
-public sealed record SupervoxelBlockGraph(ulong[] Nodes, long NodeCount, ulong[] U, ulong[] V, long[] Sizes, long[] DepthSizes, double[] Sums, double[] Minima, double[] Maxima)
-{
-    /// <summary>The edge table.</summary>
-    public EdgeTable Table() => new(NodeCount, U, V, Sizes, DepthSizes, Sums, Minima, Maxima);
-}
+/// <param name="Edges">The edges of the face pairs the block owns, with their boundary sums.</param>
+public sealed record SupervoxelBlockGraph(ulong[] Nodes, EdgeTable Edges);
 
 /// <summary>
 /// Sub-problem step of <see cref="MulticutSegmentation"/>: item i reads sub-problem i of <see cref="Folder"/> (local
@@ -426,7 +386,7 @@ public sealed class SubProblemStep : MapOperation<int[]>
     public string Folder { get; set; } = string.Empty;
 
     /// <summary>The solver's name.</summary>
-    public string Solver { get; set; } = "gaec";
+    public string Solver { get; set; } = "kl";
 
     /// <summary>Writes sub-problem <paramref name="item"/> to <paramref name="folder"/>.</summary>
     public static void Write(string folder, int item, SubProblem sub)
