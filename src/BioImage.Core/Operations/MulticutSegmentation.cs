@@ -96,7 +96,7 @@ public sealed class MulticutSegmentation : Operation<MulticutSegmentationResult>
             throw new ArgumentException($"--beta must lie strictly between 0 and 1; got {Beta.ToString(CultureInfo.InvariantCulture)}.", nameof(inputs));
         }
 
-        _ = Scheme(Weighting);
+        _ = RegionAdjacency.Scheme(Weighting);
         _ = CreateSolver(Solver);
         if (Levels is < 0 or > 16)
         {
@@ -184,15 +184,6 @@ public sealed class MulticutSegmentation : Operation<MulticutSegmentationResult>
         _ => throw new ArgumentException($"--solver must be one of {string.Join(", ", SolverNames)}; got '{name}'.", nameof(name)),
     };
 
-    private static EdgeWeighting Scheme(string weighting) => weighting switch
-    {
-        "none" => EdgeWeighting.None,
-        "all" => EdgeWeighting.All,
-        "xyz" => EdgeWeighting.Xyz,
-        "z" => EdgeWeighting.Z,
-        _ => throw new ArgumentException($"--weighting must be none, all, xyz or z; got '{weighting}'.", nameof(weighting)),
-    };
-
     /// <summary>Runs the supervoxel watershed into the second output, or into an array in the scratch folder.</summary>
     private static ISource Segment(OperationRun run, DistanceTransformWatershedOperation watershed)
     {
@@ -237,7 +228,7 @@ public sealed class MulticutSegmentation : Operation<MulticutSegmentationResult>
             }
         }
 
-        var costs = EdgeCosts.ComputeEdgeCosts<double>(means, sizes, zEdges, Beta, Scheme(Weighting));
+        var costs = EdgeCosts.ComputeEdgeCosts<double>(means, sizes, zEdges, Beta, RegionAdjacency.Scheme(Weighting));
         return (ids, new MulticutProblem(ids.Length, u, v, costs), blockNodes);
     }
 
