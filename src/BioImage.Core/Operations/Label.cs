@@ -527,7 +527,7 @@ internal static class LocalLabels
         var labels = NdArray<uint>.Allocate(region.GetShapeAsInt32(), clear: false);
         try
         {
-            count = block.Inputs[0].DType.Dispatch(new Labelling(block.Inputs[0], mask, region, BlockData.Folded(labels), connectivity));
+            count = block.Inputs[0].DType.Dispatch(new Labelling(block.Inputs[0], mask, region, BlockData.Folded(labels), connectivity, block.Threads));
             return labels;
         }
         catch
@@ -542,7 +542,7 @@ internal static class LocalLabels
     /// <c>&gt; 0</c> overload (no foreground copy); signed and floating-point data (non-zero, e.g. −1, is foreground) and
     /// masked blocks build a foreground first.
     /// </summary>
-    private sealed class Labelling(ISource input, ISource? mask, Region region, Memory3D<uint> labels, int connectivity) : IDTypeFunc<long>
+    private sealed class Labelling(ISource input, ISource? mask, Region region, Memory3D<uint> labels, int connectivity, int threads) : IDTypeFunc<long>
     {
         public long Invoke<T>()
             where T : unmanaged, INumber<T>
@@ -550,7 +550,7 @@ internal static class LocalLabels
             using var data = BlockData.Read<T>(input, region);
             if (mask is null && !input.DType.IsSigned() && !input.DType.IsFloatingPoint())
             {
-                return ConnectedComponents.Label(BlockData.Folded(data).Span, T.Zero, labels.Span, connectivity);
+                return ConnectedComponents.Label(BlockData.Folded(data).Span, T.Zero, labels.Span, connectivity, degreeOfParallelism: threads);
             }
 
             var inside = mask is null ? null : MaskFlags.Read(mask, region);
@@ -562,7 +562,7 @@ internal static class LocalLabels
                 flags[i] = values[i] != T.Zero && (inside is null || inside[i]);
             }
 
-            return ConnectedComponents.Label(BlockData.Folded(foreground).Span, labels.Span, connectivity);
+            return ConnectedComponents.Label(BlockData.Folded(foreground).Span, labels.Span, connectivity, degreeOfParallelism: threads);
         }
     }
 }
