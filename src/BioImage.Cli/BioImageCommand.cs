@@ -33,6 +33,7 @@ internal static partial class BioImageCommand
             WatershedCommand.Create(),
             DistanceTransformCommand.Create(),
             DistanceTransformWatershedCommand.Create(),
+            MulticutCommand.Create(),
             StatsCommand.Create(),
             EvaluateCommand.Create(),
             DiceCommand.Create(),

@@ -162,7 +162,7 @@ public sealed class RegionAdjacency : Operation<RagResult>
         _ => throw new ArgumentException($"--features must be mean or all; got '{features}'.", nameof(features)),
     };
 
-    private static EdgeWeighting Scheme(string weighting) => weighting.ToLowerInvariant() switch
+    internal static EdgeWeighting Scheme(string weighting) => weighting.ToLowerInvariant() switch
     {
         "none" => EdgeWeighting.None,
         "all" => EdgeWeighting.All,
