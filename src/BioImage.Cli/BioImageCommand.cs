@@ -45,6 +45,8 @@ internal static partial class BioImageCommand
             RelabelConsecutiveCommand.Create(),
             SizeFilterCommand.Create(),
             SegmentationFilterCommand.Create(),
+            StitchTilesCommand.Create(),
+            StitchSegmentationCommand.Create(),
             ApplyCommand.Create(),
             IsInCommand.Create(),
             ConfigCommand.Create(),

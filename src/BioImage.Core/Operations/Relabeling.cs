@@ -113,10 +113,10 @@ public static class Relabeling
         Executor.Compute(new SizeFilterVerb { MinSize = minSize, MaxSize = maxSize, Relabel = relabel, DType = output?.DType }, [input], [output!], options);
 
     /// <summary>
-    /// Pass 2 of the relabelling verbs: writes the mapping <c>keys[i] → values[i]</c> block by block; worker processes
-    /// read it from the run's scratch folder.
+    /// Pass 2 of the relabelling verbs: writes the mapping <c>keys[i] → values[i]</c> of <paramref name="input"/> (default:
+    /// the run's first input) block by block; worker processes read it from the run's scratch folder.
     /// </summary>
-    internal static void Apply<TIn, TOut>(OperationRun run, TIn[] keys, TOut[] values)
+    internal static void Apply<TIn, TOut>(OperationRun run, TIn[] keys, TOut[] values, ISource? input = null)
         where TIn : unmanaged, IBinaryInteger<TIn>
         where TOut : unmanaged, IBinaryInteger<TOut>
     {
@@ -127,7 +127,7 @@ public static class Relabeling
             operation.Save(Path.Combine(run.Scratch, "mapping"));
         }
 
-        run.Blocks(operation, [run.Inputs[0]], run.Outputs);
+        run.Blocks(operation, [input ?? run.Inputs[0]], run.Outputs);
     }
 
     private static void CheckElementType<T>(ISource source, string role)

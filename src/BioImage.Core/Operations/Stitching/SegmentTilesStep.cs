@@ -55,7 +55,7 @@ public sealed class SegmentTilesStep : ReduceOperation<SegmentedTile>
             var segmenter = UserTypes.Create<TileSegmenter>(step.Assembly, step.Segmenter, step.Parameters, "--segmenter", "segmenter");
             using var input = BlockData.Read<T>(block.Inputs[0], tile.Outer);
             using var labels = NdArray<ulong>.Allocate(input.Shape);
-            segmenter.SegmentTile(BlockData.Folded(input).Span, BlockData.Folded(labels).Span, tile.BlockId);
+            segmenter.SegmentTile<T>(BlockData.Folded(input).Span, BlockData.Folded(labels).Span, tile.BlockId);
             ulong offset = unchecked((ulong)tile.BlockId * step.OffsetFactor);
             var values = labels.Span;
             for (int i = 0; i < values.Length; i++)
