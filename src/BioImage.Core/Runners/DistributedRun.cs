@@ -115,8 +115,4 @@ internal static class DistributedRun
 
         return results;
     }
-
-    /// <summary>Blocks finished so far over all tasks, for progress reports.</summary>
-    public static long CountDone(TaskFolder folder, int taskCount) =>
-        Enumerable.Range(0, taskCount).Sum(task => (long)folder.ReadDone(task).Count);
 }

@@ -107,6 +107,7 @@ internal sealed class SlurmLauncher(SlurmConfig config) : ITaskLauncher
         var leftQueueAt = new Dictionary<int, DateTime>();
         int taskCount = folder.ReadManifest().TaskCount;
         long total = Enumerable.Range(0, taskCount).Sum(t => (long)folder.ReadTaskBlocks(t).Length);
+        var doneLogs = new DoneLogTail(folder, taskCount);
         while (waiting.Count > 0)
         {
             var active = SlurmCommands.ActiveTasks(submissions.Select(s => s.JobId));
@@ -133,7 +134,7 @@ internal sealed class SlurmLauncher(SlurmConfig config) : ITaskLauncher
             }
 
             var counts = active.Values.GroupBy(s => s.ToLowerInvariant()).Select(g => $"{g.Count()} {g.Key}");
-            options.Progress?.Report(new RunProgress(DistributedRun.CountDone(folder, taskCount), total, $"Slurm {string.Join(", ", submissions.Select(s => s.JobId))}: {string.Join(", ", counts.DefaultIfEmpty("none queued"))}"));
+            options.Progress?.Report(new RunProgress(doneLogs.Count(), total, $"Slurm {string.Join(", ", submissions.Select(s => s.JobId))}: {string.Join(", ", counts.DefaultIfEmpty("none queued"))}"));
             if (waiting.Count > 0 && options.Cancellation.WaitHandle.WaitOne(poll))
             {
                 options.Cancellation.ThrowIfCancellationRequested();

@@ -37,11 +37,12 @@ internal sealed class SubprocessLauncher : ITaskLauncher
 
     private static void WaitForAll(TaskFolder folder, List<(int Task, Process Process, Task LogsWritten)> running, int taskCount, long total, RunOptions options)
     {
+        var doneLogs = new DoneLogTail(folder, taskCount);
         while (!running.TrueForAll(r => r.Process.WaitForExit(0)))
         {
             options.Cancellation.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(250));
             options.Cancellation.ThrowIfCancellationRequested();
-            options.Progress?.Report(new RunProgress(DistributedRun.CountDone(folder, taskCount), total, $"{running.Count(r => !r.Process.HasExited)} worker process(es) running"));
+            options.Progress?.Report(new RunProgress(doneLogs.Count(), total, $"{running.Count(r => !r.Process.HasExited)} worker process(es) running"));
         }
 
         foreach (var (task, process, logsWritten) in running)

@@ -100,7 +100,7 @@ internal sealed class TaskFolder
     /// <summary>Blocks task <paramref name="task"/> has finished: newline-terminated lines of its done-log.</summary>
     public HashSet<long> ReadDone(int task)
     {
-        string path = PathOf("progress", $"{task}.log");
+        string path = DoneLogPath(task);
         var done = new HashSet<long>();
         if (!File.Exists(path))
         {
@@ -117,7 +117,9 @@ internal sealed class TaskFolder
         return done;
     }
 
-    public FileStream OpenDoneLog(int task) => new(PathOf("progress", $"{task}.log"), FileMode.Append, FileAccess.Write, FileShare.Read);
+    public string DoneLogPath(int task) => PathOf("progress", $"{task}.log");
+
+    public FileStream OpenDoneLog(int task) => new(DoneLogPath(task), FileMode.Append, FileAccess.Write, FileShare.Read);
 
     public FileStream OpenResults(int task) => new(PathOf("results", $"{task}"), FileMode.Append, FileAccess.Write, FileShare.Read);
 
