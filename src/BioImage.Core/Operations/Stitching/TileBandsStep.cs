@@ -90,8 +90,8 @@ public sealed class TileBandsStep : ReduceOperation<OverlapRows>, IDisposable
             long[] begin = [.. own.Outer.Begin], end = [.. own.Outer.End];
             end[axis] = own.Inner.Begin[axis] + Overlap[axis];
             using var other = TileStore.Load(Tiles, neighbourId, neighbour.Outer);
-            using var mine = TileStore.Band(tile, slot, Local(begin, own.Outer), Local(end, own.Outer));
-            using var theirs = TileStore.Band(other, slot, Local(begin, neighbour.Outer), Local(end, neighbour.Outer));
+            using var mine = TileStore.Band(tile, slot, Local(begin, own.Outer, fill: 0), Local(end, own.Outer, fill: 1));
+            using var theirs = TileStore.Band(other, slot, Local(begin, neighbour.Outer, fill: 0), Local(end, neighbour.Outer, fill: 1));
             if (mine.Shape.SequenceEqual(theirs.Shape))
             {
                 var found = OverlapRows.Of<ulong, ulong>(mine.Span, theirs.Span);
@@ -109,8 +109,8 @@ public sealed class TileBandsStep : ReduceOperation<OverlapRows>, IDisposable
         _map = null;
     }
 
-    /// <summary>Global positions relative to a region's first corner, padded to 3D.</summary>
-    private static Index3 Local(long[] position, Region origin) => BlockData.Pad([.. position.Select((p, axis) => p - origin.Begin[axis])]);
+    /// <summary>Global positions relative to a region's first corner, padded to 3D with <paramref name="fill"/> (0 for a begin, 1 for an end).</summary>
+    private static Index3 Local(long[] position, Region origin, int fill) => BlockData.Pad([.. position.Select((p, axis) => p - origin.Begin[axis])], fill);
 
     private static ulong[] Dense(LabelMap<ulong, ulong> map, ulong[] labels)
     {
