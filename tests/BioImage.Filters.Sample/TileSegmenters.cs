@@ -21,3 +21,30 @@ public sealed class ThresholdComponents : TileSegmenter
     protected override void Segment<T>(ReadOnlySpan3D<T> input, Span3D<ulong> labels, long tileId) =>
         ConnectedComponents.Label(input, T.CreateSaturating(Threshold), labels, Connectivity);
 }
+
+/// <summary>
+/// <see cref="ThresholdComponents"/> that fails on tile <see cref="FailingTile"/> while the file <see cref="FailWhile"/>
+/// exists — the fault drills' way to break a run in the middle and finish it with <c>--resume-from</c>.
+/// </summary>
+public sealed class FailingThresholdComponents : TileSegmenter
+{
+    /// <summary>Voxels above it are foreground.</summary>
+    public double Threshold { get; set; }
+
+    /// <summary>The tile that fails.</summary>
+    public long FailingTile { get; set; }
+
+    /// <summary>The tile fails while this file exists.</summary>
+    public string FailWhile { get; set; } = string.Empty;
+
+    /// <inheritdoc />
+    protected override void Segment<T>(ReadOnlySpan3D<T> input, Span3D<ulong> labels, long tileId)
+    {
+        if (tileId == FailingTile && File.Exists(FailWhile))
+        {
+            throw new InvalidOperationException($"tile {tileId} fails while {FailWhile} exists");
+        }
+
+        ConnectedComponents.Label(input, T.CreateSaturating(Threshold), labels);
+    }
+}
