@@ -10,7 +10,7 @@ namespace BioImage.Operations;
 /// 1 − the largest fraction of its pairs (rounded to float32; pairs that are no edge — objects that overlap but do not
 /// touch — are dropped); with a background every edge of node 0 gets 0.99, last. The costs are
 /// <see cref="EdgeCosts.TransformProbabilitiesToCosts(ReadOnlySpan{float}, double, ReadOnlySpan{double}, ReadOnlySpan{int}, double)"/>
-/// in float32 with β, and the multicut of the graph with them gives one label per node (node 0 → 0).
+/// in float32 with β, and the multicut of the graph with them (<see cref="Solver"/>) gives one label per node (node 0 → 0).
 /// </summary>
 /// <remarks>O(r log k + k) for r overlap rows and k edges, plus the solver.</remarks>
 internal static class OverlapMulticut
@@ -56,6 +56,9 @@ internal static class OverlapMulticut
         return Solver().Solve(problem);
     }
 
-    /// <summary>bioimage-py's solver: the decomposition into components of attractive edges, each solved by Kernighan-Lin.</summary>
+    /// <summary>
+    /// The solver: GAEC. bioimage-py solves by the decomposition into components of attractive edges, each solved by
+    /// Kernighan-Lin warm-started from GAEC; that solver is not in this library yet.
+    /// </summary>
     private static GreedyAdditiveEdgeContraction Solver() => new();
 }
