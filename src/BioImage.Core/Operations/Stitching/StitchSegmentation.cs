@@ -82,13 +82,6 @@ public sealed class StitchSegmentation : StitchingOperation
     }
 
     /// <inheritdoc />
-    public override IReadOnlyList<ArrayLayout> Outputs(IReadOnlyList<ISource> inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        return [new ArrayLayout(inputs[0].Shape, DType.UInt64, inputs[0].Chunks)];
-    }
-
-    /// <inheritdoc />
     public override StitchResult Run(OperationRun run)
     {
         ArgumentNullException.ThrowIfNull(run);

@@ -28,6 +28,13 @@ public abstract class StitchingOperation : Operation<StitchResult>
     /// <inheritdoc />
     public override bool TakesMask => false;
 
+    /// <summary>The output: uint64 labels of the input's shape, chunked as the input.</summary>
+    public override IReadOnlyList<ArrayLayout> Outputs(IReadOnlyList<ISource> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return [new ArrayLayout(inputs[0].Shape, DType.UInt64, inputs[0].Chunks)];
+    }
+
     /// <inheritdoc />
     public override JsonObject Fields(StitchResult result)
     {
