@@ -47,6 +47,8 @@ internal static partial class BioImageCommand
             RelabelConsecutiveCommand.Create(),
             SizeFilterCommand.Create(),
             SegmentationFilterCommand.Create(),
+            StitchTilesCommand.Create(),
+            StitchSegmentationCommand.Create(),
             ApplyCommand.Create(),
             IsInCommand.Create(),
             SolveMulticutCommand.Create(),

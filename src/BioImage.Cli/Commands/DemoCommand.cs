@@ -85,6 +85,7 @@ internal static class DemoCommand
         "info (describes a file: try `bioimage info bioimage-demo/raw.zarr`)",
         "map-points (needs a table of points: try `bioimage map-points bioimage-demo/watershed.npy points.csv`)",
         "segmentation-filter (runs your own filter class: see \"Write your own filter\" in the README)",
+        "stitch-tiles and stitch-segmentation (stitch a tiled segmentation; stitch-segmentation runs your own TileSegmenter class)",
         "config, reattach and worker (set up and drive distributed runs; the demo runs on local threads)",
     ];
 

@@ -45,8 +45,8 @@ internal static class SegmentationFilterCommand
         return command;
     }
 
-    /// <summary>Sets each NAME=VALUE on the filter, converted to the property's type; a property may be set once.</summary>
-    private static void Assign(SegmentationFilter filter, IEnumerable<string> settings)
+    /// <summary>Sets each NAME=VALUE on the filter (or another user class run by name), converted to the property's type; a property may be set once.</summary>
+    internal static void Assign(object filter, IEnumerable<string> settings)
     {
         var properties = Parameters(filter.GetType());
         var given = new HashSet<string>(StringComparer.Ordinal);

@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using BioImage.Runners;
@@ -31,19 +30,8 @@ public sealed class SegmentationFilterVerb : Operation<Written>
     /// <exception cref="ArgumentException">The filter's type lives in no assembly file (a dynamic or in-memory assembly).</exception>
     public static SegmentationFilterVerb Of(SegmentationFilter filter)
     {
-        ArgumentNullException.ThrowIfNull(filter);
-        var type = filter.GetType();
-        if (type.Assembly.IsDynamic || type.Assembly.Location.Length == 0)
-        {
-            throw new ArgumentException($"{type} is defined in an in-memory assembly; worker processes load filters from a class library file.", nameof(filter));
-        }
-
-        return new SegmentationFilterVerb
-        {
-            Assembly = type.Assembly.Location,
-            Filter = type.FullName!,
-            Parameters = (JsonObject)JsonSerializer.SerializeToNode(filter, type, Manifest.Json)!,
-        };
+        var (assembly, type, parameters) = UserTypes.Describe(filter, "filter");
+        return new SegmentationFilterVerb { Assembly = assembly, Filter = type, Parameters = parameters };
     }
 
     /// <summary>
@@ -56,51 +44,12 @@ public sealed class SegmentationFilterVerb : Operation<Written>
     /// <see cref="SegmentationFilter"/> or has no public parameterless constructor (the message names --assembly or
     /// --filter and lists the library's filters).
     /// </exception>
-    public static Type FindFilter(string assemblyPath, string? name)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(assemblyPath);
-        var assembly = Load(Path.GetFullPath(assemblyPath));
-        var types = TypesOf(assembly);
-        var filters = types.Where(t => typeof(SegmentationFilter).IsAssignableFrom(t) && !t.IsAbstract).Select(t => t.FullName!).Order(StringComparer.Ordinal).ToList();
-        string known = filters.Count == 0 ? $"{assemblyPath} defines no class derived from {typeof(SegmentationFilter).FullName}" : $"the filters in {assemblyPath} are {string.Join(", ", filters)}";
-        if (name is null)
-        {
-            return filters.Count == 1
-                ? assembly.GetType(filters[0])!
-                : throw new ArgumentException(filters.Count == 0 ? $"--assembly: {known}." : $"--filter: name the filter to run; {known}.", nameof(name));
-        }
-
-        var type = types.FirstOrDefault(t => t.FullName == name) ?? types.FirstOrDefault(t => t.FullName?.Replace('+', '.') == name)
-            ?? throw new ArgumentException($"--filter: {assemblyPath} has no type {name}; {known}.", nameof(name));
-        if (!typeof(SegmentationFilter).IsAssignableFrom(type))
-        {
-            throw new ArgumentException($"--filter: {name} is not a {typeof(SegmentationFilter).FullName} (it derives from {type.BaseType?.FullName ?? "nothing"}); {known}.", nameof(name));
-        }
-
-        if (type.IsAbstract)
-        {
-            throw new ArgumentException($"--filter: {name} is abstract; {known}.", nameof(name));
-        }
-
-        return type.GetConstructor(Type.EmptyTypes) is not null
-            ? type
-            : throw new ArgumentException($"--filter: {name} has no public parameterless constructor, which every worker needs to recreate it (its parameters are public properties).", nameof(name));
-    }
+    public static Type FindFilter(string assemblyPath, string? name) =>
+        UserTypes.Find(typeof(SegmentationFilter), assemblyPath, name, "--filter", "filter");
 
     /// <summary>The filter: its type loaded from <see cref="Assembly"/> and its properties from <see cref="Parameters"/>.</summary>
     /// <exception cref="ArgumentException">The library or the type do not fit (see <see cref="FindFilter"/>), or the parameters do not fit the type's properties.</exception>
-    public SegmentationFilter CreateFilter()
-    {
-        var type = FindFilter(Assembly, Filter);
-        try
-        {
-            return (SegmentationFilter)Parameters.Deserialize(type, Manifest.Json)!;
-        }
-        catch (JsonException error)
-        {
-            throw new ArgumentException($"The parameters {Parameters.ToJsonString()} do not fit the properties of {Filter}: {error.Message}", nameof(Parameters), error);
-        }
-    }
+    public SegmentationFilter CreateFilter() => UserTypes.Create<SegmentationFilter>(Assembly, Filter, Parameters, "--filter", "filter");
 
     /// <inheritdoc />
     public override void Validate(IReadOnlyList<ISource> inputs)
@@ -130,34 +79,4 @@ public sealed class SegmentationFilterVerb : Operation<Written>
 
     /// <inheritdoc />
     public override string Describe(Written result) => $"filter {Filter}";
-
-    private static Assembly Load(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new ArgumentException($"--assembly: {path} does not exist; give the .dll your filter's project builds (bin/Release/net10.0/NAME.dll).", nameof(path));
-        }
-
-        try
-        {
-            return OperationSpec.LoadAssembly(path);
-        }
-        catch (BadImageFormatException error)
-        {
-            throw new ArgumentException($"--assembly: {path} is not a .NET assembly ({error.Message.TrimEnd('.')}); give the .dll your filter's project builds.", nameof(path), error);
-        }
-    }
-
-    /// <summary>The assembly's types; those that do not load (a missing dependency) are left out.</summary>
-    private static Type[] TypesOf(Assembly assembly)
-    {
-        try
-        {
-            return assembly.GetTypes();
-        }
-        catch (ReflectionTypeLoadException error)
-        {
-            return [.. error.Types.OfType<Type>()];
-        }
-    }
 }
