@@ -432,15 +432,20 @@ def scipy_filter(name):
     return prepare
 
 
+def eigenvalues(tensor):
+    """The eigenvalues of a field of symmetric matrices (..., 3, 3) by numpy.linalg.eigvalsh, largest first,
+    channel-first (also bench/pipeline.py's)."""
+    return np.moveaxis(np.linalg.eigvalsh(tensor)[..., ::-1], -1, 0)
+
+
 def scipy_eigenvalues(tensor):
-    """The scipy user's eigenvalue filter: tensor components by scipy.ndimage.gaussian_filter, numpy.linalg.eigvalsh,
-    largest first, channel-first."""
+    """The scipy user's eigenvalue filter: tensor components by scipy.ndimage.gaussian_filter, then eigenvalues()."""
 
     def prepare(a, params, path):
         last = {}
 
         def run():
-            last["e"] = np.moveaxis(np.linalg.eigvalsh(tensor(a, params))[..., ::-1], -1, 0)
+            last["e"] = eigenvalues(tensor(a, params))
 
         return run, lambda: {"output": saved(last["e"], path, f"scipy-{tensor.__name__}")}
 

@@ -97,6 +97,7 @@ internal static class RadixSort
     }
 
     /// <summary>Turns counts into each bucket's first index; false when one bucket holds all <paramref name="count"/> items (nothing to move).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool ToOffsets(Span<int> histogram, int count)
     {
         int total = 0;

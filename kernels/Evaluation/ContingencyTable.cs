@@ -416,6 +416,7 @@ public sealed class ContingencyTable
         }
 
         /// <summary>The pairs sorted by (seg, gt) with their summed counts.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public ContingencyTable ToTable()
         {
             foreach (ref var cached in _cache.AsSpan())

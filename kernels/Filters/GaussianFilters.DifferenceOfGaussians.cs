@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace BioImage.Kernels;
 
@@ -15,6 +16,7 @@ public static partial class GaussianFilters
     /// <param name="highSigma">The high σ per axis (≥ the low σ).</param>
     /// <param name="origin">Input position of the first output voxel.</param>
     /// <param name="degreeOfParallelism">Threads that split each pass.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void DifferenceOfGaussians<T>(ReadOnlyMemory3D<T> input, Memory3D<T> output, in FilterOptions options, AxisScales highSigma, Index3 origin = default, int degreeOfParallelism = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

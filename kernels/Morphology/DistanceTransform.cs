@@ -209,6 +209,7 @@ public static class DistanceTransform
     }
 
     /// <summary>Square roots of <paramref name="squared"/> into <paramref name="distances"/> (which may be the same memory).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteDistances<TDistance>(PinnedView<double> squared, Span3D<TDistance> distances)
         where TDistance : unmanaged, IBinaryFloatingPointIeee754<TDistance>
     {
@@ -359,6 +360,7 @@ public static class DistanceTransform
         /// Along x, rows [first, end) in raster order: 0 on background, else the squared distance to the nearer end
         /// of the foreground run (the left one on ties), ∞ in rows without background. Returns the rows with background.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private int RowPass(int first, int end)
         {
             int width = Width;
@@ -423,6 +425,7 @@ public static class DistanceTransform
         /// The lower-envelope pass along <paramref name="axis"/> (1 = y within planes [first, end); 0 = z for rows
         /// y in [first, end)), <see cref="TileLines"/> lines at a time gathered into a contiguous tile.
         /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void LinePass(int first, int end, int axis)
         {
             int length = axis == 1 ? Height : Depth;

@@ -52,6 +52,7 @@ internal static class PairPool
     /// elements are separated by narrowing the 64-bit lanes (low halves = even elements) and folded, and a mean is
     /// divided by the count — the generic path's operations in the same order, so the same bits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int RowsSingle(ReadOnlySpan3D<float> input, int zBegin, int zEnd, Span3D<float> outputs, OutputRows rows, PoolingMethod method)
     {
         int outputsPerVector = Vector<float>.Count;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace BioImage.Kernels;
 
@@ -62,6 +63,7 @@ public static partial class Resampling
 
     private static int CeilDiv(int value, int divisor) => (value / divisor) + (value % divisor != 0 ? 1 : 0);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ReduceSlab<T>(ReadOnlyMemory3D<T> inputMemory, Memory3D<T> outputMemory, Index3 factors, PoolingMethod method, int z0, int z1, int y0, int y1)
         where T : unmanaged, INumber<T>
     {

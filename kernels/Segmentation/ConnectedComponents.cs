@@ -395,6 +395,7 @@ public static class ConnectedComponents
         }
 
         /// <summary>Writes background and, per run, <c>labelOfComponent[component]</c> into the slab's rows.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Write<TLabel>(PinnedView<TLabel> output, TLabel[] labelOfComponent)
             where TLabel : unmanaged, IBinaryInteger<TLabel>
         {

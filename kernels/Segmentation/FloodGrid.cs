@@ -71,6 +71,7 @@ internal static unsafe class FloodGrid
     /// <param name="radix">True when no two seeds of different labels tie (the radix queue is exact), else the heap replica.</param>
     /// <param name="degreeOfParallelism">Threads: from 2 on, the radix flood of float32 heights runs in slabs (integer heights tie too often to be certified).</param>
     /// <param name="inSlabs">Set to true when the result came from slabs (for tests), false when from one flood.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TryFlood<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, (int Z, int Y, int X)[] neighbours, ReadOnlySpan3D<bool> mask, List<int> seedIndices, bool radix, int degreeOfParallelism, out bool inSlabs)
         where THeight : unmanaged, INumber<THeight>
         where TLabel : unmanaged, IBinaryInteger<TLabel>
@@ -239,13 +240,14 @@ internal static unsafe class FloodGrid
     }
 
     /// <summary>Writes every voxel's key into its cell, free or blocked by the mask, blocks the frame and marks the seeds; false on NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool Fill<THeight>(PinnedView<THeight> heights, PinnedView<bool> mask, FloodState state, int[] seedCells, int degreeOfParallelism)
         where THeight : unmanaged, INumber<THeight>
     {
         var grid = state.Grid;
         bool masked = mask.Layout.Count > 0;
         int nan = 0;
-        ParallelChunks.For(grid.Depth + 2, degreeOfParallelism, (_, firstPlane, endPlane) =>
+        ParallelChunks.For(grid.Depth + 2, degreeOfParallelism, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (_, firstPlane, endPlane) =>
         {
             for (int z = firstPlane; z < endPlane; z++)
             {
@@ -367,7 +369,7 @@ internal static unsafe class FloodGrid
         where TLabel : unmanaged, IBinaryInteger<TLabel>
     {
         var grid = state.Grid;
-        ParallelChunks.For(grid.Depth, degreeOfParallelism, (_, firstPlane, endPlane) =>
+        ParallelChunks.For(grid.Depth, degreeOfParallelism, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (_, firstPlane, endPlane) =>
         {
             for (int z = firstPlane; z < endPlane; z++)
             {

@@ -92,7 +92,7 @@ public static partial class Relabel
             var source = new PinnedView<TIn>(inputOrigin, input.Layout);
             var target = new PinnedView<TOut>(outputOrigin, output.Layout);
             var inside = masked ? new PinnedView<bool>(maskOrigin, mask.Layout) : default;
-            ParallelChunks.For(input.Depth * input.Height, degreeOfParallelism, (_, first, end) =>
+            ParallelChunks.For(input.Depth * input.Height, degreeOfParallelism, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (_, first, end) =>
             {
                 for (int row = first; row < end; row++)
                 {

@@ -173,6 +173,7 @@ public sealed class UnionFind<TLabel> : IDisposable
     /// Replaces every entry of a forest (with <c>parent[i] ≤ i</c>) by its set number 0, 1, … in order of the sets'
     /// smallest elements, in place, in one forward pass. Returns the number of sets.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int Flatten(Span<TLabel> parent)
     {
         int next = 0;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace BioImage.Kernels;
@@ -78,7 +79,7 @@ public static class Unique
         var histograms = new long[ParallelChunks.Count(rows, degreeOfParallelism)][];
         try
         {
-            ParallelChunks.For(rows, degreeOfParallelism, (chunk, first, end) =>
+            ParallelChunks.For(rows, degreeOfParallelism, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk, first, end) =>
             {
                 var histogram = histograms[chunk] = ArrayPool<long>.Shared.Rent(range);
                 histogram.AsSpan(0, range).Clear();

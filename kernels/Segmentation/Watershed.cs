@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace BioImage.Kernels;
 
@@ -146,6 +147,7 @@ public static class Watershed
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopySeeds<TSeed, TLabel>(ReadOnlySpan3D<TSeed> seeds, Span3D<TLabel> labels)
         where TSeed : unmanaged, IBinaryInteger<TSeed>
         where TLabel : unmanaged, IBinaryInteger<TLabel>
@@ -297,6 +299,7 @@ public static class Watershed
     }
 
     /// <summary>The seeds in raster order (those outside the mask are removed from <paramref name="labels"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Seeds CollectSeeds<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, ReadOnlySpan3D<bool> mask)
         where THeight : unmanaged, INumber<THeight>
         where TLabel : unmanaged, IBinaryInteger<TLabel>

@@ -100,7 +100,7 @@ public readonly record struct Moments(long Count, double Min, double Max, double
     {
         int rows = view.Layout.Depth * view.Layout.Height;
         var parts = new (T Min, T Max)[ParallelChunks.Count(rows, degreeOfParallelism)];
-        ParallelChunks.For(rows, degreeOfParallelism, (chunk, first, end) =>
+        ParallelChunks.For(rows, degreeOfParallelism, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (chunk, first, end) =>
         {
             var (min, max) = MinMax<T>(view.GetRowSpan(first));
             for (int row = first + 1; row < end; row++)

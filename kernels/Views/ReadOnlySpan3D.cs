@@ -92,6 +92,7 @@ public readonly ref struct ReadOnlySpan3D<T>
 
     /// <summary>Copies every element into <paramref name="destination"/>, which must have the same shape.</summary>
     /// <remarks>Source and destination must not overlap unless they are the same view.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void CopyTo(Span3D<T> destination)
     {
         _layout.CheckSameShape(destination.Layout, nameof(destination));

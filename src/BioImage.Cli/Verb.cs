@@ -57,7 +57,7 @@ internal sealed class Verb
         {
             _chunks = PositiveList("--chunks", "Chunk extents of a new OUTPUT, one per axis (default: the input's chunks, else 64).");
             _shards = PositiveList("--shards", "Zarr v3 only: shard extents (multiples of the chunks); each shard is one file.");
-            _codec = new Option<string?>("--codec") { Description = $"Compression of a new OUTPUT: {Storage.Codecs.CompressorSpec.Forms}; default zstd:3 (Zarr), gzip:6 (N5).", HelpName = "SPEC" };
+            _codec = new Option<string?>("--codec") { Description = $"Compression of a new OUTPUT: {Storage.Codecs.CompressorSpec.Forms}; default: the input's compressor when the input is Zarr or N5, else zstd:3 (Zarr), gzip:6 (N5).", HelpName = "SPEC" };
             _zarrFormat = new Option<int?>("--zarr-format") { Description = "Zarr version of a new .zarr OUTPUT (default 3).", HelpName = "2|3" };
             _overwrite = new Option<bool>("--overwrite") { Description = "Replace OUTPUT when it exists (its data is deleted); without it an existing output is an error." };
         }

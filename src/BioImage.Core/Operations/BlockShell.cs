@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using BioImage.Kernels;
 using BioImage.Storage.Codecs;
@@ -51,6 +52,7 @@ internal sealed class BlockShell
     }
 
     /// <summary>Stores the boundary planes of <paramref name="labels"/> (a block of <paramref name="rank"/> real axes) under <paramref name="key"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Save(IStore store, string key, ReadOnlySpan3D<uint> labels, int rank)
     {
         int depth = labels.Depth, height = labels.Height, width = labels.Width;

@@ -14,18 +14,12 @@ namespace BioImage.Operations;
 /// </summary>
 public sealed class ContingencyTableOperation : ReduceOperation<ContingencyBlock>
 {
-    /// <summary>Threads the kernel uses within a block (≥ 1; more than 1 only when the volume is a single block).</summary>
-    public int Threads { get; set; } = 1;
-
     /// <summary>The table of a segmentation and a ground truth (same shape, integer dtypes), block-wise on any backend: one reduce pass of <paramref name="run"/>.</summary>
     public static ContingencyTable Pass(OperationRun run, ISource seg, ISource gt)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(seg);
-        // An unchunked input without a block shape is one block: let the kernel use the workers as threads.
-        var options = run.Options;
-        bool oneBlock = options.JobType == JobType.Local && options.BlockShape!.Zip(seg.Shape).All(pair => pair.First >= pair.Second);
-        var blocks = run.Reduce(new ContingencyTableOperation { Threads = oneBlock ? options.Workers : 1 }, [seg, gt]);
+        var blocks = run.Reduce(new ContingencyTableOperation(), [seg, gt]);
         return Merge(blocks.Select(b => b.Value));
     }
 
@@ -37,7 +31,7 @@ public sealed class ContingencyTableOperation : ReduceOperation<ContingencyBlock
     public override ContingencyBlock Run(BlockContext block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        var table = block.Inputs[0].DType.DispatchInteger(new SegTyped(block, Math.Max(1, Threads)), "the segmentation");
+        var table = block.Inputs[0].DType.DispatchInteger(new SegTyped(block, block.Threads), "the segmentation");
         return new ContingencyBlock(table.SegLabels, table.GtLabels, table.Counts);
     }
 

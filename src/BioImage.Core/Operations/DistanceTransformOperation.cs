@@ -119,11 +119,11 @@ public sealed class DistanceTransformOperation : BlockOperation
 
             if (rank == 2)
             {
-                DistanceTransform.Euclidean(view.GetPlane(0), result.GetPlane(0), wantIndices ? axes[1].Span.GetPlane(0) : default, wantIndices ? axes[2].Span.GetPlane(0) : default, sampling);
+                DistanceTransform.Euclidean(view.GetPlane(0), result.GetPlane(0), wantIndices ? axes[1].Span.GetPlane(0) : default, wantIndices ? axes[2].Span.GetPlane(0) : default, sampling, block.Threads);
             }
             else
             {
-                DistanceTransform.Euclidean(view, result, axes[0].Span, axes[1].Span, axes[2].Span, sampling);
+                DistanceTransform.Euclidean(view, result, axes[0].Span, axes[1].Span, axes[2].Span, sampling, block.Threads);
             }
 
             BlockData.WriteInner(block.Outputs[0], block.Block, distances);

@@ -300,6 +300,12 @@ public static class Executor
                 : layout)];
         }
 
+        // A new output is compressed as the first input is, unless the operation or --codec says otherwise.
+        if (inputs.Count > 0 && inputs[0] is ChunkedSource { Array: var inputArray } && InheritedCompression.Of(inputArray) is { } inherited)
+        {
+            layouts = [.. layouts.Select(layout => layout.Compression is null ? layout with { Compression = inherited } : layout)];
+        }
+
         var planned = slots.Select((slot, i) => slot.Target?.Plan(layouts[i])).ToArray();
         var chunks = slots.Select((slot, i) => slot.Source?.Chunks ?? planned[i]?.Chunks.Select(c => (long)c).ToArray()).ToArray();
         foreach (var (slot, i) in slots.Select((slot, i) => (slot, i)))

@@ -142,22 +142,22 @@ public sealed class GaussianFilterOperation : BlockOperation
         switch (Filter)
         {
             case GaussianFilter.GaussianSmoothing:
-                GaussianFilters.GaussianSmoothing(view, output, options, origin);
+                GaussianFilters.GaussianSmoothing(view, output, options, origin, block.Threads);
                 break;
             case GaussianFilter.GaussianGradientMagnitude:
-                GaussianFilters.GaussianGradientMagnitude(view, output, options, origin);
+                GaussianFilters.GaussianGradientMagnitude(view, output, options, origin, block.Threads);
                 break;
             case GaussianFilter.LaplacianOfGaussian:
-                GaussianFilters.LaplacianOfGaussian(view, output, options, origin);
+                GaussianFilters.LaplacianOfGaussian(view, output, options, origin, block.Threads);
                 break;
             case GaussianFilter.DifferenceOfGaussians:
-                GaussianFilters.DifferenceOfGaussians(view, output, options, SecondScale(rank), origin);
+                GaussianFilters.DifferenceOfGaussians(view, output, options, SecondScale(rank), origin, block.Threads);
                 break;
             case GaussianFilter.HessianOfGaussianEigenvalues:
-                GaussianFilters.HessianOfGaussianEigenvalues(view, ChannelViews(output, rank, channels), options, origin);
+                GaussianFilters.HessianOfGaussianEigenvalues(view, ChannelViews(output, rank, channels), options, origin, block.Threads);
                 break;
             case GaussianFilter.StructureTensorEigenvalues:
-                GaussianFilters.StructureTensorEigenvalues(view, ChannelViews(output, rank, channels), options, SecondScale(rank), origin);
+                GaussianFilters.StructureTensorEigenvalues(view, ChannelViews(output, rank, channels), options, SecondScale(rank), origin, block.Threads);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(block), Filter, "Unknown filter.");

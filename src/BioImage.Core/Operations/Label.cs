@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization;
 using BioImage.Kernels;
 using BioImage.Runners;
 using BioImage.Sources;
-using BioImage.Storage;
 using BioImage.Storage.Stores;
+using BioImage.Storage;
 
 namespace BioImage.Operations;
 
@@ -376,6 +377,7 @@ public sealed class LabelSeamsStep : MapOperation<long[]>
     /// <paramref name="step"/>, paired with every foreground voxel q of <paramref name="other"/> with q − p in the
     /// neighbourhood: q − p equals the step on the axes where the step is non-zero and is −1, 0 or 1 elsewhere.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddContacts(BlockShell own, BlockShell other, Index3 step, int connectivity, long otherId, HashSet<(long, uint, uint)> contacts)
     {
         var extent = own.Extent;
@@ -525,7 +527,7 @@ internal static class LocalLabels
         var labels = NdArray<uint>.Allocate(region.GetShapeAsInt32(), clear: false);
         try
         {
-            count = block.Inputs[0].DType.Dispatch(new Labelling(block.Inputs[0], mask, region, BlockData.Folded(labels), connectivity));
+            count = block.Inputs[0].DType.Dispatch(new Labelling(block.Inputs[0], mask, region, BlockData.Folded(labels), connectivity, block.Threads));
             return labels;
         }
         catch
@@ -540,7 +542,7 @@ internal static class LocalLabels
     /// <c>&gt; 0</c> overload (no foreground copy); signed and floating-point data (non-zero, e.g. −1, is foreground) and
     /// masked blocks build a foreground first.
     /// </summary>
-    private sealed class Labelling(ISource input, ISource? mask, Region region, Memory3D<uint> labels, int connectivity) : IDTypeFunc<long>
+    private sealed class Labelling(ISource input, ISource? mask, Region region, Memory3D<uint> labels, int connectivity, int threads) : IDTypeFunc<long>
     {
         public long Invoke<T>()
             where T : unmanaged, INumber<T>
@@ -548,7 +550,7 @@ internal static class LocalLabels
             using var data = BlockData.Read<T>(input, region);
             if (mask is null && !input.DType.IsSigned() && !input.DType.IsFloatingPoint())
             {
-                return ConnectedComponents.Label(BlockData.Folded(data).Span, T.Zero, labels.Span, connectivity);
+                return ConnectedComponents.Label(BlockData.Folded(data).Span, T.Zero, labels.Span, connectivity, degreeOfParallelism: threads);
             }
 
             var inside = mask is null ? null : MaskFlags.Read(mask, region);
@@ -560,7 +562,7 @@ internal static class LocalLabels
                 flags[i] = values[i] != T.Zero && (inside is null || inside[i]);
             }
 
-            return ConnectedComponents.Label(BlockData.Folded(foreground).Span, labels.Span, connectivity);
+            return ConnectedComponents.Label(BlockData.Folded(foreground).Span, labels.Span, connectivity, degreeOfParallelism: threads);
         }
     }
 }

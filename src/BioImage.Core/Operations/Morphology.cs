@@ -84,9 +84,7 @@ public sealed class Morphology : Operation<MorphologyTable>
     {
         input ??= run.Inputs[0];
 
-        // An input that is a single local block lets the kernel use the workers as threads.
-        bool oneBlock = options.JobType == JobType.Local && options.BlockShape!.Zip(input.Shape).All(pair => pair.First >= pair.Second);
-        var blocks = run.Reduce(new MorphologyStep { Threads = oneBlock ? options.Workers : 1 }, [input], options: options);
+        var blocks = run.Reduce(new MorphologyStep(), [input], options: options);
         return Merge(input.Shape.Count, input.DType.IsSigned(), blocks.Select(b => b.Value));
     }
 
@@ -162,14 +160,11 @@ public sealed class Morphology : Operation<MorphologyTable>
 /// </summary>
 public sealed class MorphologyStep : ReduceOperation<MorphologyBlock>
 {
-    /// <summary>Threads the kernel uses within a block (≥ 1; more than 1 only when the volume is a single block).</summary>
-    public int Threads { get; set; } = 1;
-
     /// <inheritdoc />
     public override MorphologyBlock Run(BlockContext block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        return block.Inputs[0].DType.DispatchInteger(new BlockTable(block, Math.Max(1, Threads)), "morphology's input");
+        return block.Inputs[0].DType.DispatchInteger(new BlockTable(block, block.Threads), "morphology's input");
     }
 
     private sealed class BlockTable(BlockContext block, int threads) : IIntegerDTypeFunc<MorphologyBlock>

@@ -118,6 +118,12 @@ public static class Relabeling
     /// </summary>
     internal static void Apply<TIn, TOut>(OperationRun run, TIn[] keys, TOut[] values)
         where TIn : unmanaged, IBinaryInteger<TIn>
+        where TOut : unmanaged, IBinaryInteger<TOut> =>
+        Apply(run, run.Inputs[0], keys, values);
+
+    /// <summary>The relabel pass over <paramref name="input"/> (e.g. an array an earlier pass wrote) into the run's outputs.</summary>
+    internal static void Apply<TIn, TOut>(OperationRun run, ISource input, TIn[] keys, TOut[] values)
+        where TIn : unmanaged, IBinaryInteger<TIn>
         where TOut : unmanaged, IBinaryInteger<TOut>
     {
         using var operation = new RelabelOperation();
@@ -127,7 +133,7 @@ public static class Relabeling
             operation.Save(Path.Combine(run.Scratch, "mapping"));
         }
 
-        run.Blocks(operation, [run.Inputs[0]], run.Outputs);
+        run.Blocks(operation, [input], [run.Outputs[0]]);
     }
 
     private static void CheckElementType<T>(ISource source, string role)

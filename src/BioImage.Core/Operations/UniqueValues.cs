@@ -97,10 +97,7 @@ public sealed class UniqueValues : Operation<UniqueResult>
 
     private static IReadOnlyList<BlockResult<UniqueBlock>> Reduce(OperationRun run, ISource input, bool counts)
     {
-        // An unchunked input without a block shape is one block: let the kernel use the workers as threads.
-        var options = run.Options;
-        bool oneBlock = options.JobType == JobType.Local && options.BlockShape!.Zip(input.Shape).All(pair => pair.First >= pair.Second);
-        return run.Reduce(new UniqueOperation { Counts = counts, Threads = oneBlock ? options.Workers : 1 }, [input]);
+        return run.Reduce(new UniqueOperation { Counts = counts }, [input]);
     }
 
     /// <summary>Float values: the blocks' keys merged, turned back into floats; the zero takes the sign of the first zero in C order.</summary>
@@ -151,14 +148,11 @@ public sealed class UniqueOperation : ReduceOperation<UniqueBlock>
     /// <summary>Also return the count of each value.</summary>
     public bool Counts { get; set; }
 
-    /// <summary>Threads the kernel uses within a block (≥ 1; more than 1 only when the volume is a single block).</summary>
-    public int Threads { get; set; } = 1;
-
     /// <inheritdoc />
     public override UniqueBlock Run(BlockContext block)
     {
         ArgumentNullException.ThrowIfNull(block);
-        int threads = Math.Max(1, Threads);
+        int threads = block.Threads;
         return block.Inputs[0].DType switch
         {
             DType.Float32 => FloatBlock<float, int>(block, threads),

@@ -123,7 +123,7 @@ public sealed class WatershedOperation : BlockOperation
             }
             else
             {
-                Watershed.Seeded<THeight, TSeed, TLabel>(height, seed, label, connectivity, inside);
+                Watershed.Seeded<THeight, TSeed, TLabel>(height, seed, label, connectivity, inside, degreeOfParallelism: block.Threads);
             }
 
             BlockData.WriteInner(block.Outputs[0], block.Block, labels);

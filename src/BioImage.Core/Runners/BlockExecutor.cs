@@ -7,8 +7,8 @@ namespace BioImage.Runners;
 /// <summary>The single per-block path every backend shares (bioimage-py's <c>run_block</c>).</summary>
 internal static class BlockExecutor
 {
-    /// <summary>Runs <paramref name="step"/> on block <paramref name="blockId"/>; returns false when the mask skipped it.</summary>
-    public static bool TryRun(BlockStep step, Blocking blocking, long blockId, long[] halo, IReadOnlyList<ISource> inputs, IReadOnlyList<ISource> outputs, ISource? mask, out object? result)
+    /// <summary>Runs <paramref name="step"/> on block <paramref name="blockId"/> with <paramref name="threads"/> kernel threads; returns false when the mask skipped it.</summary>
+    public static bool TryRun(BlockStep step, Blocking blocking, long blockId, long[] halo, IReadOnlyList<ISource> inputs, IReadOnlyList<ISource> outputs, ISource? mask, int threads, out object? result)
     {
         var block = blocking.GetBlockWithHalo(blockId, halo);
         if (mask is not null && !mask.DType.Dispatch(new AnyNonZero(mask, block.Inner)))
@@ -17,7 +17,7 @@ internal static class BlockExecutor
             return false;
         }
 
-        result = step.Execute(new BlockContext(block, inputs, outputs, mask));
+        result = step.Execute(new BlockContext(block, inputs, outputs, mask, threads));
         return true;
     }
 

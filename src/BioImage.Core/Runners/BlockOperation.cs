@@ -75,7 +75,11 @@ public abstract class MapOperation<TResult> : ReduceOperation<TResult>
 /// <param name="Inputs">The input sources, in the order the operation was given them.</param>
 /// <param name="Outputs">The output sources.</param>
 /// <param name="Mask">Optional mask (non-zero = process); blocks without any mask voxel are skipped before the step runs.</param>
-public sealed record BlockContext(BlockWithHalo Block, IReadOnlyList<ISource> Inputs, IReadOnlyList<ISource> Outputs, ISource? Mask);
+/// <param name="Threads">
+/// Threads the block's kernels may use (≥ 1): a local run of fewer blocks than workers shares the idle workers among
+/// its blocks (one block of a two-worker run gets two threads); a worker process or Slurm task runs one thread per block.
+/// </param>
+public sealed record BlockContext(BlockWithHalo Block, IReadOnlyList<ISource> Inputs, IReadOnlyList<ISource> Outputs, ISource? Mask, int Threads = 1);
 
 /// <summary>The result of one block of a reduce operation.</summary>
 /// <param name="BlockId">The block.</param>

@@ -15,6 +15,7 @@ internal static class LocalBackend
         var results = new ConcurrentDictionary<long, object?>();
         var failures = new ConcurrentDictionary<long, Exception>();
         long done = 0;
+        int threadsPerBlock = (int)Math.Max(1, options.Workers / Math.Max(1, total));
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Workers, CancellationToken = options.Cancellation };
         Parallel.ForEach(Partitioner.Create(0, groups.Count, Math.Max(1, groups.Count / (options.Workers * 8))), parallel, range =>
         {
@@ -22,7 +23,7 @@ internal static class LocalBackend
             {
                 try
                 {
-                    if (BlockExecutor.TryRun(step, blocking, id, halo, inputs, outputs, mask, out var result))
+                    if (BlockExecutor.TryRun(step, blocking, id, halo, inputs, outputs, mask, threadsPerBlock, out var result))
                     {
                         results[id] = result;
                     }

@@ -38,7 +38,7 @@ public static class Worker
             {
                 foreach (long blockId in folder.ReadTaskBlocks(task).Where(id => !done.Contains(id)))
                 {
-                    if (BlockExecutor.TryRun(step, blocking, blockId, manifest.Halo, inputs, outputs, mask, out var result) && results is not null)
+                    if (BlockExecutor.TryRun(step, blocking, blockId, manifest.Halo, inputs, outputs, mask, threads: 1, out var result) && results is not null)
                     {
                         TaskFolder.AppendResult(results, blockId, result, step.ResultType!);
                     }

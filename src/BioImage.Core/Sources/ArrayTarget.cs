@@ -39,7 +39,10 @@ public sealed record ArrayTarget
     [JsonPropertyName("shards")]
     public int[]? Shards { get; init; }
 
-    /// <summary>Compression (<see cref="CompressorSpec.Forms"/>); null: zstd:3 for Zarr, gzip:6 for N5.</summary>
+    /// <summary>
+    /// Compression (<see cref="CompressorSpec.Forms"/>); null: the layout's <see cref="ArrayLayout.Compression"/> (the
+    /// input's compressor), else zstd:3 for Zarr and gzip:6 for N5.
+    /// </summary>
     [JsonPropertyName("codec")]
     public string? Codec { get; init; }
 
@@ -109,7 +112,9 @@ public sealed record ArrayTarget
         IBytesToBytesCodec? compressor;
         try
         {
-            compressor = Codec is null ? format == StorageFormat.N5 ? new DeflateCodec(6) : new ZstdCodec(3) : CompressorSpec.Parse(Codec);
+            compressor = Codec is not null ? CompressorSpec.Parse(Codec)
+                : layout.Compression is { } inherited ? inherited.Codec
+                : format == StorageFormat.N5 ? new DeflateCodec(6) : new ZstdCodec(3);
         }
         catch (ArgumentException error)
         {
@@ -195,13 +200,15 @@ public sealed record ArrayTarget
 /// <param name="Attributes">Attributes of a new Zarr/N5 array (e.g. copied from the input).</param>
 /// <param name="DimensionNames">Zarr v3 dimension names of a new array.</param>
 /// <param name="AxesOf">What the axes are called in messages about per-axis settings ("the input", "the output (channel first)").</param>
+/// <param name="Compression">Compression of a new array unless the target names one (the executor gives the input's); null: the format's default.</param>
 public sealed record ArrayLayout(
     IReadOnlyList<long> Shape,
     DType DType,
     IReadOnlyList<long>? DefaultChunks = null,
     JsonObject? Attributes = null,
     string?[]? DimensionNames = null,
-    string AxesOf = "the input");
+    string AxesOf = "the input",
+    InheritedCompression? Compression = null);
 
 /// <summary>What <see cref="ArrayTarget.Probe"/> finds.</summary>
 public enum ArrayPresence

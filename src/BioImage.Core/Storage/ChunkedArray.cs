@@ -128,6 +128,9 @@ public sealed class ChunkedArray
             {
                 ExceptionDispatchInfo.Capture(error.InnerExceptions[0]).Throw();
             }
+
+            // The old chunk folders go too: a chunk of the new array may be a file where an old one was a folder.
+            (store as FileSystemStore)?.DeleteEmptyFolders(path);
         }
 
         var array = new ChunkedArray(store, path, metadata) { MaxDegreeOfParallelism = workers };

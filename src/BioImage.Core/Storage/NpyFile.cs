@@ -74,25 +74,17 @@ public static partial class NpyFile
 
     private static void WriteAtomically(string path, DType dtype, ReadOnlySpan<int> shape, long dataBytes, Action<FileStream> writeData)
     {
-        string shapeText = shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape.ToArray())})";
-        string dict = $"{{'descr': '{Descr(dtype)}', 'fortran_order': False, 'shape': {shapeText}, }}";
-        int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
-        string header = dict + new string(' ', ((unpadded + 63) / 64 * 64) - unpadded) + "\n";
+        var preamble = Preamble(Descr(dtype), shape);
 
         string temporary = $"{path}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
         try
         {
             // Preallocated (fallocate): ext4 then skips delayed allocation, and renaming over an existing file does not
             // force the new data to disk first.
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, PreallocationSize = Magic.Length + 4 + header.Length + dataBytes };
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, PreallocationSize = preamble.Length + dataBytes };
             using (var stream = new FileStream(temporary, options))
             {
-                stream.Write(Magic);
-                stream.Write([1, 0]);
-                Span<byte> length = stackalloc byte[2];
-                BinaryPrimitives.WriteUInt16LittleEndian(length, checked((ushort)header.Length));
-                stream.Write(length);
-                stream.Write(Encoding.ASCII.GetBytes(header));
+                stream.Write(preamble);
                 writeData(stream);
             }
 
@@ -102,6 +94,21 @@ public static partial class NpyFile
         {
             File.Delete(temporary);
         }
+    }
+
+    /// <summary>The magic string, version 1.0 and the padded header of a little-endian, C-order array of numpy dtype <paramref name="descr"/> (e.g. '&lt;u8', '&lt;U12').</summary>
+    internal static byte[] Preamble(string descr, ReadOnlySpan<int> shape)
+    {
+        string shapeText = shape.Length == 1 ? $"({shape[0]},)" : $"({string.Join(", ", shape.ToArray())})";
+        string dict = $"{{'descr': '{descr}', 'fortran_order': False, 'shape': {shapeText}, }}";
+        int unpadded = Magic.Length + 2 + 2 + dict.Length + 1;
+        string header = dict + new string(' ', ((unpadded + 63) / 64 * 64) - unpadded) + "\n";
+        var preamble = new byte[Magic.Length + 4 + header.Length];
+        Magic.CopyTo(preamble);
+        preamble[Magic.Length] = 1;
+        BinaryPrimitives.WriteUInt16LittleEndian(preamble.AsSpan(Magic.Length + 2), checked((ushort)header.Length));
+        Encoding.ASCII.GetBytes(header, preamble.AsSpan(Magic.Length + 4));
+        return preamble;
     }
 
     private static NpyHeader ReadHeader(Stream stream, string path)
@@ -155,7 +162,7 @@ public static partial class NpyFile
             : throw new InvalidDataException($"{path}: dtype '{descr}' is not supported; expected bool, (u)int8–64, float32 or float64.");
     }
 
-    private static string Descr(DType dtype) => dtype switch
+    internal static string Descr(DType dtype) => dtype switch
     {
         DType.Bool => "|b1",
         DType.UInt8 => "|u1",

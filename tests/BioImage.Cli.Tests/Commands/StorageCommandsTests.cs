@@ -40,6 +40,47 @@ public sealed class StorageCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Overwrite_replaces_an_array_of_another_rank_whose_chunk_folders_are_in_the_way()
+    {
+        string npy = RepoPaths.TestData("npy", "odd_1x7x300_float32.npy");
+        string output = Path.Combine(_folder, "out.zarr");
+        Assert.Equal(0, Run("filter", "structure-tensor-eigenvalues", npy, output, "--sigma", "1", "--outer-scale", "1", "--chunks", "1,1,7,300", "--quiet").ExitCode);
+        Assert.True(Directory.Exists(Path.Combine(output, "c", "0", "0", "0"))); // a 4D chunk folder where the 3D chunk c/0/0/0 goes
+
+        Assert.Equal(0, Run("copy", npy, output, "--chunks", "1,7,300", "--overwrite", "--quiet").ExitCode);
+        string back = Path.Combine(_folder, "back.npy");
+        Assert.Equal(0, Run("copy", output, back, "--quiet").ExitCode);
+        Assert.Equal(File.ReadAllBytes(npy), File.ReadAllBytes(back));
+    }
+
+    [Fact]
+    public void A_new_output_is_compressed_as_its_input_unless_codec_says_otherwise()
+    {
+        string npy = RepoPaths.TestData("npy", "odd_1x7x300_float32.npy");
+        string Out(string name) => Path.Combine(_folder, name);
+        static JsonElement Zarray(string path) => JsonDocument.Parse(File.ReadAllText(Path.Combine(path, ".zarray"))).RootElement.GetProperty("compressor");
+
+        Assert.Equal(0, Run("copy", npy, Out("raw.zarr"), "--zarr-format", "2", "--codec", "raw", "--quiet").ExitCode);
+        Assert.Equal(0, Run("filter", "gaussian-smoothing", Out("raw.zarr"), Out("smooth.zarr"), "--sigma", "1", "--zarr-format", "2", "--quiet").ExitCode);
+        Assert.Equal(JsonValueKind.Null, Zarray(Out("smooth.zarr")).ValueKind);
+
+        Assert.Equal(0, Run("copy", npy, Out("lz4.n5"), "--codec", "lz4", "--quiet").ExitCode);
+        Assert.Equal(0, Run("copy", Out("lz4.n5"), Out("from-n5.zarr"), "--zarr-format", "2", "--quiet").ExitCode);
+        Assert.Equal("lz4", Zarray(Out("from-n5.zarr")).GetProperty("id").GetString());
+
+        Assert.Equal(0, Run("copy", Out("raw.zarr"), Out("raw.n5"), "--quiet").ExitCode);
+        var n5 = JsonDocument.Parse(File.ReadAllText(Path.Combine(Out("raw.n5"), "attributes.json"))).RootElement;
+        Assert.Equal("raw", n5.GetProperty("compression").GetProperty("type").GetString());
+
+        // --codec wins; an input that is not chunked storage (here .npy) leaves the format's default, zstd:3.
+        Assert.Equal(0, Run("filter", "gaussian-smoothing", Out("raw.zarr"), Out("gzip.zarr"), "--sigma", "1", "--zarr-format", "2", "--codec", "gzip:4", "--quiet").ExitCode);
+        Assert.Equal("gzip", Zarray(Out("gzip.zarr")).GetProperty("id").GetString());
+        Assert.Equal(0, Run("copy", npy, Out("default.zarr"), "--zarr-format", "2", "--quiet").ExitCode);
+        Assert.Equal(3, Zarray(Out("default.zarr")).GetProperty("level").GetInt32());
+        Assert.Equal("read", Python.Run("import sys, zarr\nfor p in sys.argv[1:]: zarr.open(p, mode='r')[...]\nprint('read')", Out("smooth.zarr"), Out("from-n5.zarr"), Out("gzip.zarr")).Trim());
+    }
+
+    [Fact]
     public void Copy_goes_through_every_format_and_zarr_python_reads_the_results()
     {
         string npy = RepoPaths.TestData("npy", "odd_1x7x300_float32.npy");

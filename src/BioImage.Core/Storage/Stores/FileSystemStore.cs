@@ -194,6 +194,24 @@ public sealed class FileSystemStore : IStore
         return deleted;
     }
 
+    /// <summary>Deletes the empty folders below <paramref name="prefix"/> (deepest first), keeping the prefix's own folder.</summary>
+    public void DeleteEmptyFolders(string prefix)
+    {
+        string folder = PathOf(prefix, allowEmpty: true);
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (string sub in Directory.EnumerateDirectories(folder, "*", SearchOption.AllDirectories).OrderByDescending(path => path.Length))
+        {
+            if (!Directory.EnumerateFileSystemEntries(sub).Any())
+            {
+                Directory.Delete(sub);
+            }
+        }
+    }
+
     /// <inheritdoc />
     public IEnumerable<string> List(string prefix)
     {
