@@ -42,6 +42,9 @@ internal sealed class NodePairTable
         }
     }
 
+    /// <summary>Reads the first slot the pair (a, b) probes (to bring it into the cache); returns its edge.</summary>
+    public int Touch(int a, int b) => _slots[Home(Key(a, b))].Edge;
+
     /// <summary>Adds the pair (a, b) (not present) with <paramref name="edge"/>.</summary>
     public void Add(int a, int b, int edge)
     {

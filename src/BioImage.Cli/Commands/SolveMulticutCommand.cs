@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Diagnostics;
 using System.Globalization;
-using BioImage.Graphs;
+using BioImage.Storage;
 using BioImage.Kernels.Graphs.Multicut;
 
 namespace BioImage.Cli.Commands;

@@ -145,6 +145,21 @@ public class MulticutSolverTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Kl_improves_on_gaec_on_noisy_3d_grids_and_stays_connected()
+    {
+        foreach (var (size, seed) in new[] { (12, 5), (20, 6) })
+        {
+            var problem = GridProblem(size, size, size, 0.5, seed);
+            var gaec = new GreedyAdditiveEdgeContraction().Solve(problem);
+            var kl = new KernighanLin().Solve(problem);
+            AssertDenseConnected(problem, kl);
+            Assert.True(problem.Energy(kl) < problem.Energy(gaec), $"{size}³: KL {problem.Energy(kl)} did not improve on GAEC {problem.Energy(gaec)}");
+            var capped = new KernighanLin(maxOuterIterations: 1).Solve(problem);
+            Assert.True(problem.Energy(kl) <= problem.Energy(capped) + Tolerance && problem.Energy(capped) <= problem.Energy(gaec) + Tolerance);
+        }
+    }
+
+    [Fact]
     public void Decomposer_keeps_positive_edge_components_apart_and_ignores_the_thread_count()
     {
         var random = new Random(11);

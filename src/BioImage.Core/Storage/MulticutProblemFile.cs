@@ -2,9 +2,8 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Numerics;
 using BioImage.Kernels.Graphs.Multicut;
-using BioImage.Storage;
 
-namespace BioImage.Graphs;
+namespace BioImage.Storage;
 
 /// <summary>
 /// Multicut problems on disk, and node labels back:
