@@ -25,6 +25,12 @@ public sealed class RagCommandTests : IDisposable
         np.save(f + "/fixture_map.npy", np.array([[1, 2, 10], [3, 4, 20]], dtype=np.float32))
         np.save(f + "/negative.npy", np.array([[0, -1], [2, 2]], dtype=np.int8))
         np.save(f + "/floats.npy", np.zeros((3, 4), np.float32))
+        # Real data: SLIC superpixels of skimage's coins photograph, its Sobel edge map as boundaries.
+        from skimage import data, filters, segmentation
+        coins = data.coins()
+        np.save(f + "/real_labels.npy", segmentation.slic(coins, n_segments=600, compactness=0.1, channel_axis=None, start_label=1).astype(np.uint16))
+        edges = filters.sobel(coins.astype(np.float64))
+        np.save(f + "/real_map.npy", (edges / edges.max()).astype(np.float32))
         """;
 
     private const string Check = """
@@ -61,6 +67,24 @@ public sealed class RagCommandTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Empty(text);
         Assert.StartsWith("ok ", Python.Run(Check, _folder, npz), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Npz_equals_numpy_on_superpixels_of_a_real_photograph_in_worker_processes()
+    {
+        Python.Run(File.ReadAllText(Path.Combine(RepoPaths.Root, "tests", "BioImage.Kernels.Tests", "Graphs", "rag_oracle.py")), _folder);
+        string npz = Path.Combine(_folder, "real.npz");
+        var (code, _, error) = CliTests.Run("rag", In("real_labels"), npz, "--boundaries", In("real_map"), "--features", "all", "--block-shape", "100,128", "--workers", "2", "--job-type", "subprocess", "--quiet");
+        Assert.True(code == 0, error);
+        const string check = """
+            import sys, numpy as np
+            folder, out = sys.argv[1], np.load(sys.argv[2])
+            edges, sizes, features = (np.load(f"{folder}/real_{k}.npy") for k in ("edges", "sizes", "features"))
+            assert len(edges) > 500 and (out["edges"] == edges).all() and (out["sizes"] == sizes).all(), len(edges)
+            assert np.allclose(out["features"], features, rtol=1e-12, atol=1e-12)
+            print("ok", len(edges))
+            """;
+        Assert.StartsWith("ok ", Python.Run(check, _folder, npz), StringComparison.Ordinal);
     }
 
     [Fact]
