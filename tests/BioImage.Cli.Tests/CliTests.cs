@@ -107,7 +107,7 @@ public class CliTests
             var summary = JsonDocument.Parse(output).RootElement;
             Assert.Equal(new[] { 40, 40, 40 }, summary.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));
             var steps = summary.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("name").GetString()).ToArray();
-            Assert.Equal(new[] { "generate", "stats", "copy", "threshold", "filter", "downsample", "pyramid", "label", "unique", "apply", "isin", "size-filter", "relabel-consecutive", "distance-transform", "find maxima", "watershed", "dt-watershed", "morphology", "regionprops", "evaluate", "dice" }, steps);
+            Assert.Equal(new[] { "generate", "stats", "copy", "threshold", "filter", "downsample", "pyramid", "label", "unique", "apply", "isin", "size-filter", "relabel-consecutive", "distance-transform", "find maxima", "watershed", "dt-watershed", "morphology", "regionprops", "evaluate", "dice", "rag" }, steps);
             Assert.Contains("identical", summary.GetProperty("steps")[2].GetProperty("result").GetString(), StringComparison.Ordinal);
 
             string check = Python.Run(

@@ -86,6 +86,7 @@ internal static class DemoCommand
         "map-points (needs a table of points: try `bioimage map-points bioimage-demo/watershed.npy points.csv`)",
         "segmentation-filter (runs your own filter class: see \"Write your own filter\" in the README)",
         "stitch-tiles and stitch-segmentation (stitch a tiled segmentation; stitch-segmentation runs your own TileSegmenter class)",
+        "solve-multicut and multicut (a multicut problem, or a boundary map in [0, 1]: try `bioimage rag bioimage-demo/watershed.npy g.npz --boundaries B --costs`, then `bioimage solve-multicut g.npz`)",
         "config, reattach and worker (set up and drive distributed runs; the demo runs on local threads)",
     ];
 
@@ -147,6 +148,7 @@ internal static class DemoCommand
         steps.Add(RunVerb("regionprops", new Regionprops { Surface = true }, [watershed], []));
         steps.Add(RunVerb("evaluate", new Evaluation(), [watershed, labels], []));
         steps.Add(RunVerb("dice", new Dice { ThresholdSeg = level, ThresholdGt = 0 }, [rawSource, watershed], []));
+        steps.Add(RunVerb("rag", new RegionAdjacency { Npz = Out("watershed-graph.npz") }, [watershed, Source.Open(Out("smoothed.npy"))], []));
         return new Summary(Path.GetFullPath(outputDirectory), raw.Shape.ToArray(), raw.DType.NumpyName(), blockShape, workers, steps, LeftOut);
     }
 
