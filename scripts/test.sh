@@ -2,7 +2,8 @@
 # Runs the whole test suite: every test project once, then the kernel tests again under each SIMD
 # width (512-bit, 128-bit, scalar) so that every vector path is exercised, then the performance
 # regression gate (bench/gate.sh: each kernel checked counts as one test, and so does the gate's
-# self-test on a deliberately slowed kernel). Ends with one line "N passed, N failed" totalling all
+# self-test on a deliberately slowed kernel), then the NuGet packages (scripts/package.sh: each check counts as
+# one test). Ends with one line "N passed, N failed" totalling all
 # runs, followed by ", N skipped" when anything was skipped. Exit code 0 only when nothing failed.
 #
 # Nothing passes by quietly running another path than it claims. Each SIMD leg sets
@@ -100,6 +101,22 @@ else
   cat "$results/gate-self-test.log"
   failed=$((failed + 1))
 fi
+
+# Packaging: packs the NuGet packages from the Release build above and checks them as their users meet them (package
+# contents, package validation failing on a removed public member, the dotnet tool installed in a fresh folder running
+# `bioimage demo`, a fresh console project running a block-wise operation on subprocess workers); one passed/failed
+# per check line (PASS/FAIL).
+echo "== packaging"
+scripts/package.sh --no-build | tee "$results/packaging.log"
+packaging_status=${PIPESTATUS[0]}
+p=$(grep -c "^PASS " "$results/packaging.log")
+f=$(grep -c "^FAIL " "$results/packaging.log")
+if [[ $packaging_status -ne 0 && $f -eq 0 ]]; then
+  echo "   packaging: exited $packaging_status without a FAIL line; counted as 1 failure"
+  f=1
+fi
+passed=$((passed + p))
+failed=$((failed + f))
 
 # Recap the failed tests' names just above the summary, where a truncated CI log still shows them.
 if ((failed > 0)); then
