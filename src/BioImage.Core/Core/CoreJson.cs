@@ -3,16 +3,15 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using BioImage.Operations;
-using BioImage.Runners;
-using BioImage.Sources;
 
 namespace BioImage;
 
 /// <summary>
 /// The JSON metadata of every serialization in the library, so that it stays trim- and NativeAOT-compatible: the
-/// library's own types (run folders, manifests, source specs, reports' arrays) come from System.Text.Json's source
-/// generator (<see cref="CoreJsonContext"/>); types known only at run time — a user's operation, its parameters and
+/// library's own types come from System.Text.Json's source generator, one context per layer (<see
+/// cref="CoreJsonContext"/> here: numbers, arrays, JSON values; the others beside their types: run folders and
+/// manifests in BioImage.Runners, source specs in BioImage.Sources, run records in BioImage.Operations); types known
+/// only at run time — a user's operation, its parameters and
 /// its block results, loaded by name in workers — fall back to reflection where reflection-based JSON is on (every
 /// JIT application; trimmed and NativeAOT applications turn it off, and then such a type must be in a source-generated
 /// context or the call says so).
@@ -35,13 +34,18 @@ internal static class CoreJson
     public static bool ReflectionEnabled => !AppContext.TryGetSwitch(ReflectionSwitch, out bool enabled) || enabled;
 #pragma warning restore IL4000
 
-    /// <summary><paramref name="options"/> resolving the source-generated types first, then, where allowed, any type by reflection.</summary>
-    public static JsonSerializerOptions WithResolver(JsonSerializerOptions options)
+    /// <summary>
+    /// <paramref name="options"/> resolving the source-generated types first (<paramref name="contexts"/>, then <see
+    /// cref="CoreJsonContext"/>), then, where allowed, any type by reflection.
+    /// </summary>
+    public static JsonSerializerOptions WithResolver(JsonSerializerOptions options, params IJsonTypeInfoResolver[] contexts)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(contexts);
+        IJsonTypeInfoResolver[] generated = [.. contexts, CoreJsonContext.Default];
         options.TypeInfoResolver = ReflectionEnabled
-            ? JsonTypeInfoResolver.Combine(CoreJsonContext.Default, new DefaultJsonTypeInfoResolver())
-            : CoreJsonContext.Default;
+            ? JsonTypeInfoResolver.Combine([.. generated, new DefaultJsonTypeInfoResolver()])
+            : JsonTypeInfoResolver.Combine(generated);
         return options;
     }
 
@@ -73,16 +77,9 @@ internal static class CoreJson
         new($"{what} needs reflection, which is off in this (trimmed or NativeAOT) application; run it from a JIT application.");
 }
 
-/// <summary>The source-generated metadata of the library's own JSON types.</summary>
-[JsonSerializable(typeof(Manifest))]
-[JsonSerializable(typeof(RunRecord))]
-[JsonSerializable(typeof(SourceSpec))]
-[JsonSerializable(typeof(IReadOnlyList<WrapperSpec>))]
-[JsonSerializable(typeof(TaskTimings))]
-[JsonSerializable(typeof(List<SlurmLauncher.Submission>))]
+/// <summary>The source-generated metadata of numbers, arrays and JSON values (reports' fields, wrapper parameters, block results).</summary>
 [JsonSerializable(typeof(Dictionary<long, JsonElement>))]
 [JsonSerializable(typeof(JsonElement))]
-[JsonSerializable(typeof(Written))]
 [JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(int))]
 [JsonSerializable(typeof(uint))]

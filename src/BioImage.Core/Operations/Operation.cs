@@ -99,9 +99,7 @@ public sealed record Written
 /// <param name="Text">Its description in words.</param>
 internal sealed record OperationOutcome(object? Value, JsonObject Fields, string Text)
 {
-    public static readonly JsonSerializerOptions Json = CoreJson.WithResolver(new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    });
+    public static readonly JsonSerializerOptions Json = CoreJson.WithResolver(
+        new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals },
+        OperationsJsonContext.Default);
 }

@@ -31,7 +31,7 @@ internal sealed record RunRecord(
 
     private const string FileName = "run.json";
 
-    private static readonly JsonSerializerOptions Json = CoreJson.WithResolver(new(Manifest.Json) { Converters = { new JsonStringEnumConverter<JobType>() } });
+    private static readonly JsonSerializerOptions Json = CoreJson.WithResolver(new(Manifest.Json) { Converters = { new JsonStringEnumConverter<JobType>() } }, OperationsJsonContext.Default);
 
     /// <summary>True when <paramref name="folder"/> holds a run record.</summary>
     public static bool IsRunFolder(string folder) => File.Exists(Path.Combine(folder, FileName));

@@ -28,11 +28,9 @@ internal sealed record Manifest(
 {
     public const int CurrentVersion = 1;
 
-    public static readonly JsonSerializerOptions Json = CoreJson.WithResolver(new()
-    {
-        WriteIndented = true,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    });
+    public static readonly JsonSerializerOptions Json = CoreJson.WithResolver(
+        new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals },
+        RunnersJsonContext.Default);
 
     public Blocking CreateBlocking() =>
         new(Shape, BlockShape, RoiBegin is null || RoiEnd is null ? null : new Region(RoiBegin, RoiEnd));
@@ -57,13 +55,17 @@ internal sealed record OperationSpec(
     }
 
     /// <summary>The file <paramref name="assembly"/> was loaded from; empty in single-file and NativeAOT applications, whose assemblies are no files.</summary>
-    [UnconditionalSuppressMessage("SingleFile", "IL3000:Avoid accessing Assembly file path when publishing as a single file", Justification = "Every caller handles the empty path of single-file applications: it refuses to record or load such an assembly, naming why.")]
+    [UnconditionalSuppressMessage("SingleFile", "IL3000:Avoid accessing Assembly file path when publishing as a single file", Justification = "Every caller handles the empty path of single-file applications: a recorded operation is then looked up among the worker's loaded assemblies (Create), the others refuse, naming why.")]
     internal static string FileOf(Assembly assembly) => assembly.Location;
 
     /// <summary>Recreates the step: loads its assembly (from the recorded path when not yet loaded) and deserializes it.</summary>
     public BlockStep Create() => Create<BlockStep>();
 
-    /// <summary>Recreates the object: loads its assembly (from the recorded path when not yet loaded) and deserializes its parameters.</summary>
+    /// <summary>
+    /// Recreates the object: loads its assembly (from the recorded path when not yet loaded) and deserializes its
+    /// parameters. A type recorded without a file (by a single-file or NativeAOT application) is looked up among the
+    /// loaded assemblies, where the library's own operations are.
+    /// </summary>
     /// <exception cref="NotSupportedException">In a trimmed or NativeAOT application, which cannot load types by name.</exception>
     public T Create<T>()
         where T : class
@@ -73,20 +75,32 @@ internal sealed record OperationSpec(
             throw CoreJson.ReflectionOff($"Recreating the operation {Type} by name");
         }
 
-        if (Assembly.Length == 0)
-        {
-            throw new InvalidOperationException($"{Type} was recorded without its assembly file (a single-file application): workers cannot load it.");
-        }
-
-        var assembly = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => !a.IsDynamic && FileOf(a) == Assembly)
-            ?? LoadAssembly(Assembly);
-        var type = assembly.GetType(Type) ?? throw new InvalidOperationException($"Type {Type} was not found in {Assembly}.");
+        var type = Assembly.Length == 0
+            ? LoadedType(Type)
+                ?? throw new InvalidOperationException($"{Type} was recorded without its assembly file (by a single-file or NativeAOT application) and is in none of the worker's assemblies.")
+            : (AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => !a.IsDynamic && FileOf(a) == Assembly) ?? LoadAssembly(Assembly)).GetType(Type)
+                ?? throw new InvalidOperationException($"Type {Type} was not found in {Assembly}.");
         if (!typeof(T).IsAssignableFrom(type))
         {
             throw new InvalidOperationException($"{Type} is not a {typeof(T).Name}.");
         }
 
         return (T)(Parameters.Deserialize(Manifest.Json.Info(type)) ?? throw new InvalidOperationException($"The parameters of {Type} are null."));
+    }
+
+    /// <summary>The type named <paramref name="name"/> in the first loaded assembly that defines it, or null.</summary>
+    [RequiresUnreferencedCode("Looks a type up by name.")]
+    private static Type? LoadedType(string name)
+    {
+        foreach (var assembly in AppDomain.CurrentDomain.GetAssemblies())
+        {
+            if (assembly.GetType(name) is { } type)
+            {
+                return type;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>True when <paramref name="type"/>, known only at run time, has a public parameterless constructor.</summary>

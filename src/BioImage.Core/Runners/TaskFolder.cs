@@ -94,9 +94,9 @@ internal sealed class TaskFolder
     }
 
     public void WriteTaskBlocks(int task, IReadOnlyList<long> blockIds) =>
-        WriteAtomically(PathOf("blocks", $"{task}.json"), JsonSerializer.SerializeToUtf8Bytes(blockIds, CoreJson.Plain.Info<long[]>()));
+        WriteAtomically(PathOf("blocks", $"{task}.json"), JsonSerializer.SerializeToUtf8Bytes(blockIds, CoreJsonContext.Default.Int64Array));
 
-    public long[] ReadTaskBlocks(int task) => JsonSerializer.Deserialize(File.ReadAllBytes(PathOf("blocks", $"{task}.json")), CoreJson.Plain.Info<long[]>()) ?? [];
+    public long[] ReadTaskBlocks(int task) => JsonSerializer.Deserialize(File.ReadAllBytes(PathOf("blocks", $"{task}.json")), CoreJsonContext.Default.Int64Array) ?? [];
 
     /// <summary>Blocks task <paramref name="task"/> has finished: newline-terminated lines of its done-log.</summary>
     public HashSet<long> ReadDone(int task)
@@ -200,7 +200,7 @@ internal sealed class TaskFolder
         return null;
     }
 
-    public void WriteTimings(int task, TaskTimings timings) => WriteAtomically(PathOf("timings", $"{task}.json"), JsonSerializer.SerializeToUtf8Bytes(timings, CoreJson.Plain.Info<TaskTimings>()));
+    public void WriteTimings(int task, TaskTimings timings) => WriteAtomically(PathOf("timings", $"{task}.json"), JsonSerializer.SerializeToUtf8Bytes(timings, RunnersJsonContext.Default.TaskTimings));
 
     private string PathOf(string sub, string name) => System.IO.Path.Combine(Path, sub, name);
 
