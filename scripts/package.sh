@@ -10,8 +10,9 @@
 #   tool-install-demo      a fresh folder installs the tool from the packed folder (dotnet tool install --tool-path)
 #                          and `bioimage demo` exits 0;
 #   consumer-project       `dotnet new console` in a fresh folder, `dotnet add package BioImage.Core` from the packed
-#                          folder and the configured feed, runs packaging/consumer/Program.cs: its own operation and
-#                          stats on subprocess workers, checked against closed forms.
+#                          folder and the configured feed, runs packaging/consumer/Program.cs: its own operation (the
+#                          consumer sample's, with a package of its own) and stats on subprocess workers, checked
+#                          against closed forms.
 # Usage: scripts/package.sh [--no-build] [--output DIR]  (--no-build: pack the Release build that exists; --output:
 # keep the packages in DIR, e.g. for `dotnet tool install --global --add-source DIR bioimage`).
 set -uo pipefail
@@ -35,6 +36,7 @@ feed=${output:-$work/nupkgs}
 mkdir -p "$feed"
 feed=$(cd "$feed" && pwd)
 version=$(sed -nE 's|.*<Version>(.*)</Version>.*|\1|p' Directory.Build.props)
+toolkit=$(sed -nE 's|.*"CommunityToolkit.HighPerformance" Version="([^"]*)".*|\1|p' Directory.Packages.props)
 failed=0
 pass() { echo "PASS $1: $2"; }
 fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); [[ -f ${3:-} ]] && grep -E "error|FAIL" "$3" | sort -u | head -n 15; }
@@ -146,8 +148,10 @@ mkdir -p "$consumer"
 } >"$work/consumer.config"
 if ! (cd "$consumer" && dotnet new console --name Consumer --output . >"$work/consumer.log" 2>&1 &&
       cp "$work/consumer.config" nuget.config && cp "$repo/packaging/consumer/Program.cs" Program.cs &&
-      dotnet add package BioImage.Core --version "$version" >>"$work/consumer.log" 2>&1); then
-  fail consumer-project "dotnet new console / dotnet add package BioImage.Core failed" "$work/consumer.log"
+      cp "$repo/tests/BioImage.Consumer.Sample/AffineOperation.cs" AffineOperation.cs &&
+      dotnet add package BioImage.Core --version "$version" >>"$work/consumer.log" 2>&1 &&
+      dotnet add package CommunityToolkit.HighPerformance --version "$toolkit" >>"$work/consumer.log" 2>&1); then
+  fail consumer-project "dotnet new console / dotnet add package failed" "$work/consumer.log"
 elif ! (cd "$consumer" && env -u BIOIMAGE_WORKER BIOIMAGE_NO_CONFIG=1 dotnet run -c Release -- "$consumer") >"$work/consumer-run.log" 2>&1; then
   fail consumer-project "the consumer failed: $(tail -n 5 "$work/consumer-run.log" | tr '\n' ' ')"
 elif ! grep -q "^consumer ok: " "$work/consumer-run.log"; then

@@ -50,6 +50,20 @@ run() {
   skipped=$((skipped + s))
 }
 
+# add_checks LABEL STATUS LOG: adds a leg that prints one "PASS …"/"FAIL …" line per check to the totals; a
+# non-zero exit without a FAIL line (a crash, a bad baseline) counts as one failure.
+add_checks() {
+  local label=$1 status=$2 log=$3 p f
+  p=$(grep -c "^PASS " "$log")
+  f=$(grep -c "^FAIL " "$log")
+  if [[ $status -ne 0 && $f -eq 0 ]]; then
+    echo "   $label: exited $status without a FAIL line (crash or bad baseline); counted as 1 failure"
+    f=1
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
 echo "== build"
 dotnet build BioImage.Kernels.sln -c Release > "$results/build.log" 2>&1
 build_status=$?
@@ -76,15 +90,7 @@ run kernels-scalar DOTNET_EnableHWIntrinsic=0 BIOIMAGE_EXPECT_SIMD=scalar -- tes
 # made 3x slower by the gate harness (--slow-kernel), the gate must exit non-zero and name that kernel.
 echo "== perf-gate"
 bench/gate.sh --no-build | tee "$results/gate.log"
-gate_status=${PIPESTATUS[0]}
-p=$(grep -c "^PASS " "$results/gate.log")
-f=$(grep -c "^FAIL " "$results/gate.log")
-if [[ $gate_status -ne 0 && $f -eq 0 ]]; then
-  echo "   perf-gate: exited $gate_status without a FAIL line (crash or bad baseline); counted as 1 failure"
-  f=1
-fi
-passed=$((passed + p))
-failed=$((failed + f))
+add_checks perf-gate "${PIPESTATUS[0]}" "$results/gate.log"
 
 echo "== perf-gate-self-test"
 slowed=moments/float32
@@ -108,15 +114,7 @@ fi
 # per check line (PASS/FAIL).
 echo "== packaging"
 scripts/package.sh --no-build | tee "$results/packaging.log"
-packaging_status=${PIPESTATUS[0]}
-p=$(grep -c "^PASS " "$results/packaging.log")
-f=$(grep -c "^FAIL " "$results/packaging.log")
-if [[ $packaging_status -ne 0 && $f -eq 0 ]]; then
-  echo "   packaging: exited $packaging_status without a FAIL line; counted as 1 failure"
-  f=1
-fi
-passed=$((passed + p))
-failed=$((failed + f))
+add_checks packaging "${PIPESTATUS[0]}" "$results/packaging.log"
 
 # Recap the failed tests' names just above the summary, where a truncated CI log still shows them.
 if ((failed > 0)); then

@@ -1,9 +1,11 @@
 // The program of the fresh console project that scripts/package.sh creates (`dotnet new console`, then
-// `dotnet add package BioImage.Core` from the packed folder): it uses the library package as a NuGet user does,
-// runs its own block operation and a built-in one on subprocess workers (the library is its own worker), checks
-// both against closed forms (the affine map exactly, the mean within 1e-12 relative) and prints "consumer ok: …"
-// (exit 0) or what differs (exit 1). Usage: DIR.
+// `dotnet add package BioImage.Core` from the packed folder): it uses the library package as a NuGet user does and
+// runs its own block operation (tests/BioImage.Consumer.Sample/AffineOperation.cs, copied beside it with the package
+// it uses, CommunityToolkit.HighPerformance) and a built-in one on subprocess workers (the library is its own worker),
+// checks both against closed forms (the affine map exactly, the mean within 1e-12 relative) and prints
+// "consumer ok: …" (exit 0) or what differs (exit 1). Usage: DIR.
 using BioImage;
+using BioImage.Consumer.Sample;
 using BioImage.Operations;
 using BioImage.Runners;
 using BioImage.Sources;
@@ -30,7 +32,7 @@ var options = new RunOptions
     BlockShape = [8, 16, 16],
     TmpRoot = Directory.CreateDirectory(Path.Combine(folder, "tmp")).FullName,
 };
-Runner.Run(new Affine { Scale = 3, Offset = 0.5f }, [Source.Open(inputPath)], [NpySource.Create(outputPath, DType.Float32, [.. shape.Select(n => (long)n)])], options);
+Runner.Run(new AffineOperation { Scale = 3, Offset = 0.5f }, [Source.Open(inputPath)], [NpySource.Create(outputPath, DType.Float32, [.. shape.Select(n => (long)n)])], options);
 var moments = Stats.Compute(Source.Open(inputPath), options);
 
 using var input = NpyFile.Read<float>(inputPath);
@@ -56,26 +58,3 @@ if (wrong > 0 || Math.Abs(moments.Mean - mean) > 1e-12 * mean || moments.Count !
 
 Console.WriteLine($"consumer ok: affine on {input.Length} voxels and stats (mean {mean}) on {options.Workers} subprocess workers");
 return 0;
-
-/// <summary>The program's own block operation: output = input · Scale + Offset (float32); workers recreate it by type name.</summary>
-public sealed class Affine : BlockOperation
-{
-    public float Scale { get; set; } = 1;
-
-    public float Offset { get; set; }
-
-    public override void Run(BlockContext block)
-    {
-        ArgumentNullException.ThrowIfNull(block);
-        var inner = block.Block.Inner;
-        var local = Region.FromShape(inner.Shape);
-        using var data = NdArray<float>.Allocate(inner.GetShapeAsInt32(), clear: false);
-        block.Inputs[0].Read(inner, RegionView.Of(data, local));
-        foreach (ref float value in data.Span)
-        {
-            value = (value * Scale) + Offset;
-        }
-
-        block.Outputs[0].Write<float>(inner, RegionView.Of(data, local));
-    }
-}
