@@ -77,29 +77,22 @@ class BioImageError(RuntimeError):
 OK = 0
 STATUS_EXCEPTIONS = {1: ValueError, 2: TypeError, 3: MemoryError, 4: ValueError, 5: OSError, 6: BioImageError, 7: BioImageError}
 
-_BK_ARRAY_P = ctypes.POINTER(BkArray)
-_DOUBLE_P = ctypes.POINTER(ctypes.c_double)
-
-#: (restype, argtypes) of every export; modules add their functions' signatures here before load.
-SIGNATURES = {
-    "bk_abi_version": (ctypes.c_uint32, []),
-    "bk_last_error": (ctypes.c_size_t, [ctypes.c_char_p, ctypes.c_size_t]),
-    "bk_gaussian_smoothing": (ctypes.c_int32, [_BK_ARRAY_P, _BK_ARRAY_P, _DOUBLE_P, ctypes.c_int32, ctypes.c_double,
-                                               ctypes.c_double, ctypes.c_int32]),
-}
+#: argtypes for ``const bk_array*`` and ``const double*`` parameters.
+ARRAY_P = ctypes.POINTER(BkArray)
+DOUBLE_P = ctypes.POINTER(ctypes.c_double)
 
 
 def load(level=None):
-    """Loads libbioimage_<level>.so (default: :func:`choose_level`), declares its exports and checks the ABI version."""
+    """Loads libbioimage_<level>.so (default: :func:`choose_level`) and checks its ABI version."""
     level = level or choose_level()
     path = NATIVE_DIR / f"libbioimage_{level}.so"
     if not path.exists():
         raise ImportError(f"{path} is missing; build it with interop/build.sh")
     lib = ctypes.CDLL(str(path))
-    for name, (restype, argtypes) in SIGNATURES.items():
-        function = getattr(lib, name)
-        function.restype = restype
-        function.argtypes = argtypes
+    lib.bk_abi_version.restype = ctypes.c_uint32
+    lib.bk_abi_version.argtypes = []
+    lib.bk_last_error.restype = ctypes.c_size_t
+    lib.bk_last_error.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
     version = lib.bk_abi_version()
     if version != ABI_VERSION:
         raise ImportError(f"{path} implements ABI version {version}; this package needs {ABI_VERSION}")
@@ -107,6 +100,14 @@ def load(level=None):
 
 
 LIB, LEVEL = load()
+
+
+def function(name, argtypes, restype=ctypes.c_int32):
+    """The export ``name`` with its C signature declared (every bk_ function returns an int32 status by default)."""
+    export = getattr(LIB, name)
+    export.argtypes = argtypes
+    export.restype = restype
+    return export
 
 
 def last_error():

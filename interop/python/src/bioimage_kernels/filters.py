@@ -1,9 +1,15 @@
 """Gaussian filters with scipy.ndimage semantics (2D and 3D, any input dtype, float32/float64 output)."""
 
+import ctypes
+
 import numpy as np
 
 from . import _library
 from ._arrays import FLOATS, as_input, describe, mode_code, output_array, per_axis, threads_argument
+from ._library import ARRAY_P, DOUBLE_P, function
+
+_i32, _f64 = ctypes.c_int32, ctypes.c_double
+_gaussian_smoothing = function("bk_gaussian_smoothing", [ARRAY_P, ARRAY_P, DOUBLE_P, _i32, _f64, _f64, _i32])
 
 
 def _float_output(image, out, shape, dtype):
@@ -29,6 +35,6 @@ def gaussian_smoothing(image, sigma, *, mode="reflect", cval=0.0, truncate=4.0, 
     if not truncate > 0:
         raise ValueError(f"truncate must be positive; got {truncate}")
     result = _float_output(image, out, image.shape, dtype)
-    _library.check(_library.LIB.bk_gaussian_smoothing(describe(image), describe(result), sigmas, mode_code(mode),
+    _library.check(_gaussian_smoothing(describe(image), describe(result), sigmas, mode_code(mode),
                                                      float(cval), float(truncate), threads_argument(threads)))
     return result
