@@ -112,6 +112,9 @@ internal sealed unsafe class ArrayView
     public ArrayView At(long index) =>
         new($"{Name}[{index}]", Origin + (index * Strides[0] * ElementSize), DType, Shape[1..], Strides[1..]);
 
+    /// <summary>The same elements with a leading axis of extent 1 (a 1D array as a one-row 2D array).</summary>
+    public ArrayView WithLeadingAxis() => new(Name, Origin, DType, [1, .. Shape], [0, .. Strides]);
+
     /// <summary>True when the memory of the two arrays may overlap (same bytes reachable from both).</summary>
     public bool Overlaps(ArrayView other)
     {

@@ -63,6 +63,12 @@ extern "C" {
 #define BK_MODE_CONSTANT 3
 #define BK_MODE_WRAP 4
 
+/* Pooling methods (bk_downscale). */
+#define BK_POOL_MEAN 0 /* integers: floor(sum / count); floating point: sum in input order / count */
+#define BK_POOL_MAX 1  /* NaN propagates */
+#define BK_POOL_MIN 2  /* NaN propagates */
+#define BK_POOL_MODE 3 /* most frequent value, ties to the smallest: label-safe */
+
 /* An n-dimensional strided array owned by the caller. Entries of shape/strides beyond ndim are ignored. */
 typedef struct bk_array {
     void* data;                     /* address of element [0, ..., 0] */
@@ -93,6 +99,59 @@ size_t bk_last_error(char* buffer, size_t capacity);
 /* scipy.ndimage.gaussian_filter(input, sigma, mode=mode, cval=cval, truncate=truncate). */
 int32_t bk_gaussian_smoothing(const bk_array* input, const bk_array* output, const double* sigma,
                               int32_t mode, double cval, double truncate, int32_t threads);
+
+/* scipy.ndimage.gaussian_gradient_magnitude(input, sigma, ...); sigma > 0 on every axis. */
+int32_t bk_gaussian_gradient_magnitude(const bk_array* input, const bk_array* output, const double* sigma,
+                                       int32_t mode, double cval, double truncate, int32_t threads);
+
+/* scipy.ndimage.gaussian_laplace(input, sigma, ...); sigma > 0 on every axis. */
+int32_t bk_laplacian_of_gaussian(const bk_array* input, const bk_array* output, const double* sigma,
+                                 int32_t mode, double cval, double truncate, int32_t threads);
+
+/*
+ * Eigenvalues of the Hessian of Gaussian (second Gaussian derivatives at sigma, > 0 on every axis), largest first.
+ * output: channel-first, shape (ndim, *input shape); output[k] holds the k-th largest eigenvalue.
+ */
+int32_t bk_hessian_of_gaussian_eigenvalues(const bk_array* input, const bk_array* output, const double* sigma,
+                                           int32_t mode, double cval, double truncate, int32_t threads);
+
+/*
+ * Eigenvalues of the structure tensor, largest first: the gradient by Gaussian first derivatives at inner_sigma, the
+ * products g_a * g_b smoothed at outer_sigma (one value per axis each), then the eigenvalues per voxel.
+ * output: channel-first, shape (ndim, *input shape).
+ */
+int32_t bk_structure_tensor_eigenvalues(const bk_array* input, const bk_array* output, const double* inner_sigma,
+                                        const double* outer_sigma, int32_t mode, double cval, double truncate,
+                                        int32_t threads);
+
+/*
+ * Difference of Gaussians: smoothing at low_sigma minus smoothing at high_sigma (high_sigma >= low_sigma per axis),
+ * as skimage.filters.difference_of_gaussians without its rescaling of integer images to [0, 1].
+ */
+int32_t bk_difference_of_gaussians(const bk_array* input, const bk_array* output, const double* low_sigma,
+                                   const double* high_sigma, int32_t mode, double cval, double truncate,
+                                   int32_t threads);
+
+/* ---- Resampling: 1D to 3D arrays ------------------------------------------------------------------------------ */
+
+/*
+ * Resize to output's shape (same ndim): output voxel o samples input coordinate o * (in / out) per axis (bioimage-py's
+ * downsample grid: scipy.ndimage.affine_transform(input, diag(in / out), output_shape, order, mode, cval,
+ * prefilter=True); not skimage's half-pixel grid). order: spline order 0 to 5. anti_aliasing != 0: first smooth with
+ * sigma = max(0, (in / out - 1) / 2) per axis (skimage.transform.resize's sigma, truncate 4, same mode).
+ * output dtype: the input's for order 0 without anti-aliasing (exact copies, any dtype); else float32 or float64.
+ * mode: BK_MODE_MIRROR is scipy's spline default; BK_MODE_WRAP / BK_MODE_CONSTANT are scipy's grid-wrap / grid-constant.
+ */
+int32_t bk_resize(const bk_array* input, const bk_array* output, int32_t order, int32_t anti_aliasing,
+                  int32_t mode, double cval, int32_t threads);
+
+/*
+ * Integer-factor pooling: output[i] reduces input[i*f : (i+1)*f] per axis with method (BK_POOL_*). factors: one per
+ * input axis, each >= 1. output: the input's dtype, shape ceil(input shape / factors); edge boxes reduce only the
+ * voxels that exist.
+ */
+int32_t bk_downscale(const bk_array* input, const bk_array* output, const int64_t* factors, int32_t method,
+                     int32_t threads);
 
 #ifdef __cplusplus
 }
