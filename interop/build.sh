@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 wheel=1
 [[ "${1:-}" == "--no-wheel" ]] && wheel=0
 
-APT_PACKAGES=(python3 python3-numpy python3-scipy python3-skimage python3-pytest python3-pip python3-wheel python3-setuptools python3-venv gcc)
+APT_PACKAGES=(python3 python3-numpy python3-scipy python3-skimage python3-pytest python3-pip python3-wheel python3-setuptools python3-venv gcc valgrind)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

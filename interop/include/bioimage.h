@@ -88,6 +88,13 @@ uint32_t bk_abi_version(void);
  */
 size_t bk_last_error(char* buffer, size_t capacity);
 
+/*
+ * The highest x86-64 level the CPUID instruction reports: 2, 3 or 4 (1 below v2). Any build runs it on a v2 CPU, so
+ * a loader may ask libbioimage_v2.so before loading a higher build (tools like valgrind hide AVX-512 from CPUID but
+ * not from /proc/cpuinfo).
+ */
+int32_t bk_cpu_level(void);
+
 /* ---- Gaussian filters: scipy.ndimage semantics on 2D or 3D arrays --------------------------------------------
  * input:  2D or 3D, any dtype (converted to the output's precision).
  * output: float32 or float64 (sets the working precision), the input's shape; may be the input itself.
