@@ -221,6 +221,22 @@ internal sealed unsafe class ArrayView
         ElementTypes.Dispatch(DType, ref scatter);
     }
 
+    /// <summary>
+    /// Runs <paramref name="kernel"/> from <paramref name="source"/> (as <typeparamref name="T"/>; copied first when it
+    /// overlaps <paramref name="target"/>) into <paramref name="target"/>, through scratch where the layouts need it.
+    /// </summary>
+    public static void Apply<T>(ArrayView source, ArrayView target, Action<ReadOnlyMemory3D<T>, Memory3D<T>> kernel)
+        where T : unmanaged, INumber<T>, IMinMaxValue<T>
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(kernel);
+        using var input = source.Read<T>(copy: source.Overlaps(target));
+        using var output = target.Writable<T>();
+        kernel(input.Volume, output.Volume);
+        target.Write(output);
+    }
+
     /// <summary>Address of element (z, y, x) of the 2D/3D array (z ignored for 2D).</summary>
     private byte* Address(long z, long y, long x)
     {

@@ -132,20 +132,16 @@ public static unsafe class Resampling
         public void Invoke<T>()
             where T : unmanaged, INumber<T>, IMinMaxValue<T>
         {
-            using var input = source.Read<T>(copy: source.Overlaps(target));
-            using var output = target.Writable<T>();
-            Kernels.Resampling.ResizeNearest(input.Volume, output.Volume, plan, threads);
-            target.Write(output);
+            var (nearest, parallelism) = (plan, threads);
+            ArrayView.Apply<T>(source, target, (input, output) => Kernels.Resampling.ResizeNearest(input, output, nearest, parallelism));
         }
 
         /// <summary>Spline orders ≥ 1 or anti-aliasing, in the output's floating-point precision.</summary>
         public void Smooth<T>()
             where T : unmanaged, IFloatingPointIeee754<T>, IMinMaxValue<T>
         {
-            using var input = source.Read<T>(copy: source.Overlaps(target));
-            using var output = target.Writable<T>();
-            Kernels.Resampling.Resize(input.Volume, output.Volume, plan, threads);
-            target.Write(output);
+            var (spline, parallelism) = (plan, threads);
+            ArrayView.Apply<T>(source, target, (input, output) => Kernels.Resampling.Resize(input, output, spline, parallelism));
         }
     }
 
@@ -154,10 +150,8 @@ public static unsafe class Resampling
         public void Invoke<T>()
             where T : unmanaged, INumber<T>, IMinMaxValue<T>
         {
-            using var input = source.Read<T>(copy: source.Overlaps(target));
-            using var output = target.Writable<T>();
-            Kernels.Resampling.Pool(input.Volume, output.Volume, factors, method, threads);
-            target.Write(output);
+            var (box, reduction, parallelism) = (factors, method, threads);
+            ArrayView.Apply<T>(source, target, (input, output) => Kernels.Resampling.Pool(input, output, box, reduction, parallelism));
         }
     }
 }
