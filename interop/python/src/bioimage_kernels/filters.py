@@ -1,6 +1,8 @@
 """Gaussian filters with scipy.ndimage semantics (2D and 3D, any input dtype, float32/float64 output)."""
 
 import ctypes
+import math
+import numbers
 
 import numpy as np
 
@@ -33,7 +35,7 @@ def _filter(export, image, sigmas, *, channels, mode, cval, truncate, out, dtype
     """Checks the common arguments, allocates or checks the output and calls ``export``."""
     image = as_input(image, "image", ndim=(2, 3))
     sigmas = [per_axis(sigma, image.ndim, name, minimum=minimum) for name, sigma in sigmas]
-    if not (isinstance(truncate, (int, float)) and truncate > 0 and np.isfinite(truncate)):
+    if isinstance(truncate, bool) or not (isinstance(truncate, numbers.Real) and 0 < truncate < math.inf):
         raise ValueError(f"truncate must be positive and finite; got {truncate!r}")
     shape = (image.ndim, *image.shape) if channels else image.shape
     result = _float_output(image, out, shape, dtype)
