@@ -6,6 +6,8 @@
 #   isa-identity               every export gives bit-identical outputs with every runnable build
 #   loader-valgrind            under valgrind (which hides AVX-512 from CPUID) with a /proc/cpuinfo that claims
 #                              AVX-512, the loader still picks a build CPUID supports and the call runs
+#   wheel-install              (when build.sh made a wheel) the README's route: a --system-site-packages venv,
+#                              pip install of the wheel offline, a first call from outside the checkout
 # Ends with "interop: N passed, N failed, N skipped"; exit code 0 only when nothing failed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -90,6 +92,22 @@ else
     tail -n 5 "$work/valgrind.log"
     fail loader-valgrind
   fi
+fi
+
+echo "== wheel-install"
+wheels=(interop/python/dist/bioimage_kernels-*.whl)
+if [[ ! -f ${wheels[0]} ]]; then
+  echo "   wheel-install: skipped (no wheel; interop/build.sh without --no-wheel builds it)"
+  skipped=$((skipped + 1))
+elif "$python" -m venv --system-site-packages "$work/venv" \
+  && "$work/venv/bin/pip" install -q --no-index --no-deps "${wheels[0]}" \
+  && (cd "$work" && env -u PYTHONPATH "$work/venv/bin/python" -c "
+import numpy, bioimage_kernels as bk
+assert bk.__file__.startswith('$work/venv/'), bk.__file__
+print('   first call:', bk.isa_level, bk.gaussian_smoothing(numpy.ones((64, 64)), 2.0).mean())"); then
+  pass wheel-install
+else
+  fail wheel-install
 fi
 
 echo "interop: $passed passed, $failed failed, $skipped skipped"
