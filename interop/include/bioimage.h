@@ -4,10 +4,11 @@
  * Conventions (every function):
  *   - Arrays are described by bk_array: the address of element [0,...,0], a dtype code, ndim, int64 shape and
  *     int64 strides counted in ELEMENTS (not bytes). Strides may be negative (reversed views) or arbitrary
- *     (Fortran order, slices); the library copies into scratch only when a kernel needs C-contiguous rows.
+ *     (Fortran order, slices); the library copies into scratch only when a kernel needs C-contiguous rows or
+ *     another element type.
  *   - Outputs are allocated by the caller, with the shape and dtype each function documents. Unless a function
  *     says otherwise, an output may be the input itself or overlap it (the input is then copied first).
- *   - threads: 0 = all cores, n > 0 = at most n threads. The library starts no threads that outlive a call.
+ *   - threads: 0 = all cores, n > 0 = at most n threads (from the library's own thread pool); no work outlives a call.
  *   - Every function returns a status code (BK_OK = 0 on success) and never lets an error escape in any other
  *     way. After a failure, bk_last_error() returns the message of the calling thread's last failed call.
  *   - Functions may be called from several threads at once (each call only touches its own arguments).
