@@ -77,6 +77,47 @@ static void test_gaussian_delta(void) {
     CHECK(worst < 1e-7, "reversed/Fortran views differ by %g", worst);
 }
 
+/* scipy's first-derivative kernel -k/sigma^2 * w(k) turns a unit slope into sum k^2 w(k) / sigma^2 (1 up to the
+ * truncation of the sampled Gaussian). */
+static double slope_gain(double sigma) {
+    int radius = (int)(4.0 * sigma + 0.5);
+    double gain = 0;
+    for (int k = -radius; k <= radius; k++) gain += k * k * kernel_weight(k, sigma);
+    return gain / (sigma * sigma);
+}
+
+/* Every derivative filter of the linear ramp 2x + 3y, 0 in the middle (mode nearest keeps it linear there): gradient
+ * magnitude sqrt(13) g, Laplacian 0, Hessian eigenvalues 0, structure tensor eigenvalues (13 g^2, 0) (the outer
+ * smoothing of a constant product), difference of Gaussians 0; g = slope_gain(sigma). */
+static void test_filter_family(void) {
+    enum { N = 32 };
+    float ramp[N * N], out[N * N], channels[2 * N * N];
+    for (int y = 0; y < N; y++)
+        for (int x = 0; x < N; x++) ramp[y * N + x] = (float)(2 * (x - N / 2) + 3 * (y - N / 2));
+    bk_array in = array2d(ramp, BK_DTYPE_FLOAT32, N, N), result = array2d(out, BK_DTYPE_FLOAT32, N, N);
+    bk_array eigen = {0};
+    eigen.data = channels;
+    eigen.dtype = BK_DTYPE_FLOAT32;
+    eigen.ndim = 3;
+    eigen.shape[0] = 2, eigen.shape[1] = N, eigen.shape[2] = N;
+    eigen.strides[0] = N * N, eigen.strides[1] = N, eigen.strides[2] = 1;
+    double sigma[2] = {2.0, 2.0}, outer[2] = {1.5, 1.5}, high[2] = {3.0, 3.0};
+    const int middle = (N / 2) * N + N / 2;
+
+    CHECK(bk_gaussian_gradient_magnitude(&in, &result, sigma, BK_MODE_NEAREST, 0.0, 4.0, 0) == BK_OK, "gradient magnitude failed");
+    double gain = slope_gain(2.0);
+    CHECK(fabs(out[middle] - sqrt(13.0) * gain) < 1e-5, "gradient magnitude %g, expected %g", out[middle], sqrt(13.0) * gain);
+    CHECK(bk_laplacian_of_gaussian(&in, &result, sigma, BK_MODE_NEAREST, 0.0, 4.0, 0) == BK_OK, "LoG failed");
+    CHECK(fabs(out[middle]) < 1e-4, "LoG %g, expected 0", out[middle]);
+    CHECK(bk_difference_of_gaussians(&in, &result, sigma, high, BK_MODE_NEAREST, 0.0, 4.0, 0) == BK_OK, "DoG failed");
+    CHECK(fabs(out[middle]) < 1e-3, "DoG %g, expected 0", out[middle]);
+    CHECK(bk_hessian_of_gaussian_eigenvalues(&in, &eigen, sigma, BK_MODE_NEAREST, 0.0, 4.0, 0) == BK_OK, "Hessian failed");
+    CHECK(fabs(channels[middle]) < 1e-4 && fabs(channels[N * N + middle]) < 1e-4, "Hessian eigenvalues %g %g", channels[middle], channels[N * N + middle]);
+    CHECK(bk_structure_tensor_eigenvalues(&in, &eigen, sigma, outer, BK_MODE_NEAREST, 0.0, 4.0, 0) == BK_OK, "structure tensor failed");
+    CHECK(fabs(channels[middle] - 13.0 * gain * gain) < 1e-4 && fabs(channels[N * N + middle]) < 1e-4, "structure tensor eigenvalues %g %g, expected %g 0", channels[middle], channels[N * N + middle], 13.0 * gain * gain);
+    CHECK(bk_hessian_of_gaussian_eigenvalues(&in, &result, sigma, BK_MODE_NEAREST, 0.0, 4.0, 0) == BK_ERR_INVALID_ARGUMENT, "Hessian into a (N, N) output accepted");
+}
+
 static void test_resampling(void) {
     uint8_t image[16], pooled[4], nearest[8];
     for (int i = 0; i < 16; i++) image[i] = (uint8_t)(i * 3);
@@ -141,6 +182,7 @@ int main(void) {
     int32_t level = bk_cpu_level();
     CHECK(level >= 2 && level <= 4, "cpu level %d", level);
     test_gaussian_delta();
+    test_filter_family();
     test_resampling();
     test_errors();
     test_errors_are_thread_local();
