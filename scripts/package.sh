@@ -78,7 +78,9 @@ for id in BioImage.Kernels BioImage.Core; do
   for mark in IsTrimmable IsAotCompatible; do
     grep -qaF "$mark" "$work/$id.dll" || problems+=("$id.dll lacks the $mark assembly metadata")
   done
-  unzip -Z1 "$feed/$id.$version.snupkg" 2>/dev/null | grep -qxF "lib/net10.0/$id.pdb" || problems+=("$id.$version.snupkg lacks $id.pdb")
+  # Listed first, not piped: with pipefail, grep -q's early exit would fail the pipeline (SIGPIPE) at random.
+  symbols=$(unzip -Z1 "$feed/$id.$version.snupkg" 2>/dev/null)
+  grep -qxF "lib/net10.0/$id.pdb" <<<"$symbols" || problems+=("$id.$version.snupkg lacks $id.pdb")
 done
 grep -q "BioImage.Kernels\" version=\"$version\"" <(unzip -p "$feed/BioImage.Core.$version.nupkg" BioImage.Core.nuspec) \
   || problems+=("BioImage.Core does not depend on BioImage.Kernels $version")
