@@ -12,7 +12,9 @@
 #   consumer-project       `dotnet new console` in a fresh folder, `dotnet add package BioImage.Core` from the packed
 #                          folder and the configured feed, runs packaging/consumer/Program.cs: its own operation (the
 #                          consumer sample's, with a package of its own) and stats on subprocess workers, checked
-#                          against closed forms.
+#                          against closed forms;
+#   aot-consumer           the same in a project published with NativeAOT (packaging/aot/Program.cs: stats and a
+#                          histogram on local threads), with no trim/AOT warning about our assemblies.
 # Usage: scripts/package.sh [--no-build] [--output DIR]  (--no-build: pack the Release build that exists; --output:
 # keep the packages in DIR, e.g. for `dotnet tool install --global --add-source DIR bioimage`).
 set -uo pipefail
@@ -160,6 +162,22 @@ elif ! grep -q "^consumer ok: " "$work/consumer-run.log"; then
   fail consumer-project "the consumer exited 0 without its ok line: $(tail -n 3 "$work/consumer-run.log" | tr '\n' ' ')"
 else
   pass consumer-project "$(grep "^consumer ok: " "$work/consumer-run.log")"
+fi
+
+# --- aot-consumer: the same packages in a NativeAOT executable (publish warnings of ours would name BioImage.*) ---
+aot=$work/aot
+mkdir -p "$aot"
+if ! (cd "$aot" && dotnet new console --name Aot --output . >"$work/aot.log" 2>&1 &&
+      cp "$work/consumer.config" nuget.config && cp "$repo/packaging/aot/Program.cs" Program.cs &&
+      dotnet add package BioImage.Core --version "$version" >>"$work/aot.log" 2>&1 &&
+      dotnet publish -c Release -p:PublishAot=true -o out >"$work/aot-publish.log" 2>&1); then
+  fail aot-consumer "dotnet new console / add package / publish with PublishAot failed" "$work/aot-publish.log"
+elif grep -qE "Assembly 'BioImage\.[A-Za-z]+' produced (trim|AOT)" "$work/aot-publish.log"; then
+  fail aot-consumer "the NativeAOT publish warns about our assemblies: $(grep -oE "Assembly 'BioImage\.[A-Za-z]+' produced [^.]*" "$work/aot-publish.log" | sort -u | tr '\n' ' ')"
+elif ! "$aot/out/Aot" "$aot" >"$work/aot-run.log" 2>&1 || ! grep -q "^aot ok: " "$work/aot-run.log"; then
+  fail aot-consumer "the NativeAOT executable failed: $(tail -n 5 "$work/aot-run.log" | tr '\n' ' ')"
+else
+  pass aot-consumer "$(grep "^aot ok: " "$work/aot-run.log") (published without trim/AOT warnings about BioImage.*)"
 fi
 
 exit $((failed > 0))

@@ -122,8 +122,8 @@ fi
 
 # Packaging: packs the NuGet packages from the Release build above and checks them as their users meet them (package
 # contents, package validation failing on a removed public member, the dotnet tool installed in a fresh folder running
-# `bioimage demo`, a fresh console project running a block-wise operation on subprocess workers); one passed/failed
-# per check line (PASS/FAIL).
+# `bioimage demo`, a fresh console project running a block-wise operation on subprocess workers, the same published
+# with NativeAOT); one passed/failed per check line (PASS/FAIL).
 echo "== packaging"
 scripts/package.sh --no-build | tee "$results/packaging.log"
 add_checks packaging "${PIPESTATUS[0]}" "$results/packaging.log"
