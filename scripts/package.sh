@@ -16,7 +16,8 @@
 #   aot-consumer           the same in a project published with NativeAOT (packaging/aot/Program.cs: stats and a
 #                          histogram on local threads), with no trim/AOT warning about our assemblies.
 # Usage: scripts/package.sh [--no-build] [--output DIR]  (--no-build: pack the Release build that exists; --output:
-# keep the packages in DIR, e.g. for `dotnet tool install --global --add-source DIR bioimage`).
+# keep the packages in DIR, e.g. for `dotnet tool install --global --add-source DIR bioimage`). Needs unzip and gcc
+# (scripts/install-deps.sh installs them).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
