@@ -41,9 +41,14 @@ feed=$(cd "$feed" && pwd)
 version=$(sed -nE 's|.*<Version>(.*)</Version>.*|\1|p' Directory.Build.props)
 toolkit=$(sed -nE 's|.*"CommunityToolkit.HighPerformance" Version="([^"]*)".*|\1|p' Directory.Packages.props)
 failed=0
-pass() { echo "PASS $1: $2"; }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); [[ -f ${3:-} ]] && grep -E "error|FAIL" "$3" | sort -u | head -n 15; }
+# Each check's line ends with its wall time since the previous line (SECONDS is reset after each).
+pass() { echo "PASS $1: $2 (${SECONDS} s)"; SECONDS=0; }
+fail() {
+  echo "FAIL $1: $2 (${SECONDS} s)"; SECONDS=0; failed=$((failed + 1))
+  [[ -f ${3:-} ]] && grep -E "error|FAIL" "$3" | sort -u | head -n 15
+}
 
+SECONDS=0
 # A package id/version in the NuGet cache is never extracted again: a copy from an earlier pack of this version
 # would stand in for the fresh one. These are the packages packed here, so any cached copy is stale.
 for id in bioimage bioimage.core bioimage.kernels; do
