@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace BioImage.Interop;
+
+/// <summary>
+/// C exports of the operation layer: whole verbs on files (copy, the Gaussian filters, label), block-wise on local
+/// threads, worker processes or Slurm, as the bioimage CLI runs them. A request is one UTF-8 JSON object (the keys
+/// of interop/BioImage.Blockwise/BlockwiseRequest.cs); the answer is one JSON object in a library-owned buffer
+/// (<c>bk_free</c>).
+/// </summary>
+/// <remarks>
+/// The library runs a request in the block-wise host program (interop/BioImage.Blockwise, framework-dependent,
+/// shipped beside the library) rather than in this process: BioImage.Core saves operations, run records, worker
+/// manifests and reports with reflection-based System.Text.Json, and NativeAOT has no code for the generic
+/// instantiations that needs (measured: a distributed copy fails on <c>JsonPropertyInfo&lt;DType?&gt;</c> "missing
+/// native code", a local label on its report's <c>SmallObjectWithParameterizedConstructorConverter</c>; only a local
+/// copy or filter ran). The host costs ~0.4 s of start-up per call — once per verb, not per block — and the
+/// workers of distributed runs are Core's own, started by the host as the CLI starts them.
+/// </remarks>
+public static unsafe class Blockwise
+{
+    private const string HostVariable = "BIOIMAGE_BLOCKWISE_HOST";
+
+    /// <summary>
+    /// <c>int32_t bk_blockwise_run(const char* request, const char* host, char** answer)</c>: runs the request and
+    /// stores its answer in <paramref name="answer"/> (NUL-terminated UTF-8 JSON owned by the library, free it with
+    /// <c>bk_free</c>; NULL when no answer came): <c>{"status": "ok", "report": {…}}</c> on success, else
+    /// <c>{"status", "message", "failed_block_ids", "tmp_folder"}</c> with the status code of the failure: refused →
+    /// BK_ERR_INVALID_ARGUMENT (nothing was touched), failed → BK_ERR_RUN_FAILED (the failed blocks, and for
+    /// distributed runs the kept temp folder to pass as resume_from), data → BK_ERR_DATA, io → BK_ERR_IO.
+    /// </summary>
+    /// <param name="request">The request: UTF-8 JSON.</param>
+    /// <param name="host">The host program's path; NULL: <c>$BIOIMAGE_BLOCKWISE_HOST</c>.</param>
+    /// <param name="answer">Receives the answer.</param>
+    /// <returns>A status code (BK_OK on success).</returns>
+    [UnmanagedCallersOnly(EntryPoint = "bk_blockwise_run")]
+    public static int Run(byte* request, byte* host, byte** answer)
+    {
+        try
+        {
+            if (answer == null)
+            {
+                throw new ArgumentException("answer must not be NULL: it receives the answer buffer.");
+            }
+
+            *answer = null;
+            string json = Marshal.PtrToStringUTF8((nint)request) ?? throw new ArgumentException("request must not be NULL: pass a JSON object such as {\"verb\": \"copy\", \"input\": …, \"output\": …}.");
+            string text = Ask(HostPath(host), json);
+            *answer = Copy(text);
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            string status = root.GetProperty("status").GetString() ?? string.Empty;
+            return status == "ok" ? Status.Ok : LastError.Fail(StatusOf(status), root.GetProperty("message").GetString() ?? status);
+        }
+        catch (Exception e)
+        {
+            return LastError.Fail(e);
+        }
+    }
+
+    /// <summary><c>void bk_free(void* buffer)</c>: frees a buffer the library returned (NULL is ignored).</summary>
+    /// <param name="buffer">The buffer.</param>
+    [UnmanagedCallersOnly(EntryPoint = "bk_free")]
+    public static void Free(void* buffer) => NativeMemory.Free(buffer);
+
+    private static string HostPath(byte* host)
+    {
+        string? path = host != null ? Marshal.PtrToStringUTF8((nint)host) : Environment.GetEnvironmentVariable(HostVariable);
+        if (path is not { Length: > 0 })
+        {
+            throw new ArgumentException($"host is NULL and {HostVariable} is not set: name the block-wise host program (BioImage.Blockwise, shipped beside the library).");
+        }
+
+        return File.Exists(path) ? Path.GetFullPath(path) : throw new ArgumentException($"The block-wise host {path} does not exist; build it with interop/build.sh.");
+    }
+
+    /// <summary>Starts the host, writes the request to its stdin and returns what it writes to stdout; its stderr (progress) is this process's.</summary>
+    private static string Ask(string host, string request)
+    {
+        using var process = Process.Start(new ProcessStartInfo(host)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            StandardInputEncoding = new UTF8Encoding(false),
+            StandardOutputEncoding = Encoding.UTF8,
+            UseShellExecute = false,
+        }) ?? throw new InvalidOperationException($"Could not start the block-wise host {host}.");
+        var output = process.StandardOutput.ReadToEndAsync();
+        process.StandardInput.Write(request);
+        process.StandardInput.Close();
+        string text = output.GetAwaiter().GetResult();
+        process.WaitForExit();
+        return process.ExitCode == 0 && text.Length > 0
+            ? text
+            : throw new InvalidOperationException($"The block-wise host {host} ended with exit code {process.ExitCode} without an answer (is the .NET runtime installed? see its stderr).");
+    }
+
+    private static int StatusOf(string status) => status switch
+    {
+        "refused" => Status.InvalidArgument,
+        "failed" => Status.RunFailed,
+        "data" => Status.DataCondition,
+        "io" => Status.IOError,
+        _ => Status.Internal,
+    };
+
+    private static byte* Copy(string text)
+    {
+        int length = Encoding.UTF8.GetByteCount(text);
+        var buffer = (byte*)NativeMemory.Alloc((nuint)length + 1);
+        Encoding.UTF8.GetBytes(text, new Span<byte>(buffer, length));
+        buffer[length] = 0;
+        return buffer;
+    }
+}
