@@ -32,6 +32,9 @@ for level in v2 v3 v4; do
     -p:NativeIntermediateOutputPath="obj/Release/native-$level/" -p:NativeOutputPath="bin/Release/native-$level/" -o "interop/BioImage.Interop/bin/publish-$level" "${extra[@]}" >/dev/null
   cp "interop/BioImage.Interop/bin/publish-$level/BioImage.Interop.so" "$native/libbioimage_$level.so"
 done
+# The block-wise host beside them (framework-dependent: bk_blockwise_run starts it; see BioImage.Interop/Blockwise.cs).
+rm -rf "$native/blockwise"
+dotnet publish interop/BioImage.Blockwise/BioImage.Blockwise.csproj -c Release --nologo -v quiet -o "$native/blockwise" >/dev/null
 echo "interop/build.sh: $(ls "$native"/libbioimage_*.so | xargs -n1 basename | tr '\n' ' ')"
 
 if ((wheel)); then

@@ -1,10 +1,13 @@
 """BioImage.Kernels for numpy: kernels of libbioimage (a NativeAOT C library) called through ctypes, GIL released.
 
 Functions take numpy arrays of any strides, check dtypes and shapes (TypeError/ValueError), write caller-supplied or
-newly allocated outputs and accept ``threads`` (None or 0 = all cores).
+newly allocated outputs and accept ``threads`` (None or 0 = all cores). Block-wise verbs on files (paths and keys,
+local threads, worker processes or Slurm) are in :mod:`bioimage_kernels.blockwise`; ``copy`` is also here.
 """
 
 from ._library import LEVEL as isa_level, BioImageError
 from .filters import gaussian_smoothing
+from . import blockwise
+from .blockwise import RunnerError, copy
 
-__all__ = ["BioImageError", "gaussian_smoothing", "isa_level"]
+__all__ = ["BioImageError", "gaussian_smoothing", "isa_level", "blockwise", "RunnerError", "copy"]
