@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using BioImage.Operations;
 using BioImage.Runners;
 using BioImage.Sources;
@@ -18,7 +19,7 @@ namespace BioImage.Blockwise;
 /// touched; the CLI's exit 2), failed (blocks failed or the run was cancelled; T is the kept folder of a distributed
 /// run), data, io (exit 1) and internal (exit 3).
 /// </summary>
-internal static class BlockwiseRun
+internal static partial class BlockwiseRun
 {
     /// <summary>The filters of the filter verb by their Python names, in <see cref="GaussianFilter"/> order.</summary>
     private static readonly string[] Filters =
@@ -192,6 +193,17 @@ internal static class BlockwiseRun
         }
     }
 
+    /// <summary>The message with the CLI's option names (Core's messages name them) as the Python arguments: --block-ids → block_ids, --workers → num_workers, --overwrite → overwrite=True.</summary>
+    private static string PythonNames(string message) => CliOption().Replace(message, match => match.Groups[1].Value switch
+    {
+        "overwrite" => "overwrite=True",
+        "workers" => "num_workers",
+        var name => name.Replace('-', '_'),
+    });
+
+    [GeneratedRegex(@"(?<![\w-])--([a-z]+(?:-[a-z]+)*)")]
+    private static partial Regex CliOption();
+
     /// <summary>The temp folder a cancelled distributed run names as kept ("The temp folder T is kept"), if any.</summary>
     private static string? KeptFolder(string message)
     {
@@ -204,7 +216,7 @@ internal static class BlockwiseRun
     private static JsonObject Failure(string status, string message, IReadOnlyList<long> failedBlockIds, string? tmpFolder) => new()
     {
         ["status"] = status,
-        ["message"] = message,
+        ["message"] = PythonNames(message),
         ["failed_block_ids"] = new JsonArray([.. failedBlockIds.Select(id => (JsonNode)id)]),
         ["tmp_folder"] = tmpFolder,
     };
