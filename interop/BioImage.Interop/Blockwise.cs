@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -20,9 +21,13 @@ namespace BioImage.Interop;
 /// copy or filter ran). The host costs ~0.4 s of start-up per call — once per verb, not per block — and the
 /// workers of distributed runs are Core's own, started by the host as the CLI starts them.
 /// </remarks>
-public static unsafe class Blockwise
+public static unsafe partial class Blockwise
 {
     private const string HostVariable = "BIOIMAGE_BLOCKWISE_HOST";
+    private const int SigTerm = 15;
+
+    /// <summary>The hosts running a request now (<c>bk_blockwise_cancel</c> stops them).</summary>
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
 
     /// <summary>
     /// <c>int32_t bk_blockwise_run(const char* request, const char* host, char** answer)</c>: runs the request and
@@ -61,6 +66,27 @@ public static unsafe class Blockwise
         }
     }
 
+    /// <summary>
+    /// <c>int32_t bk_blockwise_cancel(void)</c>: cancels every block-wise run of this process (e.g. on Ctrl-C): each
+    /// host gets SIGTERM and stops its run — distributed runs stop their workers or cancel their Slurm jobs and keep
+    /// their temp folder — and its <c>bk_blockwise_run</c> returns BK_ERR_RUN_FAILED with that folder. Returns how
+    /// many runs were signalled.
+    /// </summary>
+    /// <returns>The number of runs signalled.</returns>
+    [UnmanagedCallersOnly(EntryPoint = "bk_blockwise_cancel")]
+    public static int Cancel()
+    {
+        try
+        {
+            return Running.Keys.Count(pid => Kill(pid, SigTerm) == 0);
+        }
+        catch (Exception e)
+        {
+            LastError.Fail(e);
+            return 0;
+        }
+    }
+
     /// <summary><c>void bk_free(void* buffer)</c>: frees a buffer the library returned (NULL is ignored).</summary>
     /// <param name="buffer">The buffer.</param>
     [UnmanagedCallersOnly(EntryPoint = "bk_free")]
@@ -80,23 +106,70 @@ public static unsafe class Blockwise
     /// <summary>Starts the host, writes the request to its stdin and returns what it writes to stdout; its stderr (progress) is this process's.</summary>
     private static string Ask(string host, string request)
     {
-        using var process = Process.Start(new ProcessStartInfo(host)
+        var start = new ProcessStartInfo(host)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             StandardInputEncoding = new UTF8Encoding(false),
             StandardOutputEncoding = Encoding.UTF8,
             UseShellExecute = false,
-        }) ?? throw new InvalidOperationException($"Could not start the block-wise host {host}.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        process.StandardInput.Write(request);
-        process.StandardInput.Close();
-        string text = output.GetAwaiter().GetResult();
-        process.WaitForExit();
-        return process.ExitCode == 0 && text.Length > 0
-            ? text
-            : throw new InvalidOperationException($"The block-wise host {host} ended with exit code {process.ExitCode} without an answer (is the .NET runtime installed? see its stderr).");
+        };
+        start.Environment.Clear();
+        foreach (var (name, value) in LiveEnvironment())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start the block-wise host {host}.");
+        Running[process.Id] = process;
+        try
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            process.StandardInput.Write(request);
+            process.StandardInput.Close();
+            string text = output.GetAwaiter().GetResult();
+            process.WaitForExit();
+            return (process.ExitCode, text.Length) switch
+            {
+                (0, > 0) => text,
+
+                // SIGTERM before the host set its handler: it had not read the request, so nothing was touched.
+                (128 + SigTerm, 0) => """{"status": "failed", "message": "The run was cancelled before it started; nothing was written.", "failed_block_ids": [], "tmp_folder": null}""",
+                _ => throw new InvalidOperationException($"The block-wise host {host} ended with exit code {process.ExitCode} without an answer (is the .NET runtime installed? see its stderr)."),
+            };
+        }
+        finally
+        {
+            Running.TryRemove(process.Id, out _);
+        }
     }
+
+    /// <summary>
+    /// The process's environment as it is now (libc's <c>environ</c>). .NET reads it once when the runtime starts, at
+    /// the first call into the library; the caller may have changed it since (Python's os.environ writes through), and
+    /// the host must see BIOIMAGE_CONFIG, BIOIMAGE_WORKER, DOTNET_ROOT, ... as the caller set them.
+    /// </summary>
+    private static List<(string Name, string Value)> LiveEnvironment()
+    {
+        var variables = new List<(string, string)>();
+        // The global lookup from the main program: an executable that uses environ has its own copy (a copy relocation),
+        // which is the live one; libc's original storage is then stale.
+        byte** entries = *(byte***)NativeLibrary.GetExport(NativeLibrary.GetMainProgramHandle(), "environ");
+        for (; *entries != null; entries++)
+        {
+            string entry = Marshal.PtrToStringUTF8((nint)(*entries)) ?? string.Empty;
+            int equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                variables.Add((entry[..equals], entry[(equals + 1)..]));
+            }
+        }
+
+        return variables;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
 
     private static int StatusOf(string status) => status switch
     {

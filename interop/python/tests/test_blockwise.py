@@ -7,6 +7,7 @@ array task is cancelled with scancel raises RunnerError with the failed blocks a
 finishes it to the reference.
 """
 
+import _thread
 import filecmp
 import shutil
 import subprocess
@@ -79,7 +80,7 @@ def test_slurm_equals_the_cli(data):
     same_files(output, data / "label.cli.zarr")
 
 
-def test_refusals_touch_nothing(data):
+def test_refusals_touch_nothing(data, monkeypatch):
     existing = data / "gaussian_smoothing.cli.zarr"
     before = {p: p.read_bytes() for p in existing.rglob("*") if p.is_file()}
     with pytest.raises(ValueError, match="exists; pass overwrite=True"):
@@ -92,6 +93,11 @@ def test_refusals_touch_nothing(data):
         bk.copy(data / "raw.zarr", data / "never.zarr", job_type="cloud")
     with pytest.raises(ValueError, match="not a filter"):
         blockwise.apply_filter(data / "raw.zarr", data / "never.zarr", "median", 1.0)
+    with pytest.raises(ValueError, match="could not be mapped"):
+        blockwise._submit("copy", data / "raw.zarr", data / "never.zarr", None, None, sigmas=[1.0])
+    monkeypatch.setattr(blockwise, "HOST", data / "no-host")
+    with pytest.raises(ValueError, match="no-host does not exist; build it with interop/build.sh"):
+        bk.copy(data / "raw.zarr", data / "never.zarr")
     assert {p: p.read_bytes() for p in existing.rglob("*") if p.is_file()} == before
     assert not (data / "never.zarr").exists()
 
@@ -135,3 +141,33 @@ def test_cancelled_slurm_run_raises_with_the_failed_blocks_and_resume_from_finis
     assert not Path(error.tmp_folder).exists()
     same_files(output, data / "gaussian_smoothing.cli.zarr")
     shutil.rmtree(output)
+
+
+def test_ctrl_c_cancels_a_run_and_resume_from_finishes_it(data, tmp_path, monkeypatch):
+    """KeyboardInterrupt while worker processes run (stalled workers: BIOIMAGE_WORKER names a script that sleeps)
+    stops them and keeps the temp folder, named by the RunnerError behind the KeyboardInterrupt; resume_from with the
+    real workers finishes the run to the CLI's output."""
+    started = tmp_path / "started"
+    stalled = tmp_path / "stalled-worker"
+    stalled.write_text(f"#!/bin/sh\ntouch {started}\nexec sleep 60\n")
+    stalled.chmod(0o755)
+    monkeypatch.setenv("BIOIMAGE_WORKER", str(stalled))
+
+    def interrupt_once_a_worker_runs():
+        deadline = time.monotonic() + 60
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        _thread.interrupt_main()
+
+    threading.Thread(target=interrupt_once_a_worker_runs, daemon=True).start()
+    output = data / "copy.interrupted.zarr"
+    with pytest.raises(KeyboardInterrupt) as interrupt:
+        bk.copy(data / "raw.zarr", output, dtype="int32", codec="gzip:4", block_shape=BLOCKS, num_workers=2,
+                job_type="subprocess", tmp_root=data / "tmp")
+    error = interrupt.value.__cause__
+    assert isinstance(error, bk.RunnerError), interrupt.value
+    assert error.tmp_folder is not None and Path(error.tmp_folder).is_dir() and "cancelled" in str(error)
+
+    monkeypatch.delenv("BIOIMAGE_WORKER")
+    bk.copy(data / "raw.zarr", output, resume_from=error.tmp_folder)
+    same_files(output, data / "copy.cli.zarr")

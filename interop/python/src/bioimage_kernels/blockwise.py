@@ -7,7 +7,8 @@ time; the result equals the whole-volume result for every block shape. Everythin
 touched: a bad argument or an existing output (without ``overwrite=True``) raises ValueError and writes nothing.
 A run in which blocks fail raises :class:`RunnerError` with the failed block ids and, for distributed runs, the kept
 temp folder: pass it as ``resume_from`` to finish the run (finished blocks are kept), or re-run single-pass verbs on
-``block_ids``.
+``block_ids``. Ctrl-C cancels a run: distributed runs stop their workers (or cancel their Slurm jobs) and keep their
+temp folder, which the KeyboardInterrupt names (its ``__cause__`` is the RunnerError) for ``resume_from``.
 
 The functions call ``bk_blockwise_run`` of libbioimage, which runs the verb in the block-wise host program shipped
 in ``_native/blockwise`` (it needs the .NET runtime; the array functions of this package do not).
@@ -16,6 +17,7 @@ in ``_native/blockwise`` (it needs the .NET runtime; the array functions of this
 import ctypes
 import json
 import os
+import threading
 
 from . import _library
 from ._library import BioImageError, NATIVE_DIR, function
@@ -25,6 +27,7 @@ RUN_FAILED = 6
 
 _run = function("bk_blockwise_run", [ctypes.c_char_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)])
 _free = function("bk_free", [ctypes.c_void_p], restype=None)
+_cancel = function("bk_blockwise_cancel", [])
 
 JOB_TYPES = ("local", "subprocess", "slurm")
 
@@ -88,20 +91,54 @@ def _submit(verb, input, output, input_key, output_key, *, block_shape=None, num
         "chunks": _ints(chunks, "chunks"), "shards": _ints(shards, "shards"), "codec": codec,
         "zarr_format": zarr_format, "overwrite": bool(overwrite), "progress": bool(progress), **parameters,
     }
-    answer = ctypes.c_void_p()
-    status = _run(json.dumps({k: v for k, v in request.items() if v is not None}).encode("utf-8"),
-                  str(HOST).encode("utf-8"), ctypes.byref(answer))
+    call = _Call(json.dumps({k: v for k, v in request.items() if v is not None}))
+    # The run blocks in a thread of its own so that Ctrl-C (KeyboardInterrupt, delivered to the main thread between
+    # bytecodes, never during a ctypes call) can cancel it: the host stops the run and keeps its temp folder.
+    # (An Event, not Thread.join: a KeyboardInterrupt inside join can leave the thread marked stopped, bpo-45274.)
+    threading.Thread(target=call.run, name="bioimage_kernels.blockwise", daemon=True).start()
     try:
-        text = ctypes.string_at(answer.value).decode("utf-8") if answer.value else None
-    finally:
-        _free(answer)
-    if status == _library.OK:
-        return json.loads(text)["report"]
-    if status == RUN_FAILED and text is not None:
-        failure = json.loads(text)
-        raise RunnerError(failure["message"], failure["failed_block_ids"], failure["tmp_folder"])
-    _library.check(status)
-    raise BioImageError(f"bk_blockwise_run returned status {status}")
+        while not call.done.wait(0.1):
+            pass
+    except KeyboardInterrupt:
+        _cancel()
+        call.done.wait()
+        try:
+            call.result()
+        except RunnerError as error:
+            raise KeyboardInterrupt(str(error)) from error
+        raise
+    return call.result()
+
+
+class _Call:
+    """One bk_blockwise_run call: made on the thread that runs it (bk_last_error is per thread), read afterwards."""
+
+    def __init__(self, request):
+        self.request = request.encode("utf-8")
+        self.status, self.answer, self.error = None, None, None
+        self.done = threading.Event()
+
+    def run(self):
+        try:
+            answer = ctypes.c_void_p()
+            self.status = _run(self.request, str(HOST).encode("utf-8"), ctypes.byref(answer))
+            try:
+                self.answer = ctypes.string_at(answer.value).decode("utf-8") if answer.value else None
+            finally:
+                _free(answer)
+            if self.status != _library.OK:
+                self.error = _library.last_error()
+        finally:
+            self.done.set()
+
+    def result(self):
+        """The report; raises RunnerError for failed runs, else the exception of the status code."""
+        if self.status == _library.OK:
+            return json.loads(self.answer)["report"]
+        if self.status == RUN_FAILED and self.answer is not None:
+            failure = json.loads(self.answer)
+            raise RunnerError(failure["message"], failure["failed_block_ids"], failure["tmp_folder"])
+        raise _library.STATUS_EXCEPTIONS.get(self.status, BioImageError)(self.error)
 
 
 def copy(input, output, *, input_key=None, output_key=None, dtype=None, threshold=None, resize=None, order=None,
