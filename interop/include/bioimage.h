@@ -124,6 +124,13 @@ int32_t bk_gaussian_smoothing(const bk_array* input, const bk_array* output, con
  */
 int32_t bk_blockwise_run(const char* request, const char* host, char** answer);
 
+/*
+ * Cancels every block-wise run of this process (e.g. on Ctrl-C): each host gets SIGTERM; distributed runs stop their
+ * workers or cancel their Slurm jobs and keep their temp folder, and each bk_blockwise_run returns
+ * BK_ERR_RUN_FAILED with that folder in its answer. Returns the number of runs signalled.
+ */
+int32_t bk_blockwise_cancel(void);
+
 /* Frees a buffer the library returned (NULL is ignored). */
 void bk_free(void* buffer);
 
