@@ -6,7 +6,8 @@ namespace BioImage.Blockwise;
 /// <summary>
 /// One call of <c>bk_blockwise_run</c>: a verb on files with the options of the bioimage CLI, in snake_case as the
 /// Python functions name them. <see cref="Verb"/> is <c>copy</c>, <c>filter</c> (with <see cref="Filter"/>) or
-/// <c>label</c>; keys a verb does not take are refused by <see cref="BlockwiseRun"/>, unknown keys by the parser.
+/// <c>label</c> (any name with <see cref="ResumeFrom"/>: the kept run's record names the verb); keys a verb does not
+/// take are refused by <see cref="BlockwiseRun"/>, unknown keys by the parser.
 /// </summary>
 internal sealed record BlockwiseRequest
 {

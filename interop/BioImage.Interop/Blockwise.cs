@@ -18,7 +18,7 @@ namespace BioImage.Interop;
 /// manifests and reports with reflection-based System.Text.Json, and NativeAOT has no code for the generic
 /// instantiations that needs (measured: a distributed copy fails on <c>JsonPropertyInfo&lt;DType?&gt;</c> "missing
 /// native code", a local label on its report's <c>SmallObjectWithParameterizedConstructorConverter</c>; only a local
-/// copy or filter ran). The host costs ~0.4 s of start-up per call — once per verb, not per block — and the
+/// copy or filter ran). The host costs ~0.5 s of start-up per call (0.45–0.7 s measured on our loaded 2-core machine) — once per verb, not per block — and the
 /// workers of distributed runs are Core's own, started by the host as the CLI starts them.
 /// </remarks>
 public static unsafe partial class Blockwise

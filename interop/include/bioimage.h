@@ -96,8 +96,8 @@ int32_t bk_gaussian_smoothing(const bk_array* input, const bk_array* output, con
 
 /* ---- Block-wise verbs on files: the operation layer (bioimage CLI verbs) -------------------------------------
  * A request is one UTF-8 JSON object; the keys are the Python arguments of bioimage_kernels.blockwise:
- *   "verb": "copy" | "filter" | "label" (required); "input", "input_key", "output", "output_key": paths and keys
- *     (Zarr v2/v3, N5, HDF5, .npy, TIFF, ...);
+ *   "verb": "copy" | "filter" | "label" (required; any name with "resume_from"); "input", "input_key", "output",
+ *     "output_key": paths and keys (Zarr v2/v3, N5, HDF5, .npy, TIFF, ...);
  *   run: "block_shape": [..], "num_workers": n (default all cores), "job_type": "local" | "subprocess" | "slurm",
  *     "block_ids": [..] (single-pass verbs: re-run these blocks into an existing output), "resume_from": a kept temp
  *     folder (finishes that run; the other keys except "slurm" and "progress" are not used), "mask", "mask_key",

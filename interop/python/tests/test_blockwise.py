@@ -169,5 +169,5 @@ def test_ctrl_c_cancels_a_run_and_resume_from_finishes_it(data, tmp_path, monkey
     assert error.tmp_folder is not None and Path(error.tmp_folder).is_dir() and "cancelled" in str(error)
 
     monkeypatch.delenv("BIOIMAGE_WORKER")
-    bk.copy(data / "raw.zarr", output, resume_from=error.tmp_folder)
+    assert blockwise.resume(error.tmp_folder)["resumedFrom"] == error.tmp_folder
     same_files(output, data / "copy.cli.zarr")

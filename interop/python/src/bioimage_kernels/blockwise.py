@@ -158,6 +158,15 @@ def copy(input, output, *, input_key=None, output_key=None, dtype=None, threshol
                    resize=_ints(resize, "resize"), order=order, anti_aliasing=bool(anti_aliasing) or None, **run)
 
 
+def resume(tmp_folder, **run):
+    """Finishes a failed or cancelled distributed run from its kept temp folder (a RunnerError's ``tmp_folder``):
+    the verb, inputs, outputs, parameters, blocking and backend come from the run's record; only the missing blocks
+    run. ``slurm`` may change Slurm settings (e.g. a longer ``time``), ``progress`` prints progress. Returns the
+    report; the same as passing ``resume_from=tmp_folder`` to the verb's function.
+    """
+    return _submit("resume", None, None, None, None, resume_from=tmp_folder, **run)
+
+
 def apply_filter(input, output, filter_name, sigma, *, input_key=None, output_key=None, outer_scale=None,
                  return_channel=None, **run):
     """bioimage-py's apply_filter on files: the Gaussian filter ``filter_name`` (gaussian_smoothing,
