@@ -27,9 +27,12 @@ BLOCKS = (16, 16, 16)
 BLOCK_COUNT = 3 * 3 * 3
 # Each verb as the CLI's arguments and the Python call's, with the same parameters.
 VERBS = {
-    "copy": (["copy", "--dtype", "int32", "--codec", "gzip:4"], lambda i, o, **run: bk.copy(i, o, dtype="int32", codec="gzip:4", **run)),
-    "gaussian_smoothing": (["filter", "gaussian-smoothing", "--sigma", "1.5,1,2"], lambda i, o, **run: blockwise.gaussian_smoothing(i, o, (1.5, 1, 2), **run)),
-    "label": (["label", "--threshold", "500", "--connectivity", "2"], lambda i, o, **run: blockwise.label(i, o, threshold=500, connectivity=2, **run)),
+    "copy": (["copy", "--dtype", "int32", "--codec", "gzip:4"],
+             lambda i, o, **run: bk.copy(i, o, dtype="int32", codec="gzip:4", **run)),
+    "gaussian_smoothing": (["filter", "gaussian-smoothing", "--sigma", "1.5,1,2"],
+                           lambda i, o, **run: blockwise.gaussian_smoothing(i, o, (1.5, 1, 2), **run)),
+    "label": (["label", "--threshold", "500", "--connectivity", "2"],
+              lambda i, o, **run: blockwise.label(i, o, threshold=500, connectivity=2, **run)),
 }
 SLURM = {"poll_interval": 0.3, "latency_wait": 2}
 
@@ -59,7 +62,8 @@ def data(tmp_path_factory):
     np.save(root / "raw.npy", volume)
     cli("copy", root / "raw.npy", root / "raw.zarr", "--chunks", "16,16,16")
     for name, (arguments, _) in VERBS.items():
-        cli(*arguments, root / "raw.zarr", root / f"{name}.cli.zarr", "--block-shape", "16,16,16", "--workers", "2", "--quiet")
+        cli(*arguments, root / "raw.zarr", root / f"{name}.cli.zarr", "--block-shape", "16,16,16", "--workers", "2",
+            "--quiet")
     (root / "tmp").mkdir()
     return root
 
@@ -74,8 +78,8 @@ def test_local_threads_equal_the_cli(data, verb):
 
 def test_slurm_equals_the_cli(data):
     output = data / "label.slurm.zarr"
-    report = blockwise.label(data / "raw.zarr", output, threshold=500, connectivity=2, block_shape=BLOCKS, num_workers=2,
-                             job_type="slurm", tmp_root=data / "tmp", slurm=SLURM)
+    report = blockwise.label(data / "raw.zarr", output, threshold=500, connectivity=2, block_shape=BLOCKS,
+                             num_workers=2, job_type="slurm", tmp_root=data / "tmp", slurm=SLURM)
     assert report["passes"] == ["blocks", "seams", "relabel"] and report["components"] > 0
     same_files(output, data / "label.cli.zarr")
 
@@ -112,7 +116,8 @@ def test_cancelled_slurm_run_raises_with_the_failed_blocks_and_resume_from_finis
     def cancel_pending_task():
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not cancelled:
-            pending = subprocess.run(["squeue", "-h", "-r", "-n", job_name, "-t", "PD", "-o", "%i"], capture_output=True, text=True).stdout.split()
+            pending = subprocess.run(["squeue", "-h", "-r", "-n", job_name, "-t", "PD", "-o", "%i"],
+                                     capture_output=True, text=True).stdout.split()
             if pending:
                 subprocess.run(["scancel", pending[-1]], check=True)
                 cancelled.append(pending[-1])
@@ -123,7 +128,8 @@ def test_cancelled_slurm_run_raises_with_the_failed_blocks_and_resume_from_finis
     try:
         with pytest.raises(bk.RunnerError) as failure:
             blockwise.gaussian_smoothing(data / "raw.zarr", output, (1.5, 1, 2), block_shape=BLOCKS, num_workers=2,
-                                         job_type="slurm", tmp_root=data / "tmp", slurm={**SLURM, "throttle": 1, "job_name": job_name})
+                                         job_type="slurm", tmp_root=data / "tmp",
+                                         slurm={**SLURM, "throttle": 1, "job_name": job_name})
     finally:
         cancelled.append("stop")
         canceller.join()
@@ -136,7 +142,8 @@ def test_cancelled_slurm_run_raises_with_the_failed_blocks_and_resume_from_finis
     with pytest.raises(AssertionError):
         same_files(output, data / "gaussian_smoothing.cli.zarr")  # the cancelled blocks are missing
 
-    report = blockwise.gaussian_smoothing(data / "raw.zarr", output, (1.5, 1, 2), resume_from=error.tmp_folder, slurm=SLURM)
+    report = blockwise.gaussian_smoothing(data / "raw.zarr", output, (1.5, 1, 2), resume_from=error.tmp_folder,
+                                          slurm=SLURM)
     assert report["resumedFrom"] == error.tmp_folder
     assert not Path(error.tmp_folder).exists()
     same_files(output, data / "gaussian_smoothing.cli.zarr")

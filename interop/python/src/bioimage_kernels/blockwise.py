@@ -81,7 +81,8 @@ def _submit(verb, input, output, input_key, output_key, *, block_shape=None, num
     if num_workers is not None and (not isinstance(num_workers, int) or num_workers < 1):
         raise ValueError(f"num_workers must be a positive integer; got {num_workers!r}")
     if slurm is not None and not isinstance(slurm, dict):
-        raise TypeError(f"slurm must be a dict of Slurm settings (partition, time, mem, ...); got {type(slurm).__name__}")
+        raise TypeError("slurm must be a dict of Slurm settings (partition, time, mem, ...); "
+                        f"got {type(slurm).__name__}")
     request = {
         "verb": verb, "input": _path(input, "input"), "input_key": input_key,
         "output": _path(output, "output"), "output_key": output_key,
