@@ -9,7 +9,8 @@ namespace BioImage.Interop;
 /// <summary>
 /// The error path of the C ABI. No exception may leave an export (NativeAOT aborts the process when one crosses
 /// into native frames), so every export ends in <c>catch (Exception e) { return LastError.Fail(e); }</c>:
-/// <see cref="Fail(Exception)"/> keeps the message in a thread-local slot and returns the status code for the exception's kind.
+/// <see cref="Fail(Exception)"/> keeps the message in a thread-local slot and returns the status code for the
+/// exception's kind.
 /// <c>bk_last_error</c> copies that message out, so each calling thread sees its own last failure.
 /// </summary>
 public static class LastError
@@ -21,6 +22,11 @@ public static class LastError
     public static int Fail(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate)
+        {
+            exception = aggregate.InnerExceptions[0]; // a worker thread's failure: report its own kind and message
+        }
+
         int status = exception switch
         {
             UnsupportedDTypeException => Status.UnsupportedDType,

@@ -6,8 +6,12 @@ local threads, worker processes or Slurm) are in :mod:`bioimage_kernels.blockwis
 """
 
 from ._library import LEVEL as isa_level, BioImageError
-from .filters import gaussian_smoothing
+from .filters import (difference_of_gaussians, gaussian_gradient_magnitude, gaussian_smoothing,
+                      hessian_of_gaussian_eigenvalues, laplacian_of_gaussian, structure_tensor_eigenvalues)
+from .resampling import downscale, resize
 from . import blockwise
 from .blockwise import RunnerError, copy
 
-__all__ = ["BioImageError", "gaussian_smoothing", "isa_level", "blockwise", "RunnerError", "copy"]
+__all__ = ["BioImageError", "difference_of_gaussians", "downscale", "gaussian_gradient_magnitude", "gaussian_smoothing",
+           "hessian_of_gaussian_eigenvalues", "isa_level", "laplacian_of_gaussian", "resize", "structure_tensor_eigenvalues",
+           "blockwise", "RunnerError", "copy"]
