@@ -24,6 +24,7 @@ namespace BioImage.Interop;
 public static unsafe partial class Blockwise
 {
     private const string HostVariable = "BIOIMAGE_BLOCKWISE_HOST";
+    private const int SigInt = 2;
     private const int SigTerm = 15;
 
     /// <summary>The hosts running a request now (<c>bk_blockwise_cancel</c> stops them).</summary>
@@ -133,8 +134,8 @@ public static unsafe partial class Blockwise
             {
                 (0, > 0) => text,
 
-                // SIGTERM before the host set its handler: it had not read the request, so nothing was touched.
-                (128 + SigTerm, 0) => """{"status": "failed", "message": "The run was cancelled before it started; nothing was written.", "failed_block_ids": [], "tmp_folder": null}""",
+                // SIGTERM or SIGINT before the host set its handlers: it had not read the request, nothing was touched.
+                (128 + SigTerm or 128 + SigInt, 0) => """{"status": "failed", "message": "The run was cancelled before it started; nothing was written.", "failed_block_ids": [], "tmp_folder": null}""",
                 _ => throw new InvalidOperationException($"The block-wise host {host} ended with exit code {process.ExitCode} without an answer (is the .NET runtime installed? see its stderr)."),
             };
         }

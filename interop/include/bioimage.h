@@ -194,7 +194,8 @@ int32_t bk_blockwise_run(const char* request, const char* host, char** answer);
 /*
  * Cancels every block-wise run of this process (e.g. on Ctrl-C): each host gets SIGTERM; distributed runs stop their
  * workers or cancel their Slurm jobs and keep their temp folder, and each bk_blockwise_run returns
- * BK_ERR_RUN_FAILED with that folder in its answer. Returns the number of runs signalled.
+ * BK_ERR_RUN_FAILED with that folder in its answer. Returns the number of runs signalled. A SIGINT that reaches a
+ * host (Ctrl-C in a terminal goes to the whole process group) cancels its run the same way.
  */
 int32_t bk_blockwise_cancel(void);
 

@@ -9,7 +9,9 @@ finishes it to the reference.
 
 import _thread
 import filecmp
+import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -52,6 +54,20 @@ def same_files(ours, reference):
     assert ours_files == reference_files
     different = [str(f) for f in ours_files if not filecmp.cmp(Path(ours) / f, Path(reference) / f, shallow=False)]
     assert not different, f"files differ: {different}"
+
+
+def hosts_of_this_process():
+    """The pids of the block-wise hosts this process started."""
+    hosts = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        name = fields.get("Name", "").strip()  # at most 15 characters
+        if fields.get("PPid", "").strip() == str(os.getpid()) and name.startswith("BioImage.Block"):
+            hosts.append(int(status.parent.name))
+    return hosts
 
 
 @pytest.fixture(scope="module")
@@ -151,8 +167,8 @@ def test_cancelled_slurm_run_raises_with_the_failed_blocks_and_resume_from_finis
 
 
 def test_ctrl_c_cancels_a_run_and_resume_from_finishes_it(data, tmp_path, monkeypatch):
-    """KeyboardInterrupt while worker processes run (stalled workers: BIOIMAGE_WORKER names a script that sleeps)
-    stops them and keeps the temp folder, named by the RunnerError behind the KeyboardInterrupt; resume_from with the
+    """Ctrl-C (SIGINT to the host, KeyboardInterrupt here) while worker processes run (stalled workers:
+    BIOIMAGE_WORKER names a script that sleeps) stops them and keeps the temp folder, named by the RunnerError behind the KeyboardInterrupt; resume_from with the
     real workers finishes the run to the CLI's output."""
     started = tmp_path / "started"
     stalled = tmp_path / "stalled-worker"
@@ -161,9 +177,12 @@ def test_ctrl_c_cancels_a_run_and_resume_from_finishes_it(data, tmp_path, monkey
     monkeypatch.setenv("BIOIMAGE_WORKER", str(stalled))
 
     def interrupt_once_a_worker_runs():
+        """Ctrl-C in a terminal: SIGINT to the host (the whole process group gets it) and KeyboardInterrupt here."""
         deadline = time.monotonic() + 60
         while not started.exists() and time.monotonic() < deadline:
             time.sleep(0.02)
+        for host in hosts_of_this_process():
+            os.kill(host, signal.SIGINT)
         _thread.interrupt_main()
 
     threading.Thread(target=interrupt_once_a_worker_runs, daemon=True).start()
@@ -174,6 +193,7 @@ def test_ctrl_c_cancels_a_run_and_resume_from_finishes_it(data, tmp_path, monkey
     error = interrupt.value.__cause__
     assert isinstance(error, bk.RunnerError), interrupt.value
     assert error.tmp_folder is not None and Path(error.tmp_folder).is_dir() and "cancelled" in str(error)
+    assert not hosts_of_this_process()
 
     monkeypatch.delenv("BIOIMAGE_WORKER")
     assert blockwise.resume(error.tmp_folder)["resumedFrom"] == error.tmp_folder
