@@ -90,6 +90,9 @@ def test_local_threads_equal_the_cli(data, verb):
     report = VERBS[verb][1](data / "raw.zarr", output, block_shape=BLOCKS, num_workers=2)
     assert report["outputs"][0]["path"] == str(output)
     same_files(output, data / f"{verb}.cli.zarr")
+    (output / "stale-file").write_bytes(b"replaced by overwrite")
+    VERBS[verb][1](data / "raw.zarr", output, block_shape=BLOCKS, num_workers=2, overwrite=True)
+    same_files(output, data / f"{verb}.cli.zarr")
 
 
 def test_slurm_equals_the_cli(data):
