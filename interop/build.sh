@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Builds libbioimage for the x86-64-v2, v3 and v4 floors (NativeAOT) into the Python package's _native/ folder, and
+# the Python wheel into interop/python/dist/. Installs what it needs (Debian python3 with numpy, scipy, scikit-image,
+# pip, wheel, venv) like scripts/install-deps.sh. Usage: interop/build.sh [--no-wheel]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+wheel=1
+[[ "${1:-}" == "--no-wheel" ]] && wheel=0
+
+APT_PACKAGES=(python3 python3-numpy python3-scipy python3-skimage python3-pytest python3-pip python3-wheel python3-setuptools python3-venv gcc)
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]} > 0)); then
+  echo "interop/build.sh: installing ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+project=interop/BioImage.Interop/BioImage.Interop.csproj
+native=interop/python/src/bioimage_kernels/_native
+mkdir -p "$native"
+# One publish per floor; v4 also widens Vector<T> to 512 bits. Each floor has its own intermediate folder, so
+# rebuilding one never mixes object files of another and unchanged floors are up to date.
+for level in v2 v3 v4; do
+  extra=()
+  [[ $level == v4 ]] && extra+=(-p:IlcMaxVectorTBitWidth=512)
+  dotnet publish "$project" -c Release --nologo -v quiet -p:IlcInstructionSet=x86-64-$level \
+    -p:NativeIntermediateOutputPath="obj/Release/native-$level/" -p:NativeOutputPath="bin/Release/native-$level/" -o "interop/BioImage.Interop/bin/publish-$level" "${extra[@]}" >/dev/null
+  cp "interop/BioImage.Interop/bin/publish-$level/BioImage.Interop.so" "$native/libbioimage_$level.so"
+done
+echo "interop/build.sh: $(ls "$native"/libbioimage_*.so | xargs -n1 basename | tr '\n' ' ')"
+
+if ((wheel)); then
+  rm -rf interop/python/dist interop/python/build
+  (cd interop/python && /usr/bin/python3 -m pip wheel -q --no-build-isolation --no-deps -w dist . >/dev/null)
+  rm -rf interop/python/build interop/python/src/*.egg-info
+  echo "interop/build.sh: $(ls interop/python/dist/*.whl)"
+fi
