@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _library
-from ._arrays import NUMERIC, as_input, check_array, describe, output_array, per_axis, threads_argument
+from ._arrays import as_input, describe, output_array, per_axis, threads_argument
+from ._library import ARRAY_P, DOUBLE_P, function
 
 INTEGERS = tuple(np.dtype(t) for t in (np.uint8, np.uint16, np.uint32, np.uint64, np.int8, np.int16, np.int32, np.int64))
 LABEL_OUTPUTS = (np.dtype(np.uint32), np.dtype(np.uint64))
@@ -20,23 +21,15 @@ WATERSHED_OUTPUTS = tuple(np.dtype(t) for t in (np.int32, np.uint32, np.int64, n
 DISTANCE_OUTPUTS = (np.dtype(np.float32), np.dtype(np.float64))
 AXES = {2: "yx", 3: "zyx"}
 
-_ARRAY = ctypes.POINTER(_library.BkArray)
-_POINTER_TO = ctypes.POINTER(ctypes.c_void_p)
-_INT64_P = ctypes.POINTER(ctypes.c_int64)
-_SIGNATURES = {
-    "bk_label": [_ARRAY, _ARRAY, ctypes.c_int32, ctypes.c_int32, _INT64_P],
-    "bk_watershed": [_ARRAY, _ARRAY, _ARRAY, _ARRAY, ctypes.c_int32, ctypes.c_double, ctypes.c_int32],
-    "bk_distance_transform": [_ARRAY, _ARRAY, _ARRAY, ctypes.POINTER(ctypes.c_double), ctypes.c_int32],
-    "bk_unique": [_ARRAY, _POINTER_TO, _POINTER_TO, _INT64_P, ctypes.c_int32],
-    "bk_relabel": [_ARRAY, _ARRAY, _ARRAY, _ARRAY, ctypes.c_int32],
-    "bk_morphology": [_ARRAY, _POINTER_TO, _INT64_P, ctypes.c_int32],
-    "bk_contingency_table": [_ARRAY, _ARRAY, _POINTER_TO, _POINTER_TO, _POINTER_TO, _INT64_P, ctypes.c_int32],
-}
-for _name, _argtypes in _SIGNATURES.items():
-    getattr(_library.LIB, _name).restype = ctypes.c_int32
-    getattr(_library.LIB, _name).argtypes = _argtypes
-_library.LIB.bk_free.restype = None
-_library.LIB.bk_free.argtypes = [ctypes.c_void_p]
+_i32, _VOID_PP, _I64_P = ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_int64)
+_label = function("bk_label", [ARRAY_P, ARRAY_P, _i32, _i32, _I64_P])
+_watershed = function("bk_watershed", [ARRAY_P, ARRAY_P, ARRAY_P, ARRAY_P, _i32, ctypes.c_double, _i32])
+_distance_transform = function("bk_distance_transform", [ARRAY_P, ARRAY_P, ARRAY_P, DOUBLE_P, _i32])
+_unique = function("bk_unique", [ARRAY_P, _VOID_PP, _VOID_PP, _I64_P, _i32])
+_relabel = function("bk_relabel", [ARRAY_P, ARRAY_P, ARRAY_P, ARRAY_P, _i32])
+_morphology = function("bk_morphology", [ARRAY_P, _VOID_PP, _I64_P, _i32])
+_contingency_table = function("bk_contingency_table", [ARRAY_P, ARRAY_P, _VOID_PP, _VOID_PP, _VOID_PP, _I64_P, _i32])
+_free = function("bk_free", [ctypes.c_void_p], restype=None)
 
 
 def _taken(pointer, count, dtype):
@@ -47,7 +40,7 @@ def _taken(pointer, count, dtype):
             ctypes.memmove(result.ctypes.data, pointer.value, result.nbytes)
         return result
     finally:
-        _library.LIB.bk_free(pointer)
+        _free(pointer)
 
 
 def _connectivity(connectivity, ndim):
@@ -79,7 +72,7 @@ def label(input, connectivity=1, *, out=None, dtype=None, threads=None):
         raise TypeError(f"dtype must be uint32 or uint64; got {np.dtype(dtype)}")
     out = output_array(out, "out", input.shape, dtype, dtypes=LABEL_OUTPUTS)
     count = ctypes.c_int64()
-    _library.check(_library.LIB.bk_label(describe(input), describe(out), connectivity, threads_argument(threads),
+    _library.check(_label(describe(input), describe(out), connectivity, threads_argument(threads),
                                          ctypes.byref(count)))
     return out, count.value
 
@@ -108,7 +101,7 @@ def watershed(image, markers, connectivity=1, *, mask=None, compactness=0.0, out
         limits = np.iinfo(out.dtype)
         if markers.min() < limits.min or markers.max() > limits.max:
             raise ValueError(f"markers hold values outside the range of out's dtype {out.dtype}")
-    _library.check(_library.LIB.bk_watershed(describe(image), describe(markers), None if mask is None else describe(mask),
+    _library.check(_watershed(describe(image), describe(markers), None if mask is None else describe(mask),
                                              describe(out), connectivity, float(compactness), threads_argument(threads)))
     return out
 
@@ -135,7 +128,7 @@ def distance_transform(input, sampling=None, *, return_distances=True, return_in
         distances = output_array(distances, "distances", input.shape, np.float64, dtypes=DISTANCE_OUTPUTS)
     if want_indices:
         indices = output_array(indices, "indices", (input.ndim,) + input.shape, np.int32, dtypes=(np.dtype(np.int32),))
-    _library.check(_library.LIB.bk_distance_transform(describe(input), describe(distances) if want_distances else None,
+    _library.check(_distance_transform(describe(input), describe(distances) if want_distances else None,
                                                       describe(indices) if want_indices else None, spacing,
                                                       threads_argument(threads)))
     if want_distances and want_indices:
@@ -154,7 +147,7 @@ def unique(input, return_counts=False, *, threads=None):
     input = _as_volume(as_input(input, "input", dtypes=INTEGERS + (np.dtype(np.bool_),)))
     values, counts, count = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_int64()
     try:
-        _library.check(_library.LIB.bk_unique(describe(input), ctypes.byref(values),
+        _library.check(_unique(describe(input), ctypes.byref(values),
                                               ctypes.byref(counts) if return_counts else None, ctypes.byref(count),
                                               threads_argument(threads)))
     finally:
@@ -176,7 +169,7 @@ def _relabelled(input, keys, values, out, threads):
     """``out = {keys[i]: values[i]}[input]`` through bk_relabel; keys must cover every label present."""
     keys = np.ascontiguousarray(keys, dtype=input.dtype)
     values = np.ascontiguousarray(values, dtype=out.dtype)
-    _library.check(_library.LIB.bk_relabel(describe(input), describe(keys), describe(values), describe(out),
+    _library.check(_relabel(describe(input), describe(keys), describe(values), describe(out),
                                            threads_argument(threads)))
     return out
 
@@ -248,7 +241,7 @@ def morphology(labels, *, threads=None):
     labels = as_input(labels, "labels", dtypes=INTEGERS, ndim=(2, 3))
     table, count = ctypes.c_void_p(), ctypes.c_int64()
     try:
-        _library.check(_library.LIB.bk_morphology(describe(labels), ctypes.byref(table), ctypes.byref(count),
+        _library.check(_morphology(describe(labels), ctypes.byref(table), ctypes.byref(count),
                                                   threads_argument(threads)))
     finally:
         rows = _taken(table, count.value * 11, np.int64).reshape(count.value, 11)
@@ -297,7 +290,7 @@ def contingency_table(seg, gt, *, threads=None):
     gt = _same_shape(as_input(gt, "gt", dtypes=INTEGERS), "gt", seg.shape, "the segmentation's shape")
     a, b, counts, pairs = ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_void_p(), ctypes.c_int64()
     try:
-        _library.check(_library.LIB.bk_contingency_table(describe(seg), describe(gt), ctypes.byref(a), ctypes.byref(b),
+        _library.check(_contingency_table(describe(seg), describe(gt), ctypes.byref(a), ctypes.byref(b),
                                                          ctypes.byref(counts), ctypes.byref(pairs),
                                                          threads_argument(threads)))
     finally:

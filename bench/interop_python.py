@@ -1,0 +1,234 @@
+#!/usr/bin/env python3
+"""The Python binding's benchmark (issue #20): in one Python process, bioimage_kernels against scipy/skimage/numpy per
+exported function, and the binding's per-call overhead against the same kernel called from C#.
+
+1. Runs ``BioImage.Throughput measure`` (bench/BioImage.Throughput, the harness of bench/compare.sh) on the ops below:
+   it writes the seeded sample volume as .npy files and times each kernel from C# on one thread (median of the
+   samples, thread CPU clock) — the "C#" column.
+2. In this process, on the same .npy files and with the same derived inputs (peers.py's label, grid and watershed
+   inputs), times the peer (peers.py's scipy/skimage/numpy call; vigra peers are skipped) and the binding's function
+   with ``threads=1`` and reused outputs where the API allows, both with peers.median_seconds on the thread CPU clock,
+   and checks that the binding's result equals the C# one (the harness's digests and counts).
+3. Prints a markdown table: Mvox/s of the peer, the binding and C#; binding ÷ peer and C# ÷ peer (the speed-ups);
+   and the overhead = binding seconds ÷ C# seconds − 1 (target ≤ 5 % at 128³).
+
+Usage: bench/interop_python.py [--shape 128,128,128] [--samples 5] [--ops label,edt,...] [--json-out F]
+Needs the built library (interop/build.sh) and the .NET SDK; imports the package from interop/python/src unless
+bioimage_kernels is installed.
+"""
+import argparse
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(1, str(ROOT / "interop" / "python" / "src"))
+
+import peers  # noqa: E402  (bench/peers.py: the peer calls and their inputs)
+import bioimage_kernels as bk  # noqa: E402
+
+
+def sha256(array):
+    return hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()
+
+
+def mask_of(a, params):
+    return a > a.dtype.type(params["threshold"])
+
+
+# Each binding op: prepare(a, params) -> (run, check) where check(csharp_result) -> None or a difference message.
+def ours_label(a, params):
+    mask, labels, last = mask_of(a, params), np.empty(a.shape, np.uint32), {}
+
+    def run():
+        last["n"] = bk.label(mask, params["connectivity"], out=labels, threads=1)[1]
+
+    return run, lambda r: None if (last["n"], sha256(labels)) == (r["count"], r["labels_sha256"]) else "labels differ"
+
+
+def ours_edt(a, params):
+    mask, distances = mask_of(a, params), np.empty(a.shape, np.float64)
+
+    def run():
+        bk.distance_transform(mask, distances=distances, threads=1)
+
+    return run, lambda r: None if abs(distances.sum() - r["sum"]) <= 1e-9 * r["sum"] and distances.max() == r["max"] else "distances differ"
+
+
+def ours_watershed(a, params):
+    heights, seeds = peers.watershed_input(a, params)
+    labels = np.empty(a.shape, np.uint32)
+
+    def run():
+        bk.watershed(heights, seeds, params["connectivity"], out=labels, threads=1)
+
+    return run, lambda r: None if sha256(labels) == r["labels_sha256"] else "labels differ"
+
+
+def ours_relabel_consecutive(a, params):
+    labels = peers.label_image(a, params)
+    out, last = np.empty(a.shape, np.uint32), {}
+
+    def run():
+        last["max"] = bk.relabel_consecutive(labels, 0, True, out=out, threads=1)[1]
+
+    return run, lambda r: None if (last["max"], sha256(out)) == (r["max_label"], r["labels_sha256"]) else "labels differ"
+
+
+def ours_relabel_sequential(a, params):
+    labels, last = peers.label_image(a, params), {}
+
+    def run():
+        last["out"] = bk.relabel_sequential(labels, threads=1)[0]
+
+    # The harness relabels with start 0 and zeros kept (= skimage's offset 1 when 0 is present).
+    return run, lambda r: None if sha256(last["out"].astype(np.uint32)) == r["labels_sha256"] else "labels differ"
+
+
+def ours_unique(a, params):
+    labels, last = peers.label_image(a, params), {}
+
+    def run():
+        last["values"], last["counts"] = bk.unique(labels, return_counts=True, threads=1)
+
+    return run, lambda r: None if (sha256(last["values"]), sha256(last["counts"])) == (r["values_sha256"], r["counts_sha256"]) else "values differ"
+
+
+def ours_morphology(a, params):
+    labels, last = peers.grid_labels(a, params), {}
+
+    def run():
+        last["t"] = bk.morphology(labels, threads=1)
+
+    def check(r):
+        t = last["t"]
+        com = np.stack([t[f"com_{x}"] for x in "zyx"], axis=1)
+        boxes = np.stack([t[f"bb_{m}_{x}"] for m in ("min", "max") for x in "zyx"], axis=1)
+        ok = t["label"].size == r["objects"] and sha256(t["size"]) == r["sizes_sha256"] and sha256(boxes) == r["bbox_sha256"]
+        return None if ok and abs(com.sum() - r["com_sum"]) <= 1e-9 * abs(r["com_sum"]) else "table differs"
+
+    return run, check
+
+
+def ours_contingency(a, params):
+    seg, gt = peers.evaluation_labels(a, params)
+    last = {}
+
+    def run():
+        last["t"] = bk.contingency_table(seg, gt, threads=1)
+
+    def check(r):
+        t = last["t"]
+        ok = (t.counts.size, sha256(t.pairs[:, 0]), sha256(t.pairs[:, 1]), sha256(t.counts)) == (r["pairs"], r["seg_sha256"], r["gt_sha256"], r["counts_sha256"])
+        return None if ok else "table differs"
+
+    return run, check
+
+
+def ours_filter(name):
+    """A Gaussian filter of the binding (if it exports it) with the harness's sigma, mirror borders, float32 output."""
+    def prepare(a, params):
+        function = getattr(bk, name.replace("-", "_"))
+        extra = {k: params[k] for k in ("outer_sigma", "high_sigma") if k in params}
+        channels = 3 if "eigenvalues" in name else None
+        out = np.empty(((channels,) if channels else ()) + a.shape, np.float32)
+
+        def run():
+            function(a, params["sigma"], *extra.values(), mode=params["mode"], out=out, threads=1)
+
+        return run, lambda r: None  # element-wise agreement is the filter tests' job (interop/python/tests)
+
+    return prepare
+
+
+OURS = {
+    "label": ours_label, "label-26": ours_label, "edt": ours_edt, "watershed": ours_watershed,
+    "relabel-consecutive": ours_relabel_consecutive, "relabel-sequential": ours_relabel_sequential,
+    "unique": ours_unique, "morphology-1k": ours_morphology, "morphology-100k": ours_morphology,
+    "contingency-1k": ours_contingency, "contingency-100k": ours_contingency,
+}
+FILTERS = ["gaussian-smoothing", "gaussian-gradient-magnitude", "laplacian-of-gaussian", "hessian-of-gaussian-eigenvalues",
+           "structure-tensor-eigenvalues", "difference-of-gaussians"]
+OURS.update({name: ours_filter(name) for name in FILTERS if hasattr(bk, name.replace("-", "_"))})
+
+
+def csharp_plan(ops, shape, samples, warmup_ms):
+    """Builds and runs the C# harness on the ops; returns its JSON document."""
+    subprocess.run(["dotnet", "build", str(ROOT / "bench" / "BioImage.Throughput"), "-c", "Release", "--nologo", "-v", "quiet"],
+                   check=True, stdout=subprocess.DEVNULL)
+    harness = ROOT / "bench" / "BioImage.Throughput" / "bin" / "Release" / "net10.0" / "BioImage.Throughput.dll"
+    command = ["dotnet", str(harness), "measure", "--shape", ",".join(map(str, shape)), "--ops", ",".join(ops),
+               "--samples", str(samples), "--warmup-ms", str(warmup_ms), "--bandwidth-mib", "16",
+               "--workdir", os.path.join(os.environ.get("TMPDIR", "/tmp"), "bioimage-interop-bench")]
+    return json.loads(subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout)
+
+
+# Ops whose only peer in peers.py is vigra (not a Debian package): timed against the peer of an op with the same result.
+SAME_RESULT = {"relabel-consecutive": "relabel-sequential"}
+
+
+def python_peer(op):
+    """peers.py's first non-vigra peer of the op (or of the op with the same result)."""
+    found = peers.PEERS[op]
+    candidates = [p for p in ((found,) if isinstance(found, peers.Peer) else found) if not p.label.startswith("vigra")]
+    return candidates[0] if candidates else python_peer(SAME_RESULT[op])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shape", default="128,128,128")
+    parser.add_argument("--samples", type=int, default=5)
+    parser.add_argument("--warmup-ms", type=int, default=300)
+    parser.add_argument("--ops", default=",".join(OURS))
+    parser.add_argument("--json-out")
+    args = parser.parse_args()
+    ops = [op for op in args.ops.split(",") if op]
+    unknown = [op for op in ops if op not in OURS]
+    if unknown:
+        raise SystemExit(f"interop_python.py: no binding op for {', '.join(unknown)}; known: {', '.join(OURS)}")
+    plan = csharp_plan(ops, [int(s) for s in args.shape.split(",")], args.samples, args.warmup_ms)
+    rows, failures, volumes = [], [], {}
+    for case in plan["results"]:
+        op, params = case["op"], case["parameters"]
+        a = volumes.setdefault(case["input"], np.load(case["input"]))
+        peer = python_peer(op)
+        peer_run, _ = peer.prepare(a, params, case["input"])
+        ours_run, check = OURS[op](a, params)
+        peer_seconds = peers.median_seconds(peer_run, args.samples, args.warmup_ms / 1000, peer.clock)
+        ours_seconds = peers.median_seconds(ours_run, args.samples, args.warmup_ms / 1000)
+        csharp_seconds = case["voxels"] / (case["megavoxels_per_second"]["1"] * 1e6)
+        difference = check(case["result"])
+        if difference:
+            failures.append(f"{op} {case['dtype']}: the binding's result differs from C#'s ({difference})")
+        row = {"op": op, "dtype": case["dtype"], "peer": peer.label, "voxels": case["voxels"],
+               "peer_seconds": peer_seconds, "binding_seconds": ours_seconds, "csharp_seconds": csharp_seconds,
+               "overhead": ours_seconds / csharp_seconds - 1}
+        rows.append(row)
+        print(f"{op} {case['dtype']}: peer {peer_seconds * 1e3:.1f} ms, binding {ours_seconds * 1e3:.1f} ms, "
+              f"C# {csharp_seconds * 1e3:.1f} ms", file=sys.stderr)
+    print(f"shape {args.shape}, 1 thread, median of {args.samples} on the thread CPU clock; bioimage_kernels {bk.isa_level} build; "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
+    print("| op | dtype | peer | peer Mvox/s | binding Mvox/s | C# Mvox/s | binding ÷ peer | C# ÷ peer | binding overhead vs C# |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        mvox = lambda seconds: r["voxels"] / seconds / 1e6  # noqa: E731
+        print(f"| {r['op']} | {r['dtype']} | {r['peer']} | {mvox(r['peer_seconds']):.1f} | {mvox(r['binding_seconds']):.1f} | "
+              f"{mvox(r['csharp_seconds']):.1f} | {r['peer_seconds'] / r['binding_seconds']:.2f} | "
+              f"{r['peer_seconds'] / r['csharp_seconds']:.2f} | {100 * r['overhead']:+.1f} % |")
+    if args.json_out:
+        with open(args.json_out, "w") as f:
+            json.dump({"shape": args.shape, "isa_level": bk.isa_level, "rows": rows}, f, indent=1)
+    for failure in failures:
+        print(failure, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
