@@ -457,3 +457,25 @@ def test_contingency_table_rejects_bad_inputs():
         bk.contingency_table(np.zeros((3, 4), np.uint8), np.zeros((3, 5), np.uint8))
     with pytest.raises(TypeError):
         bk.contingency_table(np.zeros((3, 4), np.float32), np.zeros((3, 4), np.uint8))
+
+
+# --- threads ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("threads", [1, 2, 0])
+def test_results_do_not_depend_on_threads(threads):
+    rng = np.random.default_rng(1300)
+    shape = (24, 32, 40)
+    x = foreground(rng, shape, "uint8")
+    labels, n = bk.label(x, connectivity=3, threads=threads)
+    expected, count = ndi.label(x, ndi.generate_binary_structure(3, 3))
+    assert n == count
+    np.testing.assert_array_equal(labels, expected)
+    heights, markers = watershed_case(rng, shape, "float32", "int32", seeds=30)
+    np.testing.assert_array_equal(bk.watershed(heights, markers, threads=threads), sk_watershed(heights, markers))
+    np.testing.assert_allclose(bk.distance_transform(x, threads=threads), ndi.distance_transform_edt(x), rtol=1e-12)
+    values, counts = np.unique(expected, return_counts=True)
+    ours_values, ours_counts = bk.unique(labels, return_counts=True, threads=threads)
+    np.testing.assert_array_equal(ours_values, values)
+    np.testing.assert_array_equal(ours_counts, counts)
+    np.testing.assert_array_equal(bk.morphology(labels, threads=threads)["size"], counts[1:])
+    np.testing.assert_array_equal(bk.contingency_table(labels, x, threads=threads).counts, numpy_contingency(labels, x)[1])
