@@ -7,7 +7,7 @@ arrays and released with ``bk_free`` at once.
 """
 
 import ctypes
-from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -225,12 +225,13 @@ def relabel_consecutive(input, start_label=0, keep_zeros=True, *, out=None, thre
     input = as_input(input, "input", dtypes=INTEGERS, ndim=(2, 3))
     out = output_array(out, "out", input.shape, input.dtype, dtypes=INTEGERS)
     old = unique(input, threads=threads)
-    new = np.arange(int(start_label), int(start_label) + old.size, dtype=object)
-    if keep_zeros and old.size and 0 in old:
-        new[np.searchsorted(old, 0)] = 0
-    _relabelled(input, old, _fitting(new.astype(np.int64) if old.size else [], out.dtype, "the new labels"), out, threads)
-    mapping = {int(o): int(n) for o, n in zip(old, new)}
-    return out, max(mapping.values(), default=0), mapping
+    new = np.arange(int(start_label), int(start_label) + old.size, dtype=np.int64)
+    if keep_zeros and old.size and old[0] <= 0 <= old[-1]:
+        zero = np.searchsorted(old, 0)
+        if old[zero] == 0:
+            new[zero] = 0
+    _relabelled(input, old, _fitting(new, out.dtype, "the new labels"), out, threads)
+    return out, int(new.max()) if new.size else 0, dict(zip(old.tolist(), new.tolist()))
 
 
 def morphology(labels, *, threads=None):
@@ -260,26 +261,36 @@ def morphology(labels, *, threads=None):
     return result
 
 
-@dataclass(frozen=True)
 class ContingencyTable:
-    """bioimage-py's ContingencyTable: ``pairs`` (N, 2) uint64 sorted by (a, b) with their int64 ``counts``; the
-    marginals ``labels_a``/``sizes_a`` and ``labels_b``/``sizes_b`` (sorted); ``n_points`` = the number of elements."""
+    """bioimage-py's ContingencyTable: ``pairs`` (N, 2) uint64 sorted by (a, b) with their int64 ``counts`` and
+    ``n_points`` = the number of elements; the marginals ``labels_a``/``sizes_a`` and ``labels_b``/``sizes_b`` (sorted
+    labels, exact int64 sums) are computed when first read."""
 
-    pairs: np.ndarray
-    counts: np.ndarray
-    labels_a: np.ndarray
-    sizes_a: np.ndarray
-    labels_b: np.ndarray
-    sizes_b: np.ndarray
-    n_points: int
+    def __init__(self, labels_a, labels_b, counts):
+        self.pairs = np.stack([labels_a, labels_b], axis=1)
+        self.counts = counts
+        self.n_points = int(counts.sum())
+
+    @cached_property
+    def _marginal_a(self):
+        return _marginal(self.pairs[:, 0], self.counts)
+
+    @cached_property
+    def _marginal_b(self):
+        return _marginal(self.pairs[:, 1], self.counts)
+
+    labels_a = property(lambda self: self._marginal_a[0])
+    sizes_a = property(lambda self: self._marginal_a[1])
+    labels_b = property(lambda self: self._marginal_b[0])
+    sizes_b = property(lambda self: self._marginal_b[1])
 
 
 def _marginal(labels, counts):
-    """The distinct labels of the pairs and the summed counts of each (exact int64 sums)."""
-    values, inverse = np.unique(labels, return_inverse=True)
-    sizes = np.zeros(values.size, np.int64)
-    np.add.at(sizes, inverse, counts)
-    return values, sizes
+    """The distinct labels and the summed counts of each (exact int64 sums over runs of the sorted labels)."""
+    order = np.argsort(labels, kind="stable")
+    ordered = labels[order]
+    starts = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]])) if ordered.size else np.zeros(0, np.intp)
+    return ordered[starts], np.add.reduceat(counts[order], starts) if starts.size else np.zeros(0, np.int64)
 
 
 def contingency_table(seg, gt, *, threads=None):
@@ -297,5 +308,4 @@ def contingency_table(seg, gt, *, threads=None):
         labels_a = _taken(a, pairs.value, np.uint64)
         labels_b = _taken(b, pairs.value, np.uint64)
         frequencies = _taken(counts, pairs.value, np.int64)
-    return ContingencyTable(np.stack([labels_a, labels_b], axis=1), frequencies, *_marginal(labels_a, frequencies),
-                            *_marginal(labels_b, frequencies), int(frequencies.sum()))
+    return ContingencyTable(labels_a, labels_b, frequencies)
