@@ -152,6 +152,30 @@ def ours_filter(name):
     return prepare
 
 
+def ours_downsample(a, params):
+    """resize on the harness's grid (o · in/out) with its order, anti-aliasing and mode, into a reused float32 output."""
+    out = np.empty(params["output_shape"], np.float32)
+
+    def run():
+        bk.resize(a, params["output_shape"], order=params["order"], anti_aliasing=params["anti_aliasing"],
+                  mode=params["mode"], out=out, threads=1)
+
+    return run, lambda r: None  # element-wise agreement is the resampling tests' job
+
+
+def ours_pool(method):
+    def prepare(a, params):
+        ez, ey, ex = params["extent"]
+        view, out = a[:ez, :ey, :ex], np.empty((ez // 2, ey // 2, ex // 2), a.dtype)
+
+        def run():
+            bk.downscale(view, 2, method=method, out=out, threads=1)
+
+        return run, lambda r: None
+
+    return prepare
+
+
 OURS = {
     "label": ours_label, "label-26": ours_label, "edt": ours_edt, "watershed": ours_watershed,
     "relabel-consecutive": ours_relabel_consecutive, "relabel-sequential": ours_relabel_sequential,
@@ -161,6 +185,9 @@ OURS = {
 FILTERS = ["gaussian-smoothing", "gaussian-gradient-magnitude", "laplacian-of-gaussian", "hessian-of-gaussian-eigenvalues",
            "structure-tensor-eigenvalues", "difference-of-gaussians"]
 OURS.update({name: ours_filter(name) for name in FILTERS if hasattr(bk, name.replace("-", "_"))})
+if hasattr(bk, "resize"):
+    OURS.update({"downsample-linear-aa": ours_downsample, "downsample-cubic": ours_downsample,
+                 "pool-mean": ours_pool("mean"), "pool-max": ours_pool("max")})
 
 
 HARNESS = ROOT / "bench" / "BioImage.Throughput" / "bin" / "Release" / "net10.0" / "BioImage.Throughput.dll"
