@@ -479,3 +479,15 @@ def test_results_do_not_depend_on_threads(threads):
     np.testing.assert_array_equal(ours_counts, counts)
     np.testing.assert_array_equal(bk.morphology(labels, threads=threads)["size"], counts[1:])
     np.testing.assert_array_equal(bk.contingency_table(labels, x, threads=threads).counts, numpy_contingency(labels, x)[1])
+
+
+def test_empty_arrays():
+    x = np.zeros((0, 5, 4), np.uint16)
+    labels, n = bk.label(x)
+    assert n == 0 and labels.shape == x.shape
+    assert bk.watershed(x.astype(np.float32), x).shape == x.shape
+    assert bk.distance_transform(x).shape == x.shape
+    assert bk.morphology(x)["label"].size == 0
+    table = bk.contingency_table(x, x)
+    assert table.pairs.shape == (0, 2) and table.n_points == 0 and table.labels_a.size == 0
+    assert bk.relabel_sequential(x)[0].shape == x.shape
