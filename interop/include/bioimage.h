@@ -132,7 +132,7 @@ int32_t bk_distance_transform(const bk_array* input, const bk_array* distances, 
  * buffer with bk_free. On failure nothing is allocated.
  */
 
-/* Releases a buffer returned by bk_unique, bk_morphology or bk_contingency_table; NULL is ignored. */
+/* Releases a buffer returned by bk_unique, bk_morphology, bk_region_shapes or bk_contingency_table; NULL is ignored. */
 void bk_free(void* buffer);
 
 /*
@@ -159,6 +159,19 @@ int32_t bk_relabel(const bk_array* input, const bk_array* keys, const bk_array* 
  * sum / count. A 2D input is one plane: its z columns are 0, 0 and 1.
  */
 int32_t bk_morphology(const bk_array* labels, int64_t** table, int64_t* count, int32_t threads);
+
+/* Doubles per row of bk_region_shapes' shape table. */
+#define BK_REGION_SHAPE_COLUMNS 3
+
+/*
+ * bioimage-py's regionprops shape features: bk_morphology's *table and, row for row, BK_REGION_SHAPE_COLUMNS doubles
+ * per object in *shapes: the major and minor axis lengths of its inertia-equivalent ellipsoid (skimage's
+ * axis_major_length / axis_minor_length, in units of spacing) and, when surface is nonzero (3D only), its surface
+ * area (Lewiner marching cubes of the object padded by one voxel, level 0.5; NaN when not asked). spacing: ndim
+ * positive voxel sizes or NULL for 1. Objects are measured in parallel on their bounding-box crops.
+ */
+int32_t bk_region_shapes(const bk_array* labels, const double* spacing, int32_t surface, int64_t** table,
+                         double** shapes, int64_t* count, int32_t threads);
 
 /*
  * bioimage-py's contingency_table(seg, gt): the *pairs (a, b) of labels found at the same element of two integer

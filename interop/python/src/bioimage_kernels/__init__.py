@@ -6,8 +6,8 @@ newly allocated outputs and accept ``threads`` (None or 0 = all cores).
 
 from ._library import LEVEL as isa_level, BioImageError
 from .filters import gaussian_smoothing
-from .segmentation import (ContingencyTable, contingency_table, distance_transform, label, morphology, relabel,
-                           relabel_consecutive, relabel_sequential, unique, watershed)
+from .segmentation import (ContingencyTable, contingency_table, distance_transform, label, morphology, regionprops,
+                           relabel, relabel_consecutive, relabel_sequential, unique, watershed)
 
 __all__ = ["BioImageError", "gaussian_smoothing", "isa_level", "ContingencyTable", "contingency_table", "distance_transform",
-           "label", "morphology", "relabel", "relabel_consecutive", "relabel_sequential", "unique", "watershed"]
+           "label", "morphology", "regionprops", "relabel", "relabel_consecutive", "relabel_sequential", "unique", "watershed"]
