@@ -532,7 +532,7 @@ def test_regionprops_resolution_and_surface_area():
         padded = np.pad((x == label).astype(np.float64), 1)
         vertices, faces, _, _ = marching_cubes(padded, 0.5, spacing=resolution)
         np.testing.assert_allclose(ours["surface_area"][i], mesh_surface_area(vertices, faces), rtol=1e-9)
-        # Scaling every axis by 2 doubles the axis lengths: a closed form independent of skimage's spacing support.
+    # Scaling every axis by 2 doubles the axis lengths (skimage 0.19's regionprops has no spacing to compare with).
     doubled = bk.regionprops(x, 2.0)
     np.testing.assert_allclose(doubled["axis_major_length"], 2 * unit["axis_major_length"], rtol=1e-12)
     np.testing.assert_allclose(doubled["area"], 8 * unit["area"], rtol=1e-15)
