@@ -1,5 +1,6 @@
 """The GIL is released while a kernel runs: a Python thread keeps running while another thread is inside the
-library (ctypes.CDLL releases the GIL around foreign calls; ctypes.PyDLL would not)."""
+library (ctypes.CDLL releases the GIL around foreign calls; ctypes.PyDLL would not), and calls from several threads
+at once each get their own, correct result."""
 import threading
 import time
 
@@ -37,3 +38,23 @@ def test_a_kernel_in_one_thread_does_not_block_another_python_thread():
     # Holding the GIL, the other thread could tick only in the wrapper's Python code, at most once per switch
     # interval (5 ms) of it: about once per call. Released, it ticks every few microseconds of the call.
     assert len(inside) > 100 * len(calls), f"only {len(inside)} ticks during {len(calls)} library calls: the GIL was held"
+
+
+def test_calls_from_several_threads_at_once_give_each_its_own_result():
+    import scipy.ndimage as ndi
+    from concurrent.futures import ThreadPoolExecutor
+    rng = np.random.default_rng(1)
+    images = [rng.random((40, 48, 56)) < p for p in (0.3, 0.5, 0.7, 0.9)]
+
+    def work(image):
+        labels, count = bk.label(image, connectivity=2, threads=1)
+        return labels, count, bk.distance_transform(image, threads=1), bk.unique(labels, return_counts=True)
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(work, images * 2))
+    for image, (labels, count, distances, (values, counts)) in zip(images * 2, results):
+        expected, n = ndi.label(image, ndi.generate_binary_structure(3, 2))
+        assert count == n
+        np.testing.assert_array_equal(labels, expected)
+        np.testing.assert_allclose(distances, ndi.distance_transform_edt(image), rtol=1e-12)
+        np.testing.assert_array_equal(counts, np.bincount(expected.ravel()))
