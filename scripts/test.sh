@@ -101,6 +101,18 @@ else
   failed=$((failed + 1))
 fi
 
+# interop: libbioimage for x86-64-v2/v3/v4, its C test and the Python binding's tests (interop/test.sh's counts).
+echo "== interop"
+if interop/build.sh > "$results/interop-build.log" 2>&1; then
+  interop/test.sh | tee "$results/interop.log"
+  read -r p f s < <(tail -n 1 "$results/interop.log" | grep -oE "[0-9]+ (passed|failed|skipped)" | awk '{print $1}' | paste -sd' ')
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-1})); skipped=$((skipped + ${s:-0}))
+else
+  tail -n 20 "$results/interop-build.log"
+  echo "   interop: interop/build.sh failed; counted as 1 failure"
+  failed=$((failed + 1))
+fi
+
 # Recap the failed tests' names just above the summary, where a truncated CI log still shows them.
 if ((failed > 0)); then
   echo "== failed tests"

@@ -112,6 +112,9 @@ internal sealed unsafe class ArrayView
     public ArrayView At(long index) =>
         new($"{Name}[{index}]", Origin + (index * Strides[0] * ElementSize), DType, Shape[1..], Strides[1..]);
 
+    /// <summary>The same elements with a leading axis of extent 1 (a 1D array as a one-row 2D array).</summary>
+    public ArrayView WithLeadingAxis() => new(Name, Origin, DType, [1, .. Shape], [0, .. Strides]);
+
     /// <summary>True when the memory of the two arrays may overlap (same bytes reachable from both).</summary>
     public bool Overlaps(ArrayView other)
     {
@@ -217,6 +220,22 @@ internal sealed unsafe class ArrayView
 
         var scatter = new Scatter<T>(this, result.Volume);
         ElementTypes.Dispatch(DType, ref scatter);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="kernel"/> from <paramref name="source"/> (as <typeparamref name="T"/>; copied first when it
+    /// overlaps <paramref name="target"/>) into <paramref name="target"/>, through scratch where the layouts need it.
+    /// </summary>
+    public static void Apply<T>(ArrayView source, ArrayView target, Action<ReadOnlyMemory3D<T>, Memory3D<T>> kernel)
+        where T : unmanaged, INumber<T>, IMinMaxValue<T>
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(kernel);
+        using var input = source.Read<T>(copy: source.Overlaps(target));
+        using var output = target.Writable<T>();
+        kernel(input.Volume, output.Volume);
+        target.Write(output);
     }
 
     /// <summary>Address of element (z, y, x) of the 2D/3D array (z ignored for 2D).</summary>

@@ -21,11 +21,84 @@ public static unsafe class Filters
     /// <param name="threads">0 = all cores.</param>
     /// <returns>A status code (BK_OK on success).</returns>
     [System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = "bk_gaussian_smoothing")]
-    public static int GaussianSmoothing(NativeArray* input, NativeArray* output, double* sigma, int mode, double cval, double truncate, int threads)
+    public static int GaussianSmoothing(NativeArray* input, NativeArray* output, double* sigma, int mode, double cval, double truncate, int threads) =>
+        Run(default(Smoothing), input, output, channels: false, sigma, mode, cval, truncate, threads);
+
+    /// <summary>bk_gaussian_gradient_magnitude: scipy.ndimage.gaussian_gradient_magnitude; arguments as <see cref="GaussianSmoothing"/> (σ &gt; 0 on every axis).</summary>
+    /// <returns>A status code (BK_OK on success).</returns>
+    [System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = "bk_gaussian_gradient_magnitude")]
+    public static int GaussianGradientMagnitude(NativeArray* input, NativeArray* output, double* sigma, int mode, double cval, double truncate, int threads) =>
+        Run(default(GradientMagnitude), input, output, channels: false, sigma, mode, cval, truncate, threads);
+
+    /// <summary>bk_laplacian_of_gaussian: scipy.ndimage.gaussian_laplace; arguments as <see cref="GaussianSmoothing"/> (σ &gt; 0 on every axis).</summary>
+    /// <returns>A status code (BK_OK on success).</returns>
+    [System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = "bk_laplacian_of_gaussian")]
+    public static int LaplacianOfGaussian(NativeArray* input, NativeArray* output, double* sigma, int mode, double cval, double truncate, int threads) =>
+        Run(default(Laplacian), input, output, channels: false, sigma, mode, cval, truncate, threads);
+
+    /// <summary>
+    /// bk_hessian_of_gaussian_eigenvalues: eigenvalues of the Hessian of Gaussian, largest first, into a channel-first
+    /// output of shape (ndim, *input shape); other arguments as <see cref="GaussianSmoothing"/> (σ &gt; 0 on every axis).
+    /// </summary>
+    /// <returns>A status code (BK_OK on success).</returns>
+    [System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = "bk_hessian_of_gaussian_eigenvalues")]
+    public static int HessianOfGaussianEigenvalues(NativeArray* input, NativeArray* output, double* sigma, int mode, double cval, double truncate, int threads) =>
+        Run(default(HessianEigenvalues), input, output, channels: true, sigma, mode, cval, truncate, threads);
+
+    /// <summary>
+    /// bk_structure_tensor_eigenvalues: eigenvalues of the structure tensor (gradient at the inner σ, products smoothed
+    /// at the outer σ), largest first, into a channel-first output of shape (ndim, *input shape).
+    /// </summary>
+    /// <returns>A status code (BK_OK on success).</returns>
+    [System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = "bk_structure_tensor_eigenvalues")]
+    public static int StructureTensorEigenvalues(NativeArray* input, NativeArray* output, double* innerSigma, double* outerSigma, int mode, double cval, double truncate, int threads)
     {
         try
         {
-            FilterCall.Create(input, output, channels: false, sigma, mode, cval, truncate).Run(default(Smoothing), threads);
+            var call = FilterCall.Create(input, output, channels: true, innerSigma, mode, cval, truncate);
+            call.Run(new StructureTensor(FilterCall.Scales(outerSigma, call.Options.Rank, nameof(outerSigma))), threads);
+            return Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return LastError.Fail(e);
+        }
+    }
+
+    /// <summary>
+    /// bk_difference_of_gaussians: smoothing at <paramref name="lowSigma"/> minus smoothing at
+    /// <paramref name="highSigma"/> (skimage.filters.difference_of_gaussians without its rescaling of integer images).
+    /// </summary>
+    /// <returns>A status code (BK_OK on success).</returns>
+    [System.Runtime.InteropServices.UnmanagedCallersOnly(EntryPoint = "bk_difference_of_gaussians")]
+    public static int DifferenceOfGaussians(NativeArray* input, NativeArray* output, double* lowSigma, double* highSigma, int mode, double cval, double truncate, int threads)
+    {
+        try
+        {
+            var call = FilterCall.Create(input, output, channels: false, lowSigma, mode, cval, truncate);
+            var high = FilterCall.Scales(highSigma, call.Options.Rank, nameof(highSigma));
+            var low = call.Options.Sigma;
+            if (high.Z < low.Z || high.Y < low.Y || high.X < low.X)
+            {
+                throw new ArgumentException($"highSigma {high} must be at least lowSigma {low} on every axis.", nameof(highSigma));
+            }
+
+            call.Run(new Difference(high), threads);
+            return Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return LastError.Fail(e);
+        }
+    }
+
+    /// <summary>Checks the arguments and runs <paramref name="filter"/>; turns every failure into a status code.</summary>
+    private static int Run<TFilter>(TFilter filter, NativeArray* input, NativeArray* output, bool channels, double* sigma, int mode, double cval, double truncate, int threads)
+        where TFilter : struct, IGaussianFilter
+    {
+        try
+        {
+            FilterCall.Create(input, output, channels, sigma, mode, cval, truncate).Run(filter, threads);
             return Status.Ok;
         }
         catch (Exception e)
@@ -39,6 +112,41 @@ public static unsafe class Filters
         public void Apply<T>(ReadOnlyMemory3D<T> input, ReadOnlySpan<Memory3D<T>> outputs, in FilterOptions options, int threads)
             where T : unmanaged, IFloatingPointIeee754<T>, IMinMaxValue<T> =>
             GaussianFilters.GaussianSmoothing(input, outputs[0], options, default, threads);
+    }
+
+    private readonly struct GradientMagnitude : IGaussianFilter
+    {
+        public void Apply<T>(ReadOnlyMemory3D<T> input, ReadOnlySpan<Memory3D<T>> outputs, in FilterOptions options, int threads)
+            where T : unmanaged, IFloatingPointIeee754<T>, IMinMaxValue<T> =>
+            GaussianFilters.GaussianGradientMagnitude(input, outputs[0], options, default, threads);
+    }
+
+    private readonly struct Laplacian : IGaussianFilter
+    {
+        public void Apply<T>(ReadOnlyMemory3D<T> input, ReadOnlySpan<Memory3D<T>> outputs, in FilterOptions options, int threads)
+            where T : unmanaged, IFloatingPointIeee754<T>, IMinMaxValue<T> =>
+            GaussianFilters.LaplacianOfGaussian(input, outputs[0], options, default, threads);
+    }
+
+    private readonly struct HessianEigenvalues : IGaussianFilter
+    {
+        public void Apply<T>(ReadOnlyMemory3D<T> input, ReadOnlySpan<Memory3D<T>> outputs, in FilterOptions options, int threads)
+            where T : unmanaged, IFloatingPointIeee754<T>, IMinMaxValue<T> =>
+            GaussianFilters.HessianOfGaussianEigenvalues(input, outputs, options, default, threads);
+    }
+
+    private readonly struct StructureTensor(AxisScales outerSigma) : IGaussianFilter
+    {
+        public void Apply<T>(ReadOnlyMemory3D<T> input, ReadOnlySpan<Memory3D<T>> outputs, in FilterOptions options, int threads)
+            where T : unmanaged, IFloatingPointIeee754<T>, IMinMaxValue<T> =>
+            GaussianFilters.StructureTensorEigenvalues(input, outputs, options, outerSigma, default, threads);
+    }
+
+    private readonly struct Difference(AxisScales highSigma) : IGaussianFilter
+    {
+        public void Apply<T>(ReadOnlyMemory3D<T> input, ReadOnlySpan<Memory3D<T>> outputs, in FilterOptions options, int threads)
+            where T : unmanaged, IFloatingPointIeee754<T>, IMinMaxValue<T> =>
+            GaussianFilters.DifferenceOfGaussians(input, outputs[0], options, highSigma, default, threads);
     }
 }
 

@@ -21,6 +21,11 @@ public static class LastError
     public static int Fail(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
+        if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate)
+        {
+            exception = aggregate.InnerExceptions[0]; // a worker thread's failure: report its own kind and message
+        }
+
         int status = exception switch
         {
             UnsupportedDTypeException => Status.UnsupportedDType,

@@ -4,10 +4,11 @@
  * Conventions (every function):
  *   - Arrays are described by bk_array: the address of element [0,...,0], a dtype code, ndim, int64 shape and
  *     int64 strides counted in ELEMENTS (not bytes). Strides may be negative (reversed views) or arbitrary
- *     (Fortran order, slices); the library copies into scratch only when a kernel needs C-contiguous rows.
+ *     (Fortran order, slices); the library copies into scratch only when a kernel needs C-contiguous rows or
+ *     another element type.
  *   - Outputs are allocated by the caller, with the shape and dtype each function documents. Unless a function
  *     says otherwise, an output may be the input itself or overlap it (the input is then copied first).
- *   - threads: 0 = all cores, n > 0 = at most n threads. The library starts no threads that outlive a call.
+ *   - threads: 0 = all cores, n > 0 = at most n threads (from the library's own thread pool); no work outlives a call.
  *   - Every function returns a status code (BK_OK = 0 on success) and never lets an error escape in any other
  *     way. After a failure, bk_last_error() returns the message of the calling thread's last failed call.
  *   - Functions may be called from several threads at once (each call only touches its own arguments).
@@ -63,6 +64,12 @@ extern "C" {
 #define BK_MODE_CONSTANT 3
 #define BK_MODE_WRAP 4
 
+/* Pooling methods (bk_downscale). */
+#define BK_POOL_MEAN 0 /* integers: floor(sum / count); floating point: sum in input order / count */
+#define BK_POOL_MAX 1  /* NaN propagates */
+#define BK_POOL_MIN 2  /* NaN propagates */
+#define BK_POOL_MODE 3 /* most frequent value, ties to the smallest: label-safe */
+
 /* An n-dimensional strided array owned by the caller. Entries of shape/strides beyond ndim are ignored. */
 typedef struct bk_array {
     void* data;                     /* address of element [0, ..., 0] */
@@ -82,6 +89,13 @@ uint32_t bk_abi_version(void);
  */
 size_t bk_last_error(char* buffer, size_t capacity);
 
+/*
+ * The highest x86-64 level the CPUID instruction reports: 2, 3 or 4 (1 below v2). Any build runs it on a v2 CPU, so
+ * a loader may ask libbioimage_v2.so before loading a higher build (tools like valgrind hide AVX-512 from CPUID but
+ * not from /proc/cpuinfo).
+ */
+int32_t bk_cpu_level(void);
+
 /* ---- Gaussian filters: scipy.ndimage semantics on 2D or 3D arrays --------------------------------------------
  * input:  2D or 3D, any dtype (converted to the output's precision).
  * output: float32 or float64 (sets the working precision), the input's shape; may be the input itself.
@@ -93,6 +107,59 @@ size_t bk_last_error(char* buffer, size_t capacity);
 /* scipy.ndimage.gaussian_filter(input, sigma, mode=mode, cval=cval, truncate=truncate). */
 int32_t bk_gaussian_smoothing(const bk_array* input, const bk_array* output, const double* sigma,
                               int32_t mode, double cval, double truncate, int32_t threads);
+
+/* scipy.ndimage.gaussian_gradient_magnitude(input, sigma, ...); sigma > 0 on every axis. */
+int32_t bk_gaussian_gradient_magnitude(const bk_array* input, const bk_array* output, const double* sigma,
+                                       int32_t mode, double cval, double truncate, int32_t threads);
+
+/* scipy.ndimage.gaussian_laplace(input, sigma, ...); sigma > 0 on every axis. */
+int32_t bk_laplacian_of_gaussian(const bk_array* input, const bk_array* output, const double* sigma,
+                                 int32_t mode, double cval, double truncate, int32_t threads);
+
+/*
+ * Eigenvalues of the Hessian of Gaussian (second Gaussian derivatives at sigma, > 0 on every axis), largest first.
+ * output: channel-first, shape (ndim, *input shape); output[k] holds the k-th largest eigenvalue.
+ */
+int32_t bk_hessian_of_gaussian_eigenvalues(const bk_array* input, const bk_array* output, const double* sigma,
+                                           int32_t mode, double cval, double truncate, int32_t threads);
+
+/*
+ * Eigenvalues of the structure tensor, largest first: the gradient by Gaussian first derivatives at inner_sigma, the
+ * products g_a * g_b smoothed at outer_sigma (one value per axis each), then the eigenvalues per voxel.
+ * output: channel-first, shape (ndim, *input shape).
+ */
+int32_t bk_structure_tensor_eigenvalues(const bk_array* input, const bk_array* output, const double* inner_sigma,
+                                        const double* outer_sigma, int32_t mode, double cval, double truncate,
+                                        int32_t threads);
+
+/*
+ * Difference of Gaussians: smoothing at low_sigma minus smoothing at high_sigma (high_sigma >= low_sigma per axis),
+ * as skimage.filters.difference_of_gaussians without its rescaling of integer images to [0, 1].
+ */
+int32_t bk_difference_of_gaussians(const bk_array* input, const bk_array* output, const double* low_sigma,
+                                   const double* high_sigma, int32_t mode, double cval, double truncate,
+                                   int32_t threads);
+
+/* ---- Resampling: 1D to 3D arrays ------------------------------------------------------------------------------ */
+
+/*
+ * Resize to output's shape (same ndim): output voxel o samples input coordinate o * (in / out) per axis (bioimage-py's
+ * downsample grid: scipy.ndimage.affine_transform(input, diag(in / out), output_shape, order, mode, cval,
+ * prefilter=True); not skimage's half-pixel grid). order: spline order 0 to 5. anti_aliasing != 0: first smooth with
+ * sigma = max(0, (in / out - 1) / 2) per axis (skimage.transform.resize's sigma, truncate 4, same mode).
+ * output dtype: the input's for order 0 without anti-aliasing (exact copies, any dtype); else float32 or float64.
+ * mode: BK_MODE_MIRROR is scipy's spline default; BK_MODE_WRAP / BK_MODE_CONSTANT are scipy's grid-wrap / grid-constant.
+ */
+int32_t bk_resize(const bk_array* input, const bk_array* output, int32_t order, int32_t anti_aliasing,
+                  int32_t mode, double cval, int32_t threads);
+
+/*
+ * Integer-factor pooling: output[i] reduces input[i*f : (i+1)*f] per axis with method (BK_POOL_*). factors: one per
+ * input axis, each >= 1. output: the input's dtype, shape ceil(input shape / factors); edge boxes reduce only the
+ * voxels that exist.
+ */
+int32_t bk_downscale(const bk_array* input, const bk_array* output, const int64_t* factors, int32_t method,
+                     int32_t threads);
 
 /* ---- Segmentation: 2D or 3D arrays of any strides ------------------------------------------------------------
  * connectivity: 1..ndim as scipy's generate_binary_structure(ndim, connectivity) (1 = faces only, ndim = faces,

@@ -45,6 +45,13 @@ def assert_close(ours, reference, dtype):
     assert error <= tolerance * scale, f"max error {error} exceeds {tolerance} x {scale}"
 
 
+def assert_raises(call, error, message):
+    """``call()`` raises ``error`` whose text contains ``message``."""
+    with pytest.raises(error) as info:
+        call()
+    assert message in str(info.value)
+
+
 @pytest.fixture(params=LAYOUTS)
 def layout(request):
     return request.param

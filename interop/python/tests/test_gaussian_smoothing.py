@@ -5,7 +5,7 @@ import pytest
 import scipy.ndimage as ndi
 
 import bioimage_kernels as bk
-from conftest import DTYPES, assert_close, random_image, with_layout
+from conftest import assert_raises, DTYPES, assert_close, random_image, with_layout
 
 SHAPES = {2: (23, 31), 3: (9, 14, 17)}
 
@@ -80,9 +80,7 @@ def test_empty_and_single_voxel_axes():
     (lambda: bk.gaussian_smoothing(np.zeros((4, 4)).astype(">f8"), 1.0), ValueError, "byte order"),
 ])
 def test_bad_input_raises_clear_errors(call, error, message):
-    with pytest.raises(error) as info:
-        call()
-    assert message in str(info.value)
+    assert_raises(call, error, message)
 
 
 def test_read_only_output_is_refused():

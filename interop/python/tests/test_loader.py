@@ -29,13 +29,25 @@ def test_best_level_from_flags(flags, level):
 def test_choose_level_reads_cpuinfo_and_honours_the_override(tmp_path):
     cpuinfo = tmp_path / "cpuinfo"
     cpuinfo.write_text(f"processor\t: 0\nflags\t\t: {V3}\n\nprocessor\t: 1\nflags\t\t: {V3}\n")
-    assert _library.choose_level({}, str(cpuinfo)) == "v3"
-    assert _library.choose_level({"BIOIMAGE_KERNELS_ISA": "v2"}, str(cpuinfo)) == "v2"
+    environ = {"BIOIMAGE_KERNELS_CPUINFO": str(cpuinfo)}
+    assert _library.choose_level(environ) == "v3"
+    assert _library.choose_level({**environ, "BIOIMAGE_KERNELS_ISA": "v2"}) == "v2"
     with pytest.raises(ImportError, match="not one of v2, v3, v4"):
-        _library.choose_level({"BIOIMAGE_KERNELS_ISA": "avx9"}, str(cpuinfo))
+        _library.choose_level({**environ, "BIOIMAGE_KERNELS_ISA": "avx9"})
     cpuinfo.write_text("processor\t: 0\nflags\t\t: sse sse2\n")
     with pytest.raises(ImportError, match="x86-64-v2"):
-        _library.choose_level({}, str(cpuinfo))
+        _library.choose_level(environ)
+
+
+def test_a_v4_choice_is_confirmed_by_cpuid(tmp_path):
+    """/proc/cpuinfo claiming AVX-512 (as it does under valgrind on an AVX-512 host) does not load the v4 build
+    unless CPUID agrees; the call that would abort with a wrong v4 choice then runs."""
+    cpuinfo = tmp_path / "cpuinfo"
+    cpuinfo.write_text(f"flags\t\t: {V4}\n")
+    flags = set(Path("/proc/cpuinfo").read_text().split())
+    expected = "v4" if {"avx512f", "avx512bw", "avx512cd", "avx512dq", "avx512vl"} <= flags else "v3"
+    assert _library.cpuid_level() == expected
+    assert _library.choose_level({"BIOIMAGE_KERNELS_CPUINFO": str(cpuinfo)}) == expected
 
 
 def test_loaded_level_is_this_cpus_best(monkeypatch):

@@ -5,9 +5,13 @@ newly allocated outputs and accept ``threads`` (None or 0 = all cores).
 """
 
 from ._library import LEVEL as isa_level, BioImageError
-from .filters import gaussian_smoothing
+from .filters import (difference_of_gaussians, gaussian_gradient_magnitude, gaussian_smoothing,
+                      hessian_of_gaussian_eigenvalues, laplacian_of_gaussian, structure_tensor_eigenvalues)
+from .resampling import downscale, resize
 from .segmentation import (ContingencyTable, contingency_table, distance_transform, label, morphology, regionprops,
                            relabel, relabel_consecutive, relabel_sequential, unique, watershed)
 
-__all__ = ["BioImageError", "gaussian_smoothing", "isa_level", "ContingencyTable", "contingency_table", "distance_transform",
-           "label", "morphology", "regionprops", "relabel", "relabel_consecutive", "relabel_sequential", "unique", "watershed"]
+__all__ = ["BioImageError", "difference_of_gaussians", "downscale", "gaussian_gradient_magnitude", "gaussian_smoothing",
+           "hessian_of_gaussian_eigenvalues", "isa_level", "laplacian_of_gaussian", "resize", "structure_tensor_eigenvalues",
+           "ContingencyTable", "contingency_table", "distance_transform", "label", "morphology", "regionprops", "relabel",
+           "relabel_consecutive", "relabel_sequential", "unique", "watershed"]

@@ -1,6 +1,7 @@
 """Checking numpy arrays and describing them to libbioimage (bk_array), with clear TypeError/ValueError messages."""
 
 import ctypes
+import math
 import numbers
 
 import numpy as np
@@ -79,13 +80,18 @@ def describe(array):
 
 def per_axis(value, ndim, name, *, minimum=0.0):
     """A scalar or one value per axis as a ctypes double array of ``ndim`` values, each >= ``minimum`` and finite."""
-    values = list(value) if np.ndim(value) else [value] * ndim
+    if isinstance(value, numbers.Real):
+        values = [value] * ndim
+    elif isinstance(value, (str, bytes)) or not hasattr(value, "__len__"):
+        raise TypeError(f"{name} must be a number or one number per axis, not {type(value).__name__}")
+    else:
+        values = list(value)
     if len(values) != ndim:
         raise ValueError(f"{name} needs one value or {ndim} (one per axis); got {len(values)}")
     for axis, v in enumerate(values):
         if not isinstance(v, numbers.Real) or isinstance(v, bool):
             raise TypeError(f"{name}[{axis}] must be a real number, not {type(v).__name__}")
-        if not np.isfinite(v) or v < minimum:
+        if not math.isfinite(v) or v < minimum:
             raise ValueError(f"{name}[{axis}] must be finite and >= {minimum}; got {v}")
     return (ctypes.c_double * ndim)(*values)
 
