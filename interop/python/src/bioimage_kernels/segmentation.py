@@ -7,6 +7,7 @@ arrays and released with ``bk_free`` at once.
 """
 
 import ctypes
+from collections.abc import Mapping
 from functools import cached_property
 
 import numpy as np
@@ -222,7 +223,8 @@ def relabel_consecutive(input, start_label=0, keep_zeros=True, *, out=None, thre
     """bioimage-py's relabel_consecutive: the sorted distinct labels (0 included) become start_label, start_label + 1,
     ...; with ``keep_zeros`` a present 0 then maps to 0 (so with start_label=1 the others start at 2, as upstream).
     ``out``: an integer array of the input's shape, may be ``input`` (in place); default a new array of the input's
-    dtype. Returns ``(out, max_id, mapping)`` with mapping ``{old: new}``."""
+    dtype. Returns ``(out, max_id, mapping)``; mapping is a read-only ``{old: new}`` Mapping (``dict(mapping)`` copies it)
+    over the two sorted arrays, so a call with many labels does not pay for a Python dict it may never read."""
     input = as_input(input, "input", dtypes=INTEGERS, ndim=(2, 3))
     out = output_array(out, "out", input.shape, input.dtype, dtypes=INTEGERS)
     old = unique(input, threads=threads)
@@ -232,7 +234,29 @@ def relabel_consecutive(input, start_label=0, keep_zeros=True, *, out=None, thre
         if old[zero] == 0:
             new[zero] = 0
     _relabelled(input, old, _fitting(new, out.dtype, "the new labels"), out, threads)
-    return out, int(new.max()) if new.size else 0, dict(zip(old.tolist(), new.tolist()))
+    return out, int(new.max()) if new.size else 0, _LabelMapping(old, new)
+
+
+class _LabelMapping(Mapping):
+    """A read-only {old label: new label} mapping over the sorted old labels and their new labels."""
+
+    def __init__(self, old, new):
+        self._old, self._new = old, new
+
+    def __getitem__(self, label):
+        i = int(np.searchsorted(self._old, label)) if self._old.size else 0
+        if i < self._old.size and self._old[i] == label:
+            return int(self._new[i])
+        raise KeyError(label)
+
+    def __iter__(self):
+        return iter(self._old.tolist())
+
+    def __len__(self):
+        return self._old.size
+
+    def __repr__(self):
+        return repr(dict(zip(self._old.tolist(), self._new.tolist())))
 
 
 def _morphology_columns(rows, ndim):
