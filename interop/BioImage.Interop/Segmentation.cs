@@ -146,9 +146,10 @@ public static unsafe class Segmentation
     }
 
     /// <summary>
-    /// Labels the input in its own element type: unsigned integers (and bool) go to the kernel's <c>&gt; 0</c> test,
-    /// signed integers too through their unsigned bit patterns (nonzero exactly when the pattern is), floats through a
-    /// bool foreground (<c>!= 0</c>, so −0.0 is background and NaN foreground, as numpy's astype(bool)).
+    /// Labels the input in its own element type: bool through the kernel's bool overload, unsigned integers through its
+    /// <c>&gt; 0</c> test, signed integers too through their unsigned bit patterns (nonzero exactly when the pattern
+    /// is), floats through a bool foreground (<c>!= 0</c>, so −0.0 is background and NaN foreground, as numpy's
+    /// astype(bool)).
     /// </summary>
     private struct Labelling<TLabel>(ArrayView source, Memory3D<TLabel> labels, bool copyInput, int connectivity, int threads) : IElementFunc
         where TLabel : unmanaged, IBinaryInteger<TLabel>, IUnsignedNumber<TLabel>
@@ -162,6 +163,7 @@ public static unsafe class Segmentation
             ReadOnlySpan3D<T> view = input.Volume.Span;
             Count = default(T) switch
             {
+                byte when source.DType == ElementType.Bool => Foreground(KernelViews.Reinterpret<T, bool>(view)),
                 sbyte => AboveZero(KernelViews.Reinterpret<T, byte>(view)),
                 short => AboveZero(KernelViews.Reinterpret<T, ushort>(view)),
                 int => AboveZero(KernelViews.Reinterpret<T, uint>(view)),
@@ -176,6 +178,11 @@ public static unsafe class Segmentation
             source.NDim == 2
                 ? ConnectedComponents.Label(view.GetPlane(0), TValue.Zero, labels.Span.GetPlane(0), connectivity, TLabel.Zero, threads)
                 : ConnectedComponents.Label(view, TValue.Zero, labels.Span, connectivity, TLabel.Zero, threads);
+
+        private readonly long Foreground(ReadOnlySpan3D<bool> foreground) =>
+            source.NDim == 2
+                ? ConnectedComponents.Label(foreground.GetPlane(0), labels.Span.GetPlane(0), connectivity, TLabel.Zero, threads)
+                : ConnectedComponents.Label(foreground, labels.Span, connectivity, TLabel.Zero, threads);
 
         private readonly long NonZero<T>(ReadOnlySpan3D<T> view)
             where T : unmanaged, INumber<T>
@@ -198,9 +205,7 @@ public static unsafe class Segmentation
                     }
                 }
 
-                return source.NDim == 2
-                    ? ConnectedComponents.Label(((ReadOnlySpan3D<bool>)foreground).GetPlane(0), labels.Span.GetPlane(0), connectivity, TLabel.Zero, threads)
-                    : ConnectedComponents.Label(foreground, labels.Span, connectivity, TLabel.Zero, threads);
+                return Foreground(foreground);
             }
             finally
             {
