@@ -39,6 +39,15 @@ for level in v2 v3 v4; do
   rm -f "$log"
   cp "interop/BioImage.Interop/bin/publish-$level/BioImage.Interop.so" "$native/libbioimage_$level.so"
 done
+# The block-wise host beside them (framework-dependent: bk_blockwise_run starts it; see BioImage.Interop/Blockwise.cs).
+rm -rf "$native/blockwise"
+log=$(mktemp)
+if ! dotnet publish interop/BioImage.Blockwise/BioImage.Blockwise.csproj -c Release --nologo -o "$native/blockwise" >"$log" 2>&1; then
+  grep -E "error|warning" "$log" | sort -u | head -n 30 || tail -n 30 "$log"
+  echo "interop/build.sh: publishing the block-wise host failed"
+  exit 1
+fi
+rm -f "$log"
 echo "interop/build.sh: $(ls "$native"/libbioimage_*.so | xargs -n1 basename | tr '\n' ' ')"
 
 if ((wheel)); then

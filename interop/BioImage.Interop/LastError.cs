@@ -9,7 +9,8 @@ namespace BioImage.Interop;
 /// <summary>
 /// The error path of the C ABI. No exception may leave an export (NativeAOT aborts the process when one crosses
 /// into native frames), so every export ends in <c>catch (Exception e) { return LastError.Fail(e); }</c>:
-/// <see cref="Fail"/> keeps the message in a thread-local slot and returns the status code for the exception's kind.
+/// <see cref="Fail(Exception)"/> keeps the message in a thread-local slot and returns the status code for the
+/// exception's kind.
 /// <c>bk_last_error</c> copies that message out, so each calling thread sees its own last failure.
 /// </summary>
 public static class LastError
@@ -35,6 +36,13 @@ public static class LastError
             _ => Status.Internal,
         };
         t_message = status == Status.Internal ? $"internal error ({exception.GetType().Name}): {exception.Message}" : exception.Message;
+        return status;
+    }
+
+    /// <summary>Records <paramref name="message"/> for this thread as the failure of status <paramref name="status"/>; returns the status.</summary>
+    public static int Fail(int status, string message)
+    {
+        t_message = message;
         return status;
     }
 

@@ -5,15 +5,11 @@ namespace BioImage.Interop;
 /// <summary>
 /// Library-owned result buffers for outputs whose size only the computation knows (unique values, the morphology
 /// table, the contingency table): an export allocates them with <see cref="NativeMemory"/>, hands out the pointer
-/// and the caller copies the contents and releases them with <c>bk_free</c> — never with its own free().
+/// and the caller copies the contents and releases them with <c>bk_free</c> (<see cref="Blockwise.Free"/>) — never
+/// with its own free().
 /// </summary>
-public static unsafe class NativeBuffers
+internal static unsafe class NativeBuffers
 {
-    /// <summary><c>void bk_free(void* buffer)</c>: releases a buffer an export returned; NULL is ignored.</summary>
-    /// <param name="buffer">A pointer from an export's result, or NULL.</param>
-    [UnmanagedCallersOnly(EntryPoint = "bk_free")]
-    public static void Free(void* buffer) => NativeMemory.Free(buffer);
-
     /// <summary>A library-owned copy of <paramref name="items"/> (at least one byte, so never NULL).</summary>
     internal static T* CopyOut<T>(ReadOnlySpan<T> items)
         where T : unmanaged

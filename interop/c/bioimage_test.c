@@ -2,8 +2,9 @@
  * C test of libbioimage through bioimage.h: the version gate, Gaussian smoothing of a delta (closed form: the
  * product of the normalised 1D kernels), strided and reversed views, resize/downscale on known values, the
  * segmentation family on tiny images with known answers (label, watershed, EDT, unique, relabel, morphology,
- * contingency table; library-owned results freed with bk_free), and the
- * error path (status codes, bk_last_error, thread-local messages). Prints "c: <n> checks passed" or the failures.
+ * contingency table; library-owned results freed with bk_free), and the error path (status codes, bk_last_error,
+ * thread-local messages) including the block-wise layer's (a missing host, a refused request). Prints
+ * "c: <n> checks passed" or the failures.
  * Build: gcc -std=c11 -I interop/include bioimage_test.c -l:libbioimage_v3.so -L <dir> -Wl,-rpath,<dir> -lm -lpthread
  */
 #include <math.h>
@@ -251,6 +252,25 @@ static void test_errors_are_thread_local(void) {
     CHECK(length == NULL, "another thread sees no error");
 }
 
+/* The block-wise layer's error path: a missing host, no answer pointer, and a request the host refuses (its answer
+ * is library-owned JSON, released with bk_free). Run from the repository root, where build.sh put the host. */
+static void test_blockwise_errors(void) {
+    const char* host = "interop/python/src/bioimage_kernels/_native/blockwise/BioImage.Blockwise";
+    const char* request = "{\"verb\": \"copy\", \"input\": \"/nonexistent/in.zarr\", \"output\": \"/nonexistent/out.zarr\"}";
+    char* answer = (char*)1;
+    char message[512];
+    CHECK(bk_blockwise_run(request, "/nonexistent/host", &answer) == BK_ERR_INVALID_ARGUMENT && answer == NULL, "missing host accepted");
+    bk_last_error(message, sizeof message);
+    CHECK(strstr(message, "/nonexistent/host does not exist") != NULL, "message: %s", message);
+    CHECK(bk_blockwise_run(request, host, NULL) == BK_ERR_INVALID_ARGUMENT, "NULL answer pointer accepted");
+    CHECK(bk_blockwise_run(request, host, &answer) == BK_ERR_INVALID_ARGUMENT, "a missing input was not refused");
+    CHECK(answer != NULL && strstr(answer, "\"status\":\"refused\"") != NULL, "answer: %s", answer ? answer : "(null)");
+    bk_last_error(message, sizeof message);
+    CHECK(strstr(message, "/nonexistent/in.zarr") != NULL, "message: %s", message);
+    bk_free(answer);
+    bk_free(NULL);
+}
+
 int main(void) {
     CHECK(bk_abi_version() == BK_ABI_VERSION, "ABI version %u, header %d", bk_abi_version(), BK_ABI_VERSION);
     int32_t level = bk_cpu_level();
@@ -261,6 +281,7 @@ int main(void) {
     test_segmentation();
     test_errors();
     test_errors_are_thread_local();
+    test_blockwise_errors();
     if (failures) {
         printf("c: %d of %d checks failed\n", failures, checks);
         return 1;

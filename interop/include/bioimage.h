@@ -161,6 +161,48 @@ int32_t bk_resize(const bk_array* input, const bk_array* output, int32_t order, 
 int32_t bk_downscale(const bk_array* input, const bk_array* output, const int64_t* factors, int32_t method,
                      int32_t threads);
 
+/* ---- Block-wise verbs on files: the operation layer (bioimage CLI verbs) -------------------------------------
+ * A request is one UTF-8 JSON object; the keys are the Python arguments of bioimage_kernels.blockwise:
+ *   "verb": "copy" | "filter" | "label" (required; any name with "resume_from"); "input", "input_key", "output",
+ *     "output_key": paths and keys (Zarr v2/v3, N5, HDF5, .npy, TIFF, ...);
+ *   run: "block_shape": [..], "num_workers": n (default all cores), "job_type": "local" | "subprocess" | "slurm",
+ *     "block_ids": [..] (single-pass verbs: re-run these blocks into an existing output), "resume_from": a kept temp
+ *     folder (finishes that run; the other keys except "slurm" and "progress" are not used), "mask", "mask_key",
+ *     "tmp_root", "slurm": {"partition", "time", "mem", "cpus_per_task", "throttle", "job_name", ...},
+ *     "progress": true (lines on stderr);
+ *   a new output: "chunks", "shards", "codec" ("zstd:3", "gzip:6", "raw", ...), "zarr_format" (2|3), "overwrite";
+ *   copy: "dtype", "threshold", "resize" [..], "order" 0-5, "anti_aliasing"; filter: "filter" (gaussian_smoothing,
+ *     gaussian_gradient_magnitude, laplacian_of_gaussian, hessian_of_gaussian_eigenvalues,
+ *     structure_tensor_eigenvalues, difference_of_gaussians), "sigma" [..], "outer_scale" [..], "return_channel";
+ *   label: "threshold", "connectivity" 1-3, "dtype" ("uint64" | "uint32").
+ * Unknown keys and keys a verb does not take are refused. Everything is checked before storage is touched.
+ */
+
+/*
+ * Runs a block-wise request and stores the answer in *answer: a NUL-terminated UTF-8 JSON object owned by the
+ * library (release it with bk_free; NULL when no answer came, e.g. the host could not start). On BK_OK it is
+ * {"status": "ok", "report": {...}} (the CLI's --json report); otherwise {"status", "message", "failed_block_ids",
+ * "tmp_folder"} and the return value says why: BK_ERR_INVALID_ARGUMENT (refused: nothing was touched),
+ * BK_ERR_RUN_FAILED (blocks failed or the run was cancelled: failed_block_ids, and for distributed runs the kept
+ * tmp_folder to pass as "resume_from"), BK_ERR_DATA, BK_ERR_IO, BK_ERR_INTERNAL. bk_last_error has the message.
+ * host: the block-wise host program shipped beside the library (bioimage_kernels/_native/blockwise/
+ * BioImage.Blockwise; it needs the .NET runtime); NULL reads $BIOIMAGE_BLOCKWISE_HOST. The call blocks until the run
+ * ends and may be made from several threads at once.
+ */
+int32_t bk_blockwise_run(const char* request, const char* host, char** answer);
+
+/*
+ * Cancels every block-wise run of this process (e.g. on Ctrl-C): each host gets SIGTERM; distributed runs stop their
+ * workers or cancel their Slurm jobs and keep their temp folder, and each bk_blockwise_run returns
+ * BK_ERR_RUN_FAILED with that folder in its answer. Returns the number of runs signalled. A SIGINT that reaches a
+ * host (Ctrl-C in a terminal goes to the whole process group) cancels its run the same way.
+ */
+int32_t bk_blockwise_cancel(void);
+
+/* Frees a buffer the library returned (NULL is ignored). */
+void bk_free(void* buffer);
+
+
 /* ---- Segmentation: 2D or 3D arrays of any strides ------------------------------------------------------------
  * connectivity: 1..ndim as scipy's generate_binary_structure(ndim, connectivity) (1 = faces only, ndim = faces,
  * edges and corners). Results never depend on threads. Data errors (a label missing from a relabelling, labels that
@@ -196,11 +238,8 @@ int32_t bk_distance_transform(const bk_array* input, const bk_array* distances, 
 
 /* ---- Label images: results of data-dependent size come in library-owned buffers -----------------------------
  * On BK_OK every buffer pointer asked for is set (never NULL, also for 0 items); copy the items, then release each
- * buffer with bk_free. On failure nothing is allocated.
+ * buffer with bk_free (above). On failure nothing is allocated.
  */
-
-/* Releases a buffer returned by bk_unique, bk_morphology, bk_region_shapes or bk_contingency_table; NULL is ignored. */
-void bk_free(void* buffer);
 
 /*
  * numpy.unique(input, return_counts=True) of a bool or integer array: *count distinct values in increasing order into
