@@ -5,8 +5,9 @@
 set -euo pipefail
 
 # Debian packages the oracles and interop tests use; add to this list when a test needs more.
-# libzstd1, liblz4-1 and libdeflate0 are the native codec libraries (scripts/test.sh then expects them to load).
-APT_PACKAGES=(python3 python3-numpy python3-zarr python3-numcodecs python3-fsspec python3-lz4 python3-xxhash python3-scipy python3-skimage python3-sklearn python3-networkx python3-vigra python3-tifffile python3-h5py python3-nibabel python3-mrcfile libtiff-tools libzstd1 liblz4-1 libdeflate0 "$@")
+# libzstd1, liblz4-1 and libdeflate0 are the native codec libraries (scripts/test.sh then expects them to load);
+# unzip and gcc (the NativeAOT linker) serve scripts/package.sh.
+APT_PACKAGES=(python3 python3-numpy python3-zarr python3-numcodecs python3-fsspec python3-lz4 python3-xxhash python3-scipy python3-skimage python3-sklearn python3-networkx python3-vigra python3-tifffile python3-h5py python3-nibabel python3-mrcfile libtiff-tools libzstd1 liblz4-1 libdeflate0 unzip gcc "$@")
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

@@ -2,7 +2,8 @@
 # Runs the whole test suite: every test project once, then the kernel tests again under each SIMD
 # width (512-bit, 128-bit, scalar) so that every vector path is exercised, then the performance
 # regression gate (bench/gate.sh: each kernel checked counts as one test, and so does the gate's
-# self-test on a deliberately slowed kernel). Ends with one line "N passed, N failed" totalling all
+# self-test on a deliberately slowed kernel), then the NuGet packages (scripts/package.sh: each check counts as
+# one test). Ends with one line "N passed, N failed" totalling all
 # runs, followed by ", N skipped" when anything was skipped. Exit code 0 only when nothing failed.
 #
 # Nothing passes by quietly running another path than it claims. Each SIMD leg sets
@@ -49,6 +50,20 @@ run() {
   skipped=$((skipped + s))
 }
 
+# add_checks LABEL STATUS LOG: adds a leg that prints one "PASS …"/"FAIL …" line per check to the totals; a
+# non-zero exit without a FAIL line (a crash, a bad baseline) counts as one failure.
+add_checks() {
+  local label=$1 status=$2 log=$3 p f
+  p=$(grep -c "^PASS " "$log")
+  f=$(grep -c "^FAIL " "$log")
+  if [[ $status -ne 0 && $f -eq 0 ]]; then
+    echo "   $label: exited $status without a FAIL line (crash or bad baseline); counted as 1 failure"
+    f=1
+  fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
 echo "== build"
 dotnet build BioImage.Kernels.sln -c Release > "$results/build.log" 2>&1
 build_status=$?
@@ -75,15 +90,7 @@ run kernels-scalar DOTNET_EnableHWIntrinsic=0 BIOIMAGE_EXPECT_SIMD=scalar -- tes
 # made 3x slower by the gate harness (--slow-kernel), the gate must exit non-zero and name that kernel.
 echo "== perf-gate"
 bench/gate.sh --no-build | tee "$results/gate.log"
-gate_status=${PIPESTATUS[0]}
-p=$(grep -c "^PASS " "$results/gate.log")
-f=$(grep -c "^FAIL " "$results/gate.log")
-if [[ $gate_status -ne 0 && $f -eq 0 ]]; then
-  echo "   perf-gate: exited $gate_status without a FAIL line (crash or bad baseline); counted as 1 failure"
-  f=1
-fi
-passed=$((passed + p))
-failed=$((failed + f))
+add_checks perf-gate "${PIPESTATUS[0]}" "$results/gate.log"
 
 echo "== perf-gate-self-test"
 slowed=moments/float32
@@ -112,6 +119,14 @@ else
   echo "   interop: interop/build.sh failed; counted as 1 failure"
   failed=$((failed + 1))
 fi
+
+# Packaging: packs the NuGet packages from the Release build above and checks them as their users meet them (package
+# contents, package validation failing on a removed public member, the dotnet tool installed in a fresh folder running
+# `bioimage demo`, a fresh console project running a block-wise operation on subprocess workers, the same published
+# with NativeAOT); one passed/failed per check line (PASS/FAIL).
+echo "== packaging"
+scripts/package.sh --no-build | tee "$results/packaging.log"
+add_checks packaging "${PIPESTATUS[0]}" "$results/packaging.log"
 
 # Recap the failed tests' names just above the summary, where a truncated CI log still shows them.
 if ((failed > 0)); then

@@ -59,7 +59,7 @@ internal static class ObjectTables
         var json = new JsonObject();
         foreach (var column in columns)
         {
-            json[column.Name] = JsonSerializer.SerializeToNode(column.Values, column.Values.GetType(), OperationOutcome.Json);
+            json[column.Name] = JsonSerializer.SerializeToNode(column.Values, OperationOutcome.Json.Info(column.Values.GetType()));
         }
 
         return json;

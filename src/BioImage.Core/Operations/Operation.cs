@@ -73,7 +73,7 @@ public abstract class Operation<TResult> : Operation
     public abstract TResult Run(OperationRun run);
 
     /// <summary>The result as report fields (JSON names in camelCase); default: its public properties.</summary>
-    public virtual JsonObject Fields(TResult result) => JsonSerializer.SerializeToNode(result, OperationOutcome.Json) as JsonObject ?? [];
+    public virtual JsonObject Fields(TResult result) => CoreJson.Node(result, OperationOutcome.Json) as JsonObject ?? [];
 
     /// <summary>The result in words for the one-line text report (empty when the fields say it all).</summary>
     public virtual string Describe(TResult result) => string.Empty;
@@ -99,9 +99,7 @@ public sealed record Written
 /// <param name="Text">Its description in words.</param>
 internal sealed record OperationOutcome(object? Value, JsonObject Fields, string Text)
 {
-    public static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
+    public static readonly JsonSerializerOptions Json = CoreJson.WithResolver(
+        new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals },
+        OperationsJsonContext.Default);
 }

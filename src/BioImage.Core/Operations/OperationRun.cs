@@ -113,15 +113,15 @@ public sealed class OperationRun
         string resultsPath = folder + ".json";
         if (File.Exists(resultsPath))
         {
-            var saved = JsonSerializer.Deserialize<Dictionary<long, JsonElement>>(File.ReadAllBytes(resultsPath), Manifest.Json) ?? [];
+            var saved = JsonSerializer.Deserialize(File.ReadAllBytes(resultsPath), Manifest.Json.Info<Dictionary<long, JsonElement>>()) ?? [];
             return saved.ToDictionary(r => r.Key, r => (object?)r.Value);
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(folder)!);
         var results = Runner.RunPass(step, inputs, outputs, passOptions with { PassFolder = folder, Reattaching = _reattaching }, itemCount);
         _reattaching = false;
-        var json = results.ToDictionary(r => r.Key, r => r.Value is JsonElement element ? element : JsonSerializer.SerializeToElement(r.Value, r.Value?.GetType() ?? typeof(object), Manifest.Json));
-        TaskFolder.WriteAtomically(resultsPath, JsonSerializer.SerializeToUtf8Bytes(json, Manifest.Json));
+        var json = results.ToDictionary(r => r.Key, r => r.Value is JsonElement element ? element : JsonSerializer.SerializeToElement(r.Value, Manifest.Json.Info(r.Value?.GetType() ?? typeof(object))));
+        TaskFolder.WriteAtomically(resultsPath, JsonSerializer.SerializeToUtf8Bytes(json, Manifest.Json.Info<Dictionary<long, JsonElement>>()));
         Directory.Delete(folder, recursive: true); // only once its results are saved: a resume never reads a half-deleted pass
         return results;
     }

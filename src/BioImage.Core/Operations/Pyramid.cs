@@ -172,13 +172,13 @@ public sealed class Pyramid : Operation<PyramidResult>
                 translation[axis] = pyramid.Pools ? voxelSize[axis] * (factor - 1) / 2 : 0;
             }
 
-            datasets.Add(new JsonObject
+            datasets.Add((JsonNode)new JsonObject
             {
                 ["path"] = $"s{level}",
                 ["coordinateTransformations"] = new JsonArray
                 {
-                    new JsonObject { ["type"] = "scale", ["scale"] = Numbers(scale) },
-                    new JsonObject { ["type"] = "translation", ["translation"] = Numbers(translation) },
+                    (JsonNode)new JsonObject { ["type"] = "scale", ["scale"] = Numbers(scale) },
+                    (JsonNode)new JsonObject { ["type"] = "translation", ["translation"] = Numbers(translation) },
                 },
             });
         }
@@ -192,7 +192,7 @@ public sealed class Pyramid : Operation<PyramidResult>
                 axis["unit"] = unit;
             }
 
-            axes.Add(axis);
+            axes.Add((JsonNode)axis);
         }
 
         var multiscale = new JsonObject

@@ -128,18 +128,18 @@ public sealed class RegionAdjacency : Operation<RagResult>
         {
             ["nodeCount"] = result.NodeCount,
             ["edgeCount"] = result.EdgeCount,
-            ["u"] = JsonSerializer.SerializeToNode(result.U),
-            ["v"] = JsonSerializer.SerializeToNode(result.V),
-            ["sizes"] = JsonSerializer.SerializeToNode(result.Sizes),
+            ["u"] = CoreJson.Node(result.U),
+            ["v"] = CoreJson.Node(result.V),
+            ["sizes"] = CoreJson.Node(result.Sizes),
         };
         if (result.FeatureNames.Length > 0)
         {
-            fields["features"] = new JsonObject(result.FeatureNames.Select((name, f) => KeyValuePair.Create(name, JsonSerializer.SerializeToNode(result.Column(f), OperationOutcome.Json))));
+            fields["features"] = new JsonObject(result.FeatureNames.Select((name, f) => KeyValuePair.Create(name, CoreJson.Node(result.Column(f), OperationOutcome.Json))));
         }
 
         if (result.Costs is { } costs)
         {
-            fields["costs"] = JsonSerializer.SerializeToNode(costs, OperationOutcome.Json);
+            fields["costs"] = CoreJson.Node(costs, OperationOutcome.Json);
         }
 
         return fields;

@@ -31,12 +31,12 @@ internal sealed record RunRecord(
 
     private const string FileName = "run.json";
 
-    private static readonly JsonSerializerOptions Json = new(Manifest.Json) { Converters = { new JsonStringEnumConverter() } };
+    private static readonly JsonSerializerOptions Json = CoreJson.WithResolver(new(Manifest.Json) { Converters = { new JsonStringEnumConverter<JobType>() } }, OperationsJsonContext.Default);
 
     /// <summary>True when <paramref name="folder"/> holds a run record.</summary>
     public static bool IsRunFolder(string folder) => File.Exists(Path.Combine(folder, FileName));
 
-    public void Write(string folder) => TaskFolder.WriteAtomically(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json));
+    public void Write(string folder) => TaskFolder.WriteAtomically(Path.Combine(folder, FileName), JsonSerializer.SerializeToUtf8Bytes(this, Json.Info<RunRecord>()));
 
     /// <summary>Reads the record of a kept run folder after checking that nobody else owns or can write it.</summary>
     /// <exception cref="ArgumentException">The folder is not the run folder of an operation (the message says what it is).</exception>
@@ -54,7 +54,7 @@ internal sealed record RunRecord(
         }
 
         FolderSecurity.RequirePrivate(full);
-        var record = JsonSerializer.Deserialize<RunRecord>(File.ReadAllBytes(Path.Combine(full, FileName)), Json)
+        var record = JsonSerializer.Deserialize(File.ReadAllBytes(Path.Combine(full, FileName)), Json.Info<RunRecord>())
             ?? throw new InvalidDataException($"{Path.Combine(full, FileName)} is empty.");
         return record.Version == CurrentVersion
             ? record

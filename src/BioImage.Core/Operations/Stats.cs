@@ -186,15 +186,15 @@ public sealed class Stats : Operation<StatsResult>
         };
         if (result.Histogram is { } histogram)
         {
-            fields["histogram"] = JsonSerializer.SerializeToNode(histogram);
-            fields["binEdges"] = JsonSerializer.SerializeToNode(result.BinEdges, OperationOutcome.Json);
+            fields["histogram"] = CoreJson.Node(histogram);
+            fields["binEdges"] = CoreJson.Node(result.BinEdges, OperationOutcome.Json);
         }
 
         return fields;
     }
 
     /// <summary>A number for the report; NaN and ±∞ (NaN data) as numpy's names.</summary>
-    private static JsonNode? Number(double value) => JsonSerializer.SerializeToNode(value, OperationOutcome.Json);
+    private static JsonNode? Number(double value) => CoreJson.Node(value, OperationOutcome.Json);
 
     /// <inheritdoc />
     public override string Describe(StatsResult result)

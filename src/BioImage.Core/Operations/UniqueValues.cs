@@ -56,8 +56,8 @@ public sealed class UniqueValues : Operation<UniqueResult>
         return new JsonObject
         {
             ["count"] = result.Values.Length,
-            ["values"] = JsonSerializer.SerializeToNode(result.Values, result.Values.GetType(), OperationOutcome.Json),
-            ["counts"] = result.Counts is null ? null : JsonSerializer.SerializeToNode(result.Counts),
+            ["values"] = JsonSerializer.SerializeToNode(result.Values, OperationOutcome.Json.Info(result.Values.GetType())),
+            ["counts"] = result.Counts is null ? null : CoreJson.Node(result.Counts),
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -26,10 +27,16 @@ internal static class UserTypes
     /// The file does not exist or is no .NET assembly, the type does not exist, is no concrete subclass or has no public
     /// parameterless constructor (the message names --assembly or <paramref name="option"/> and lists the candidates).
     /// </exception>
+    /// <exception cref="NotSupportedException">In a trimmed or NativeAOT application, which cannot load types by name.</exception>
     public static Type Find(Type baseType, string assemblyPath, string? name, string option, string noun)
     {
         ArgumentNullException.ThrowIfNull(baseType);
         ArgumentException.ThrowIfNullOrEmpty(assemblyPath);
+        if (!CoreJson.ReflectionEnabled)
+        {
+            throw CoreJson.ReflectionOff($"Loading your {noun} from {assemblyPath}");
+        }
+
         var assembly = Load(Path.GetFullPath(assemblyPath), noun);
         var types = TypesOf(assembly);
         var found = types.Where(t => baseType.IsAssignableFrom(t) && !t.IsAbstract).Select(t => t.FullName!).Order(StringComparer.Ordinal).ToList();
@@ -53,7 +60,7 @@ internal static class UserTypes
             throw new ArgumentException($"{option}: {name} is abstract; {known}.", nameof(name));
         }
 
-        return type.GetConstructor(Type.EmptyTypes) is not null
+        return OperationSpec.HasParameterlessConstructor(type)
             ? type
             : throw new ArgumentException($"{option}: {name} has no public parameterless constructor, which every worker needs to recreate it (its parameters are public properties).", nameof(name));
     }
@@ -67,7 +74,7 @@ internal static class UserTypes
         var type = Find(typeof(T), assemblyPath, name, option, noun);
         try
         {
-            return (T)parameters.Deserialize(type, Manifest.Json)!;
+            return (T)parameters.Deserialize(Manifest.Json.Info(type))!;
         }
         catch (JsonException error)
         {
@@ -81,14 +88,16 @@ internal static class UserTypes
     {
         ArgumentNullException.ThrowIfNull(instance);
         var type = instance.GetType();
-        if (type.Assembly.IsDynamic || type.Assembly.Location.Length == 0)
+        string file = type.Assembly.IsDynamic ? string.Empty : OperationSpec.FileOf(type.Assembly);
+        if (file.Length == 0)
         {
             throw new ArgumentException($"{type} is defined in an in-memory assembly; worker processes load {noun}s from a class library file.", nameof(instance));
         }
 
-        return (type.Assembly.Location, type.FullName!, (JsonObject)JsonSerializer.SerializeToNode(instance, type, Manifest.Json)!);
+        return (file, type.FullName!, (JsonObject)JsonSerializer.SerializeToNode(instance, Manifest.Json.Info(type))!);
     }
 
+    [RequiresUnreferencedCode("Loads an assembly from a file: what it uses of this library may have been trimmed.")]
     private static Assembly Load(string path, string noun)
     {
         if (!File.Exists(path))
@@ -107,6 +116,7 @@ internal static class UserTypes
     }
 
     /// <summary>The assembly's types; those that do not load (a missing dependency) are left out.</summary>
+    [RequiresUnreferencedCode("Lists the types of a loaded assembly.")]
     private static Type[] TypesOf(Assembly assembly)
     {
         try

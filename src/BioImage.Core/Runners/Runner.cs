@@ -47,7 +47,7 @@ public static class Runner
         results.OrderBy(r => r.Key).Select(r => new BlockResult<TResult>(r.Key, r.Value switch
         {
             TResult value => value,
-            JsonElement json => json.Deserialize<TResult>(Manifest.Json)!,
+            JsonElement json => json.Deserialize(Manifest.Json.Info<TResult>())!,
             _ => throw new InvalidOperationException($"Block {r.Key} returned no {typeof(TResult).Name}."),
         })).ToList();
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Tomlyn;
 using Tomlyn.Model;
+using Tomlyn.Serialization;
 
 namespace BioImage.Runners;
 
@@ -103,7 +104,7 @@ public sealed partial record SlurmConfig
         document["slurm"] = table;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         string temporary = path + ".tmp";
-        File.WriteAllText(temporary, TomlSerializer.Serialize(document));
+        File.WriteAllText(temporary, TomlSerializer.Serialize(document, SlurmToml.Default.TomlTable));
         File.Move(temporary, path, overwrite: true);
         return path;
     }
@@ -196,7 +197,7 @@ public sealed partial record SlurmConfig
     {
         try
         {
-            return TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(path)) ?? new TomlTable();
+            return TomlSerializer.Deserialize(File.ReadAllText(path), SlurmToml.Default.TomlTable) ?? new TomlTable();
         }
         catch (TomlException exception)
         {
@@ -296,3 +297,7 @@ public sealed partial record SlurmConfig
     [GeneratedRegex(@"^[A-Za-z0-9_&|,.\[\]*:()-]{1,256}$")]
     private static partial Regex Constraints();
 }
+
+/// <summary>The source-generated TOML metadata of the configuration file's document model (no reflection: trim- and AOT-safe).</summary>
+[TomlSerializable(typeof(TomlTable))]
+internal sealed partial class SlurmToml : TomlSerializerContext;

@@ -14,7 +14,7 @@ namespace BioImage.Runners;
 /// </summary>
 internal sealed class SlurmLauncher(SlurmConfig config) : ITaskLauncher
 {
-    private sealed record Submission(string JobId, int[] Tasks);
+    internal sealed record Submission(string JobId, int[] Tasks);
 
     public void LaunchAndWait(TaskFolder folder, IReadOnlyList<int> tasks, RunOptions options)
     {
@@ -36,7 +36,7 @@ internal sealed class SlurmLauncher(SlurmConfig config) : ITaskLauncher
                 string jobId = SlurmCommands.Submit(script, config.SbatchArguments().Concat([array, $"--output={folder.LogsPath}/slurm-%A_%a.out", $"--error={folder.LogsPath}/slurm-%A_%a.err"]));
                 submissions.Add(new Submission(jobId, chunk));
                 // Written whole and renamed into place: a reattach must never read a half-written list.
-                TaskFolder.WriteAtomically(Path.Combine(slurmFolder, "jobs.json"), JsonSerializer.SerializeToUtf8Bytes(ReadSubmissions(folder).Concat([new Submission(jobId, chunk)]).ToArray()));
+                TaskFolder.WriteAtomically(Path.Combine(slurmFolder, "jobs.json"), JsonSerializer.SerializeToUtf8Bytes([.. ReadSubmissions(folder), new Submission(jobId, chunk)], RunnersJsonContext.Default.ListSubmission));
             }
 
             Wait(folder, submissions, config, options);
@@ -71,7 +71,7 @@ internal sealed class SlurmLauncher(SlurmConfig config) : ITaskLauncher
     private static List<Submission> ReadSubmissions(TaskFolder folder)
     {
         string path = Path.Combine(folder.Path, "slurm", "jobs.json");
-        return File.Exists(path) ? JsonSerializer.Deserialize<List<Submission>>(File.ReadAllText(path)) ?? [] : [];
+        return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), RunnersJsonContext.Default.ListSubmission) ?? [] : [];
     }
 
     private string Script(IReadOnlyList<string> worker, string tmpFolder, string tasksFile)

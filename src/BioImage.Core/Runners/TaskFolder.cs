@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace BioImage.Runners;
 
@@ -81,11 +82,11 @@ internal sealed class TaskFolder
         return new TaskFolder(full);
     }
 
-    public void WriteManifest(Manifest manifest) => WriteAtomically(ManifestPath, JsonSerializer.SerializeToUtf8Bytes(manifest, Manifest.Json));
+    public void WriteManifest(Manifest manifest) => WriteAtomically(ManifestPath, JsonSerializer.SerializeToUtf8Bytes(manifest, Manifest.Json.Info<Manifest>()));
 
     public Manifest ReadManifest()
     {
-        var manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllBytes(ManifestPath), Manifest.Json)
+        var manifest = JsonSerializer.Deserialize(File.ReadAllBytes(ManifestPath), Manifest.Json.Info<Manifest>())
             ?? throw new InvalidDataException($"{ManifestPath} is empty.");
         return manifest.Version == Manifest.CurrentVersion
             ? manifest
@@ -93,9 +94,9 @@ internal sealed class TaskFolder
     }
 
     public void WriteTaskBlocks(int task, IReadOnlyList<long> blockIds) =>
-        WriteAtomically(PathOf("blocks", $"{task}.json"), JsonSerializer.SerializeToUtf8Bytes(blockIds));
+        WriteAtomically(PathOf("blocks", $"{task}.json"), JsonSerializer.SerializeToUtf8Bytes(blockIds, CoreJsonContext.Default.Int64Array));
 
-    public long[] ReadTaskBlocks(int task) => JsonSerializer.Deserialize<long[]>(File.ReadAllBytes(PathOf("blocks", $"{task}.json"))) ?? [];
+    public long[] ReadTaskBlocks(int task) => JsonSerializer.Deserialize(File.ReadAllBytes(PathOf("blocks", $"{task}.json")), CoreJsonContext.Default.Int64Array) ?? [];
 
     /// <summary>Blocks task <paramref name="task"/> has finished: newline-terminated lines of its done-log.</summary>
     public HashSet<long> ReadDone(int task)
@@ -137,7 +138,7 @@ internal sealed class TaskFolder
             writer.WriteStartObject();
             writer.WriteNumber("block", blockId);
             writer.WritePropertyName("result");
-            JsonSerializer.Serialize(writer, value, type, Manifest.Json);
+            JsonSerializer.Serialize(writer, value, Manifest.Json.Info(type));
             writer.WriteEndObject();
         }
 
@@ -199,7 +200,7 @@ internal sealed class TaskFolder
         return null;
     }
 
-    public void WriteTimings(int task, object timings) => WriteAtomically(PathOf("timings", $"{task}.json"), JsonSerializer.SerializeToUtf8Bytes(timings));
+    public void WriteTimings(int task, TaskTimings timings) => WriteAtomically(PathOf("timings", $"{task}.json"), JsonSerializer.SerializeToUtf8Bytes(timings, RunnersJsonContext.Default.TaskTimings));
 
     private string PathOf(string sub, string name) => System.IO.Path.Combine(Path, sub, name);
 
@@ -211,3 +212,14 @@ internal sealed class TaskFolder
         File.Move(temporary, path, overwrite: true);
     }
 }
+
+/// <summary><c>timings/&lt;t&gt;.json</c>: when and where task t ran, and how many blocks it processed.</summary>
+internal sealed record TaskTimings(
+    [property: JsonPropertyName("task")] int Task,
+    [property: JsonPropertyName("processed")] int Processed,
+    [property: JsonPropertyName("computeSeconds")] double ComputeSeconds,
+    [property: JsonPropertyName("started")] DateTimeOffset Started,
+    [property: JsonPropertyName("ended")] DateTimeOffset Ended,
+    [property: JsonPropertyName("host")] string Host,
+    [property: JsonPropertyName("slurmJobId")] string? SlurmJobId,
+    [property: JsonPropertyName("slurmArrayTaskId")] string? SlurmArrayTaskId);

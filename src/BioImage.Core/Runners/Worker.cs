@@ -48,17 +48,15 @@ public static class Worker
                 }
             }
 
-            folder.WriteTimings(task, new
-            {
+            folder.WriteTimings(task, new TaskTimings(
                 task,
                 processed,
-                computeSeconds = clock.Elapsed.TotalSeconds,
+                clock.Elapsed.TotalSeconds,
                 started,
-                ended = DateTimeOffset.UtcNow,
-                host = Environment.MachineName,
-                slurmJobId = Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID"),
-                slurmArrayTaskId = Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID"),
-            });
+                DateTimeOffset.UtcNow,
+                Environment.MachineName,
+                Environment.GetEnvironmentVariable("SLURM_ARRAY_JOB_ID"),
+                Environment.GetEnvironmentVariable("SLURM_ARRAY_TASK_ID")));
             folder.MarkSucceeded(task);
             return 0;
         }

@@ -45,7 +45,7 @@ internal static class WorkerCommand
             return target.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? [DotnetHost(), target] : [target];
         }
 
-        string library = typeof(WorkerEntry).Assembly.Location;
+        string library = OperationSpec.FileOf(typeof(WorkerEntry).Assembly);
         if (library.Length == 0)
         {
             throw new InvalidOperationException("Cannot start workers: BioImage.Core was not loaded from a file (single-file publish?); set BIOIMAGE_WORKER to a worker executable.");

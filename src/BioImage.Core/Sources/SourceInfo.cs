@@ -22,7 +22,7 @@ public static class SourceInfo
             ["dtype"] = source.DType.NumpyName(),
             ["chunks"] = source.Chunks is { } chunks ? new JsonArray([.. chunks.Select(e => (JsonNode)e)]) : null,
             ["writable"] = source.Writable,
-            ["wrappers"] = spec?.Wrappers is { Count: > 0 } wrappers ? JsonSerializer.SerializeToNode(wrappers) : null,
+            ["wrappers"] = spec?.Wrappers is { Count: > 0 } wrappers ? JsonSerializer.SerializeToNode(wrappers, SourcesJsonContext.Default.IReadOnlyListWrapperSpec) : null,
         };
         var inner = source;
         while (inner is WrapperSource wrapper)

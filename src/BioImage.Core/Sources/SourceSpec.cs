@@ -57,7 +57,7 @@ public sealed record WrapperSpec(
     {
         try
         {
-            return Parameters.TryGetValue(name, out var value) && value.Deserialize<T>() is { } parsed
+            return Parameters.TryGetValue(name, out var value) && value.Deserialize(CoreJson.Plain.Info<T>()) is { } parsed
                 ? parsed
                 : throw new ArgumentException($"Wrapper '{Name}' needs the parameter '{name}'.", nameof(name));
         }
@@ -69,5 +69,5 @@ public sealed record WrapperSpec(
 
     /// <summary>Builds a spec from name/value pairs.</summary>
     public static WrapperSpec Of(string name, params (string Name, object Value)[] parameters) =>
-        new(name, parameters.ToDictionary(p => p.Name, p => JsonSerializer.SerializeToElement(p.Value)));
+        new(name, parameters.ToDictionary(p => p.Name, p => JsonSerializer.SerializeToElement(p.Value, CoreJson.Plain.Info(p.Value.GetType()))));
 }

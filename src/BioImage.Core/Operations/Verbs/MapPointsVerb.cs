@@ -102,8 +102,8 @@ public sealed class MapPointsVerb : Operation<MapPointsResult>
         return new JsonObject
         {
             ["count"] = result.ObjectIds.Length,
-            ["objectIds"] = JsonSerializer.SerializeToNode(result.ObjectIds),
-            ["objectDistances"] = JsonSerializer.SerializeToNode(result.Distances, OperationOutcome.Json),
+            ["objectIds"] = CoreJson.Node(result.ObjectIds),
+            ["objectDistances"] = CoreJson.Node(result.Distances, OperationOutcome.Json),
             ["csv"] = Csv,
         };
     }

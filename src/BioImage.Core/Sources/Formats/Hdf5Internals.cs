@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using PureHDF;
 using PureHDF.VOL.Native;
@@ -55,6 +56,7 @@ internal static class Hdf5Internals
     };
 
     /// <summary>The value of property <paramref name="name"/> of an internal PureHDF record.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2075:'this' argument does not satisfy 'DynamicallyAccessedMembersAttribute'", Justification = "A property that trimming removed reads as PureHDF's internals having changed: Changed() refuses the rewrite; it never gives a wrong answer.")]
     public static object? Property(object item, string name)
     {
         var property = item.GetType().GetProperty(name, Instance) ?? throw Changed($"{item.GetType().Name} has no property {name}");

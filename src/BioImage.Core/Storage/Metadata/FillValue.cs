@@ -49,7 +49,8 @@ internal static class FillValue
                 return dtype is DType.Bool or DType.UInt8 or DType.Int8 ? bytes : throw new FormatException($"a boolean is not a {dtype.NumpyName()} value");
             }
 
-            var element = JsonSerializer.Deserialize<JsonElement>(node.ToJsonString());
+            using var document = JsonDocument.Parse(node.ToJsonString());
+            var element = document.RootElement;
             if (dtype.IsFloatingPoint())
             {
                 return Write(dtype, element.GetDouble(), 0, 0, false);
