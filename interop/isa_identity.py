@@ -13,6 +13,11 @@ def outputs():
     single = rng.normal(size=(20, 33, 41)).astype(np.float32)
     double = single.astype(np.float64)
     labels = rng.integers(0, 5, (21, 30, 19)).astype(np.uint16)
+    mask = single > 0.3
+    seeds = np.zeros(single.shape, np.int32)
+    seeds.flat[rng.choice(seeds.size, 20, replace=False)] = np.arange(1, 21)
+    components = bk.label(mask, connectivity=3)[0]
+    shapes = bk.regionprops(components, (2.0, 1.0, 0.5), compute_surface=True)
     return {
         "gaussian_smoothing_f32": bk.gaussian_smoothing(single, 1.7),
         "gaussian_smoothing_f64": bk.gaussian_smoothing(double, (1.0, 2.0, 0.5), mode="wrap"),
@@ -27,6 +32,15 @@ def outputs():
         "downscale_mean_f32": bk.downscale(single, (2, 3, 2)),
         "downscale_mean_u16": bk.downscale(labels, 2),
         "downscale_mode_u16": bk.downscale(labels, (3, 2, 2), method="mode"),
+        "label_26": components,
+        "watershed_f32_mask": bk.watershed(single, seeds, mask=mask),
+        "watershed_f64_compact": bk.watershed(double[3], seeds[3], 2, compactness=0.5),
+        "distance_transform": bk.distance_transform(mask, sampling=(2.0, 1.0, 0.5)),
+        "distance_transform_indices": bk.distance_transform(mask, return_distances=False, return_indices=True),
+        "unique_counts": bk.unique(labels, return_counts=True)[1],
+        "relabel_sequential": bk.relabel_sequential(labels * np.uint16(7), offset=3)[0],
+        "regionprops_shapes": np.stack([shapes["axis_major_length"], shapes["axis_minor_length"], shapes["surface_area"]]),
+        "contingency_counts": bk.contingency_table(components, seeds).counts,
     }
 
 

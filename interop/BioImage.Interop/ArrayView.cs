@@ -154,7 +154,8 @@ internal sealed unsafe class ArrayView
         where T : unmanaged
     {
         var extent = Extent3;
-        if (DType != ElementTypes.Of<T>() || Count == 0)
+        // bool travels as uint8 (ElementTypes.Dispatch), so a bool array wraps as bytes without a copy.
+        if ((DType == ElementType.Bool ? ElementType.UInt8 : DType) != ElementTypes.Of<T>() || Count == 0)
         {
             return null;
         }

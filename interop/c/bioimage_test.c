@@ -1,8 +1,10 @@
 /*
  * C test of libbioimage through bioimage.h: the version gate, Gaussian smoothing of a delta (closed form: the
- * product of the normalised 1D kernels), strided and reversed views, resize/downscale on known values, and the
- * error path (status codes, bk_last_error, thread-local messages) including the block-wise layer's (a missing host,
- * a refused request). Prints "c: <n> checks passed" or the failures.
+ * product of the normalised 1D kernels), strided and reversed views, resize/downscale on known values, the
+ * segmentation family on tiny images with known answers (label, watershed, EDT, unique, relabel, morphology,
+ * contingency table; library-owned results freed with bk_free), and the error path (status codes, bk_last_error,
+ * thread-local messages) including the block-wise layer's (a missing host, a refused request). Prints
+ * "c: <n> checks passed" or the failures.
  * Build: gcc -std=c11 -I interop/include bioimage_test.c -l:libbioimage_v3.so -L <dir> -Wl,-rpath,<dir> -lm -lpthread
  */
 #include <math.h>
@@ -164,6 +166,78 @@ static void test_errors(void) {
     CHECK(bk_downscale(&in, &pooled, zero, BK_POOL_MEAN, 0) == BK_ERR_INVALID_ARGUMENT, "factor 0 accepted");
 }
 
+/* The segmentation family on tiny images with known answers (scipy/skimage semantics), library-owned results. */
+static void test_segmentation(void) {
+    /* Two blobs that touch only diagonally: 2 components with faces, 1 with faces and corners. */
+    uint8_t image[12] = {1, 1, 0, 0,
+                         0, 0, 1, 1,
+                         0, 0, 0, 1};
+    uint32_t labels[12];
+    bk_array in = array2d(image, BK_DTYPE_UINT8, 3, 4), out = array2d(labels, BK_DTYPE_UINT32, 3, 4);
+    int64_t count = -1;
+    CHECK(bk_label(&in, &out, 1, 1, &count) == BK_OK && count == 2 && labels[0] == 1 && labels[6] == 2 && labels[11] == 2 && labels[2] == 0,
+          "label, connectivity 1: %lld components", (long long)count);
+    CHECK(bk_label(&in, &out, 2, 0, &count) == BK_OK && count == 1 && labels[7] == 1, "label, connectivity 2: %lld components", (long long)count);
+    CHECK(bk_label(&in, &out, 3, 0, &count) == BK_ERR_INVALID_ARGUMENT, "connectivity 3 accepted in 2D");
+
+    /* A ridge between two seeds: the left basin reaches the peak first (skimage labels when pushing). */
+    double heights[6] = {0, 1, 3, 2, 1, 0};
+    int32_t seeds[6] = {1, 0, 0, 0, 0, 2}, basins[6];
+    bk_array h = array2d(heights, BK_DTYPE_FLOAT64, 1, 6), m = array2d(seeds, BK_DTYPE_INT32, 1, 6), w = array2d(basins, BK_DTYPE_INT32, 1, 6);
+    CHECK(bk_watershed(&h, &m, NULL, &w, 1, 0.0, 0) == BK_OK && basins[2] == 1 && basins[3] == 2 && basins[0] == 1 && basins[5] == 2,
+          "watershed: %d %d %d %d %d %d", basins[0], basins[1], basins[2], basins[3], basins[4], basins[5]);
+
+    /* Distances to the nearest zero along a row, with sampling 2 and the nearest zero's column. */
+    uint8_t row[5] = {0, 1, 1, 1, 0};
+    double distances[5];
+    int32_t nearest[10];
+    bk_array r = array2d(row, BK_DTYPE_UINT8, 1, 5), d = array2d(distances, BK_DTYPE_FLOAT64, 1, 5);
+    bk_array idx = {0};
+    idx.data = nearest; idx.dtype = BK_DTYPE_INT32; idx.ndim = 3;
+    idx.shape[0] = 2; idx.shape[1] = 1; idx.shape[2] = 5;
+    idx.strides[0] = 5; idx.strides[1] = 5; idx.strides[2] = 1;
+    double sampling[2] = {1.0, 2.0};
+    CHECK(bk_distance_transform(&r, &d, &idx, sampling, 0) == BK_OK && distances[1] == 2.0 && distances[2] == 4.0 && distances[0] == 0.0
+          && nearest[5 + 1] == 0 && nearest[5 + 3] == 4, "distance transform: %g %g %g", distances[0], distances[1], distances[2]);
+    CHECK(bk_distance_transform(&r, NULL, NULL, NULL, 0) == BK_ERR_INVALID_ARGUMENT, "no output accepted");
+
+    /* unique with counts, then the buffers released with bk_free. */
+    uint16_t values[6] = {3, 1, 3, 0, 3, 1};
+    bk_array v = array2d(values, BK_DTYPE_UINT16, 2, 3);
+    void* distinct = NULL;
+    int64_t* counts = NULL;
+    CHECK(bk_unique(&v, &distinct, &counts, &count, 0) == BK_OK && count == 3 && ((uint16_t*)distinct)[2] == 3 && counts[0] == 1 && counts[2] == 3,
+          "unique: %lld values", (long long)count);
+    bk_free(distinct);
+    bk_free(counts);
+
+    /* relabel in place through keys -> values; a label without a key is an argument error naming it. */
+    uint16_t keys[3] = {0, 1, 3}, targets[3] = {0, 10, 30};
+    bk_array k = {0}, t = {0};
+    k.data = keys; k.dtype = BK_DTYPE_UINT16; k.ndim = 1; k.shape[0] = 3; k.strides[0] = 1;
+    t = k; t.data = targets;
+    CHECK(bk_relabel(&v, &k, &t, &v, 0) == BK_OK && values[0] == 30 && values[1] == 10 && values[3] == 0, "relabel: %d %d", values[0], values[1]);
+    CHECK(bk_relabel(&v, &k, &t, &v, 0) == BK_ERR_INVALID_ARGUMENT, "missing key 30 accepted");
+    char message[256];
+    bk_last_error(message, sizeof message);
+    CHECK(strstr(message, "30") != NULL, "message: %s", message);
+
+    /* morphology of the connectivity-2 labels above: one object of 5 voxels, box rows [0, 3), columns [0, 4). */
+    int64_t* table = NULL;
+    CHECK(bk_morphology(&out, &table, &count, 0) == BK_OK && count == 1 && table[1] == 5 && table[6] == 0 && table[9] == 3 && table[10] == 4,
+          "morphology: %lld rows", (long long)count);
+    bk_free(table);
+
+    /* The contingency table of the image against its labels: pairs (0, 0) x7 and (1, 1) x5. */
+    uint64_t *a = NULL, *b = NULL;
+    int64_t* frequencies = NULL;
+    CHECK(bk_contingency_table(&in, &out, &a, &b, &frequencies, &count, 0) == BK_OK && count == 2 && a[1] == 1 && b[1] == 1
+          && frequencies[0] == 7 && frequencies[1] == 5, "contingency table: %lld pairs", (long long)count);
+    bk_free(a);
+    bk_free(b);
+    bk_free(frequencies);
+}
+
 static void* fresh_thread(void* unused) {
     (void)unused;
     return (void*)bk_last_error(NULL, 0); /* no call failed on this thread */
@@ -204,6 +278,7 @@ int main(void) {
     test_gaussian_delta();
     test_filter_family();
     test_resampling();
+    test_segmentation();
     test_errors();
     test_errors_are_thread_local();
     test_blockwise_errors();

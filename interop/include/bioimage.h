@@ -202,6 +202,91 @@ int32_t bk_blockwise_cancel(void);
 /* Frees a buffer the library returned (NULL is ignored). */
 void bk_free(void* buffer);
 
+
+/* ---- Segmentation: 2D or 3D arrays of any strides ------------------------------------------------------------
+ * connectivity: 1..ndim as scipy's generate_binary_structure(ndim, connectivity) (1 = faces only, ndim = faces,
+ * edges and corners). Results never depend on threads. Data errors (a label missing from a relabelling, labels that
+ * overflow the output type) return BK_ERR_INVALID_ARGUMENT with the offending value in the message.
+ */
+
+/*
+ * scipy.ndimage.label: the nonzero elements of input (any dtype; NaN is nonzero, -0.0 is not) labelled 1..N in raster
+ * order of each component's first element, background 0. output: uint32 or uint64, the input's shape. *count (if
+ * not NULL) receives N.
+ */
+int32_t bk_label(const bk_array* input, const bk_array* output, int32_t connectivity, int32_t threads, int64_t* count);
+
+/*
+ * skimage.segmentation.watershed(heights, markers, connectivity, mask, compactness) of scikit-image 0.19, element
+ * for element (its plateau tie-breaking included). heights: any dtype (compared as float64). markers: an integer
+ * dtype, the heights' shape, 0 = no seed; every seed must fit the output's dtype; may be the output itself.
+ * mask: bool of the same shape or NULL; elements outside it (and seeds there) become 0. output: int32, uint32, int64
+ * or uint64 of the same shape. compactness: 0 (classic) or > 0 (compact watershed).
+ */
+int32_t bk_watershed(const bk_array* heights, const bk_array* markers, const bk_array* mask, const bk_array* output,
+                     int32_t connectivity, double compactness, int32_t threads);
+
+/*
+ * scipy.ndimage.distance_transform_edt(input, sampling, return_distances, return_indices): for every nonzero element
+ * of input (any dtype) the Euclidean distance to the nearest zero element, 0 on zeros. distances: float32/float64 of
+ * the input's shape, or NULL. indices: int32 of shape (ndim, *shape) receiving the coordinates of that zero element,
+ * or NULL (among equidistant ones the choice may differ from scipy's); at least one of the two. Without any zero
+ * element every element gets scipy's virtual feature (-1, 0[, 0]). sampling: ndim positive spacings, or NULL for 1.
+ */
+int32_t bk_distance_transform(const bk_array* input, const bk_array* distances, const bk_array* indices,
+                              const double* sampling, int32_t threads);
+
+/* ---- Label images: results of data-dependent size come in library-owned buffers -----------------------------
+ * On BK_OK every buffer pointer asked for is set (never NULL, also for 0 items); copy the items, then release each
+ * buffer with bk_free (above). On failure nothing is allocated.
+ */
+
+/*
+ * numpy.unique(input, return_counts=True) of a bool or integer array: *count distinct values in increasing order into
+ * *values (the input's dtype; bool as one byte 0/1) and, when counts is not NULL, their int64 counts into *counts.
+ */
+int32_t bk_unique(const bk_array* input, void** values, int64_t** counts, int64_t* count, int32_t threads);
+
+/*
+ * output = mapping[input] for the mapping keys[i] -> values[i] (bioimage-py's relabel with a dict; np.take(table,
+ * input) with keys 0..n-1). input: integer. keys: 1D, distinct, the input's dtype. values: 1D, as many, the output's
+ * dtype. output: integer, the input's shape; may be the input itself (in place). Every label present must be a key.
+ */
+int32_t bk_relabel(const bk_array* input, const bk_array* keys, const bk_array* values, const bk_array* output,
+                   int32_t threads);
+
+/* Int64 columns per row of bk_morphology's table. */
+#define BK_MORPHOLOGY_COLUMNS 11
+
+/*
+ * bioimage-py's morphology table of an integer label image: *count rows of BK_MORPHOLOGY_COLUMNS int64, one per
+ * nonzero label in increasing order of the label's own dtype: label (its uint64 bit pattern), voxel count, coordinate
+ * sums (z, y, x), bounding-box start (z, y, x; inclusive), bounding-box end (z, y, x; exclusive). Centres of mass are
+ * sum / count. A 2D input is one plane: its z columns are 0, 0 and 1.
+ */
+int32_t bk_morphology(const bk_array* labels, int64_t** table, int64_t* count, int32_t threads);
+
+/* Doubles per row of bk_region_shapes' shape table. */
+#define BK_REGION_SHAPE_COLUMNS 3
+
+/*
+ * bioimage-py's regionprops shape features: bk_morphology's *table and, row for row, BK_REGION_SHAPE_COLUMNS doubles
+ * per object in *shapes: the major and minor axis lengths of its inertia-equivalent ellipsoid (skimage's
+ * axis_major_length / axis_minor_length, in units of spacing) and, when surface is nonzero (3D only), its surface
+ * area (Lewiner marching cubes of the object padded by one voxel, level 0.5; NaN when not asked). spacing: ndim
+ * positive voxel sizes or NULL for 1. Objects are measured in parallel on their bounding-box crops.
+ */
+int32_t bk_region_shapes(const bk_array* labels, const double* spacing, int32_t surface, int64_t** table,
+                         double** shapes, int64_t* count, int32_t threads);
+
+/*
+ * bioimage-py's contingency_table(seg, gt): the *pairs (a, b) of labels found at the same element of two integer
+ * arrays of one shape, sorted by (a, b), with their counts; labels as uint64 bit patterns (numpy's astype(uint64)),
+ * background kept.
+ */
+int32_t bk_contingency_table(const bk_array* seg, const bk_array* gt, uint64_t** seg_labels, uint64_t** gt_labels,
+                             int64_t** counts, int64_t* pairs, int32_t threads);
+
 #ifdef __cplusplus
 }
 #endif

@@ -9,9 +9,12 @@ from ._library import LEVEL as isa_level, BioImageError
 from .filters import (difference_of_gaussians, gaussian_gradient_magnitude, gaussian_smoothing,
                       hessian_of_gaussian_eigenvalues, laplacian_of_gaussian, structure_tensor_eigenvalues)
 from .resampling import downscale, resize
+from .segmentation import (ContingencyTable, contingency_table, distance_transform, label, morphology, regionprops,
+                           relabel, relabel_consecutive, relabel_sequential, unique, watershed)
 from . import blockwise
 from .blockwise import RunnerError, copy
 
 __all__ = ["BioImageError", "difference_of_gaussians", "downscale", "gaussian_gradient_magnitude", "gaussian_smoothing",
            "hessian_of_gaussian_eigenvalues", "isa_level", "laplacian_of_gaussian", "resize", "structure_tensor_eigenvalues",
-           "blockwise", "RunnerError", "copy"]
+           "ContingencyTable", "contingency_table", "distance_transform", "label", "morphology", "regionprops", "relabel",
+           "relabel_consecutive", "relabel_sequential", "unique", "watershed", "blockwise", "RunnerError", "copy"]
