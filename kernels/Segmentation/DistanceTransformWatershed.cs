@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace BioImage.Kernels;
 
@@ -120,15 +122,22 @@ public static class DistanceTransformWatershed
 
             distance = Smooth(distance, new Memory3D<double>(scratch.AsMemory(0, count), depth, height, width), options.SigmaSeeds, degreeOfParallelism);
             FindSeeds(distance.Span, inside, labels, options);
-            var heightMap = options.SigmaSeeds > GaussianKernel.MinimumSigma ? distances : scratch;
-            var weights = Smooth(new Memory3D<double>(values.AsMemory(0, count), depth, height, width), new Memory3D<double>(heightMap.AsMemory(0, count), depth, height, width), options.SigmaWeights, degreeOfParallelism);
+            var weightsBuffer = options.SigmaSeeds > GaussianKernel.MinimumSigma ? distances : scratch;
+            var weights = Smooth(new Memory3D<double>(values.AsMemory(0, count), depth, height, width), new Memory3D<double>(weightsBuffer.AsMemory(0, count), depth, height, width), options.SigmaWeights, degreeOfParallelism);
             Blend(weights.Span, distance.Span, options.Alpha);
-            var heights = weights.Span.AsReadOnly();
-            Watershed.Seeded(heights, labels, options.Connectivity);
-            if (options.MinSize > 0)
+
+            // The smoothed distances are spent: their buffer keeps the labels while the removed segments are flooded again.
+            double[] spent = options.SigmaSeeds > GaussianKernel.MinimumSigma ? scratch : distances;
+            var kept = Unsafe.SizeOf<TLabel>() <= sizeof(double) ? MemoryMarshal.Cast<double, TLabel>(spent.AsSpan())[..count] : new TLabel[count];
+            double[] heightMap = options.SigmaWeights > GaussianKernel.MinimumSigma ? weightsBuffer : values;
+            var ranks = MemoryMarshal.Cast<double, uint>(heightMap.AsSpan())[..count];
+            if (HeightRanks.TryRank(heightMap.AsSpan(0, count), ranks))
             {
-                SizeFilter.Apply(labels, labels, minSize: options.MinSize, relabel: false, degreeOfParallelism: degreeOfParallelism);
-                Watershed.Seeded(heights, labels, options.Connectivity);
+                FloodAndFilter(new ReadOnlySpan3D<uint>(ranks, depth, height, width), labels, options, inside, kept, degreeOfParallelism);
+            }
+            else
+            {
+                FloodAndFilter(weights.Span.AsReadOnly(), labels, options, inside, kept, degreeOfParallelism);
             }
 
             return MaskAndMax(labels, mask);
@@ -139,6 +148,104 @@ public static class DistanceTransformWatershed
             ArrayPool<double>.Shared.Return(distances);
             ArrayPool<double>.Shared.Return(scratch);
             ArrayPool<bool>.Shared.Return(peaks);
+        }
+    }
+
+    /// <summary>
+    /// Steps (6) and (7): floods <paramref name="heights"/> from the seeds in <paramref name="labels"/>, removes the
+    /// segments below min_size and floods their voxels again from the remaining ones.
+    /// </summary>
+    private static void FloodAndFilter<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, DistanceTransformWatershedOptions options, Span3D<bool> frontier, Span<TLabel> kept, int degreeOfParallelism)
+        where THeight : unmanaged, INumber<THeight>
+        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    {
+        Watershed.Seeded(heights, labels, options.Connectivity);
+        if (options.MinSize > 0)
+        {
+            SizeFilter.Apply(labels, labels, minSize: options.MinSize, relabel: false, degreeOfParallelism: degreeOfParallelism);
+            FloodRemoved(heights, labels, options.Connectivity, frontier, kept);
+        }
+    }
+
+    /// <summary>
+    /// The second <c>watershed(hmap, ws)</c> of step (7), in which every remaining voxel is a seed, flooded from the
+    /// seeds that touch a removed voxel (0) only: a seed without a 0 neighbour pushes nothing when it pops, so leaving
+    /// it out changes no label — provided no two of the remaining seeds tie on height with different labels (then, as
+    /// in <see cref="Watershed"/>'s fast queues, the order among tied seeds cannot matter; otherwise skimage's heap
+    /// order over all seeds decides and the whole volume is flooded again). The other seeds are masked out of the
+    /// flood and their labels restored from <paramref name="kept"/>. Nothing removed, or nothing left: no change.
+    /// </summary>
+    private static void FloodRemoved<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, int connectivity, Span3D<bool> frontier, Span<TLabel> kept)
+        where THeight : unmanaged, INumber<THeight>
+        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    {
+        var offsets = Neighbourhood.Of(3, connectivity);
+        var seedHeights = new List<double>();
+        var seedLabels = new List<ulong>();
+        bool removed = false, remaining = false;
+        frontier.Clear();
+        for (int z = 0; z < labels.Depth; z++)
+        {
+            for (int y = 0; y < labels.Height; y++)
+            {
+                var row = labels.GetRowSpan(z, y);
+                for (int x = 0; x < row.Length; x++)
+                {
+                    if (row[x] != TLabel.Zero)
+                    {
+                        remaining = true;
+                        continue;
+                    }
+
+                    removed = true;
+                    frontier[z, y, x] = true;
+                    foreach (var (dz, dy, dx) in offsets)
+                    {
+                        int nz = z + dz, ny = y + dy, nx = x + dx;
+                        if ((uint)nz < (uint)labels.Depth && (uint)ny < (uint)labels.Height && (uint)nx < (uint)labels.Width
+                            && labels[nz, ny, nx] is var label && label != TLabel.Zero && !frontier[nz, ny, nx])
+                        {
+                            frontier[nz, ny, nx] = true;
+                            seedHeights.Add(double.CreateTruncating(heights[nz, ny, nx]));
+                            seedLabels.Add(ulong.CreateTruncating(label));
+                        }
+                    }
+                }
+            }
+        }
+
+        if (!removed || !remaining)
+        {
+            return;
+        }
+
+        if (!Watershed.NoSeedsTieAcrossLabels(seedHeights, seedLabels))
+        {
+            Watershed.Seeded(heights, labels, connectivity);
+            return;
+        }
+
+        CopyUnflagged(labels.AsReadOnly(), new Span3D<TLabel>(kept, labels.Depth, labels.Height, labels.Width), frontier);
+        Watershed.Seeded(heights, labels, connectivity, frontier.AsReadOnly());
+        CopyUnflagged(new ReadOnlySpan3D<TLabel>(kept, labels.Depth, labels.Height, labels.Width), labels, frontier);
+    }
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="target"/> where <paramref name="flags"/> is false.</summary>
+    private static void CopyUnflagged<TLabel>(ReadOnlySpan3D<TLabel> source, Span3D<TLabel> target, Span3D<bool> flags)
+        where TLabel : unmanaged
+    {
+        for (int z = 0; z < source.Depth; z++)
+        {
+            for (int y = 0; y < source.Height; y++)
+            {
+                var from = source.GetRowSpan(z, y);
+                var to = target.GetRowSpan(z, y);
+                var flagged = flags.GetRowSpan(z, y);
+                for (int x = 0; x < from.Length; x++)
+                {
+                    to[x] = flagged[x] ? to[x] : from[x];
+                }
+            }
         }
     }
 
