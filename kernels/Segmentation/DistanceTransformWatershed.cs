@@ -90,13 +90,14 @@ public static class DistanceTransformWatershed
             return 0;
         }
 
-        double[] values = ArrayPool<double>.Shared.Rent(count);
-        double[] distances = ArrayPool<double>.Shared.Rent(count);
-        double[] scratch = ArrayPool<double>.Shared.Rent(count);
+        // Three float64 volumes (and one spare element) in one buffer: the height map ends in the first, and the ranks'
+        // sort (HeightRanks) needs the whole buffer.
+        double[] volumes = ArrayPool<double>.Shared.Rent(checked((3 * count) + 1));
         bool[] peaks = ArrayPool<bool>.Shared.Rent(count);
         try
         {
-            var input64 = new Span3D<double>(values, depth, height, width);
+            var (first, second, third) = (volumes.AsMemory(0, count), volumes.AsMemory(count, count), volumes.AsMemory(2 * count, count));
+            var input64 = new Span3D<double>(second.Span, depth, height, width);
             var inside = new Span3D<bool>(peaks, depth, height, width);
             for (int z = 0; z < depth; z++)
             {
@@ -113,40 +114,36 @@ public static class DistanceTransformWatershed
                 }
             }
 
-            var distance = new Memory3D<double>(distances.AsMemory(0, count), depth, height, width);
+            var distance = new Memory3D<double>(third, depth, height, width);
             DistanceTransform.Euclidean(inside.AsReadOnly(), distance.Span, options.Sampling is { } sampling ? [.. sampling] : default, degreeOfParallelism);
             if (!mask.IsEmpty)
             {
                 ZeroOutside(distance.Span, mask);
             }
 
-            distance = Smooth(distance, new Memory3D<double>(scratch.AsMemory(0, count), depth, height, width), options.SigmaSeeds, degreeOfParallelism);
+            bool seedsSmoothed = options.SigmaSeeds > GaussianKernel.MinimumSigma;
+            distance = Smooth(distance, new Memory3D<double>(first, depth, height, width), options.SigmaSeeds, degreeOfParallelism);
             FindSeeds(distance.Span, inside, labels, options);
-            var weightsBuffer = options.SigmaSeeds > GaussianKernel.MinimumSigma ? distances : scratch;
-            var weights = Smooth(new Memory3D<double>(values.AsMemory(0, count), depth, height, width), new Memory3D<double>(weightsBuffer.AsMemory(0, count), depth, height, width), options.SigmaWeights, degreeOfParallelism);
-            Blend(weights.Span, distance.Span, options.Alpha);
+            var weights = Smooth(new Memory3D<double>(second, depth, height, width), new Memory3D<double>(seedsSmoothed ? third : first, depth, height, width), options.SigmaWeights, degreeOfParallelism);
+            var heights = new Span3D<double>(first.Span, depth, height, width);
+            Blend(weights.Span, distance.Span, heights, options.Alpha);
 
-            // The smoothed distances are spent: their buffer keeps the labels while the removed segments are flooded again.
-            double[] spent = options.SigmaSeeds > GaussianKernel.MinimumSigma ? scratch : distances;
-            var kept = Unsafe.SizeOf<TLabel>() <= sizeof(double) ? MemoryMarshal.Cast<double, TLabel>(spent.AsSpan())[..count] : new TLabel[count];
-            double[] heightMap = options.SigmaWeights > GaussianKernel.MinimumSigma ? weightsBuffer : values;
-            var ranks = MemoryMarshal.Cast<double, uint>(heightMap.AsSpan())[..count];
-            if (HeightRanks.TryRank(heightMap.AsSpan(0, count), ranks))
+            // The second volume is spent: it keeps the labels while the removed segments are flooded again.
+            var kept = Unsafe.SizeOf<TLabel>() <= sizeof(double) ? MemoryMarshal.Cast<double, TLabel>(second.Span)[..count] : new TLabel[count];
+            if (HeightRanks.TryRank(volumes, count))
             {
-                FloodAndFilter(new ReadOnlySpan3D<uint>(ranks, depth, height, width), labels, options, inside, kept, degreeOfParallelism);
+                FloodAndFilter(new ReadOnlySpan3D<uint>(MemoryMarshal.Cast<double, uint>(first.Span)[..count], depth, height, width), labels, options, inside, kept, degreeOfParallelism);
             }
             else
             {
-                FloodAndFilter(weights.Span.AsReadOnly(), labels, options, inside, kept, degreeOfParallelism);
+                FloodAndFilter(heights.AsReadOnly(), labels, options, inside, kept, degreeOfParallelism);
             }
 
             return MaskAndMax(labels, mask);
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(values);
-            ArrayPool<double>.Shared.Return(distances);
-            ArrayPool<double>.Shared.Return(scratch);
+            ArrayPool<double>.Shared.Return(volumes);
             ArrayPool<bool>.Shared.Return(peaks);
         }
     }
@@ -295,8 +292,8 @@ public static class DistanceTransformWatershed
         }
     }
 
-    /// <summary>heights = α · heights + (1 − α) · (1 − (d − min d) / max d), elf's blend of input and inverted distances.</summary>
-    private static void Blend(Span3D<double> heights, ReadOnlySpan3D<double> distances, double alpha)
+    /// <summary>heights = α · weights + (1 − α) · (1 − (d − min d) / max d), elf's blend of input and inverted distances (heights may be either input's memory).</summary>
+    private static void Blend(ReadOnlySpan3D<double> weights, ReadOnlySpan3D<double> distances, Span3D<double> heights, double alpha)
     {
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         for (int z = 0; z < distances.Depth; z++)
@@ -317,10 +314,11 @@ public static class DistanceTransformWatershed
             for (int y = 0; y < distances.Height; y++)
             {
                 var row = heights.GetRowSpan(z, y);
+                var weight = weights.GetRowSpan(z, y);
                 var d = distances.GetRowSpan(z, y);
                 for (int x = 0; x < row.Length; x++)
                 {
-                    row[x] = (alpha * row[x]) + ((1 - alpha) * (1 - ((d[x] - min) / scale)));
+                    row[x] = (alpha * weight[x]) + ((1 - alpha) * (1 - ((d[x] - min) / scale)));
                 }
             }
         }
