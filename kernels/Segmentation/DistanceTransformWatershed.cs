@@ -52,7 +52,15 @@ public sealed record DistanceTransformWatershedOptions(double Threshold, double 
 /// (plateau peaks form one seed, as vigra's plateau maxima do in elf); (5) height map = α · smoothed input (σ_weights)
 /// + (1 − α) · (1 − (d − min d) / max d); (6) seeded watershed (<see cref="Watershed"/>, no mask, as elf);
 /// (7) segments smaller than min_size are set to 0 and flooded again from the remaining ones; (8) voxels outside the
-/// mask become 0. O(n log n); the memory is three float64 volumes.
+/// mask become 0.
+/// </para>
+/// <para>
+/// Speed: the float64 heights are replaced by their dense ranks (<see cref="HeightRanks"/>), which compare exactly
+/// as the heights do, so both floods take the 32-bit grid path of the watershed (<see cref="FloodGrid"/>: radix
+/// queue, or skimage's heap replica when seeds tie) instead of float64 queues; the second flood starts only from
+/// the voxels that touch a removed segment when that provably changes no label (see <see cref="FloodRemoved"/>).
+/// O(n) for the ranks and the floods plus the smoothing; the memory is one buffer of three float64 volumes (which
+/// the ranks' sort reuses), a bool volume and the watershed's grid (8 bytes per voxel).
 /// </para>
 /// <para>
 /// Differences to elf, which uses vigra: the smoothing is scipy's (reflect border, truncate 4), the maxima are
