@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace BioImage.Kernels;
 
@@ -50,7 +52,15 @@ public sealed record DistanceTransformWatershedOptions(double Threshold, double 
 /// (plateau peaks form one seed, as vigra's plateau maxima do in elf); (5) height map = α · smoothed input (σ_weights)
 /// + (1 − α) · (1 − (d − min d) / max d); (6) seeded watershed (<see cref="Watershed"/>, no mask, as elf);
 /// (7) segments smaller than min_size are set to 0 and flooded again from the remaining ones; (8) voxels outside the
-/// mask become 0. O(n log n); the memory is three float64 volumes.
+/// mask become 0.
+/// </para>
+/// <para>
+/// Speed: the float64 heights are replaced by their dense ranks (<see cref="HeightRanks"/>), which compare exactly
+/// as the heights do, so both floods take the 32-bit grid path of the watershed (<see cref="FloodGrid"/>: radix
+/// queue, or skimage's heap replica when seeds tie) instead of float64 queues; the second flood starts only from
+/// the voxels that touch a removed segment when that provably changes no label (see <see cref="FloodRemoved"/>).
+/// O(n) for the ranks and the floods plus the smoothing; the memory is one buffer of three float64 volumes (which
+/// the ranks' sort reuses), a bool volume and the watershed's grid (8 bytes per voxel).
 /// </para>
 /// <para>
 /// Differences to elf, which uses vigra: the smoothing is scipy's (reflect border, truncate 4), the maxima are
@@ -88,13 +98,14 @@ public static class DistanceTransformWatershed
             return 0;
         }
 
-        double[] values = ArrayPool<double>.Shared.Rent(count);
-        double[] distances = ArrayPool<double>.Shared.Rent(count);
-        double[] scratch = ArrayPool<double>.Shared.Rent(count);
+        // Three float64 volumes (and one spare element) in one buffer: the height map ends in the first, and the ranks'
+        // sort (HeightRanks) needs the whole buffer.
+        double[] volumes = ArrayPool<double>.Shared.Rent(checked((3 * count) + 1));
         bool[] peaks = ArrayPool<bool>.Shared.Rent(count);
         try
         {
-            var input64 = new Span3D<double>(values, depth, height, width);
+            var (first, second, third) = (volumes.AsMemory(0, count), volumes.AsMemory(count, count), volumes.AsMemory(2 * count, count));
+            var input64 = new Span3D<double>(second.Span, depth, height, width);
             var inside = new Span3D<bool>(peaks, depth, height, width);
             for (int z = 0; z < depth; z++)
             {
@@ -111,34 +122,135 @@ public static class DistanceTransformWatershed
                 }
             }
 
-            var distance = new Memory3D<double>(distances.AsMemory(0, count), depth, height, width);
+            var distance = new Memory3D<double>(third, depth, height, width);
             DistanceTransform.Euclidean(inside.AsReadOnly(), distance.Span, options.Sampling is { } sampling ? [.. sampling] : default, degreeOfParallelism);
             if (!mask.IsEmpty)
             {
                 ZeroOutside(distance.Span, mask);
             }
 
-            distance = Smooth(distance, new Memory3D<double>(scratch.AsMemory(0, count), depth, height, width), options.SigmaSeeds, degreeOfParallelism);
+            bool seedsSmoothed = options.SigmaSeeds > GaussianKernel.MinimumSigma;
+            distance = Smooth(distance, new Memory3D<double>(first, depth, height, width), options.SigmaSeeds, degreeOfParallelism);
             FindSeeds(distance.Span, inside, labels, options);
-            var heightMap = options.SigmaSeeds > GaussianKernel.MinimumSigma ? distances : scratch;
-            var weights = Smooth(new Memory3D<double>(values.AsMemory(0, count), depth, height, width), new Memory3D<double>(heightMap.AsMemory(0, count), depth, height, width), options.SigmaWeights, degreeOfParallelism);
-            Blend(weights.Span, distance.Span, options.Alpha);
-            var heights = weights.Span.AsReadOnly();
-            Watershed.Seeded(heights, labels, options.Connectivity);
-            if (options.MinSize > 0)
+            var weights = Smooth(new Memory3D<double>(second, depth, height, width), new Memory3D<double>(seedsSmoothed ? third : first, depth, height, width), options.SigmaWeights, degreeOfParallelism);
+            var heights = new Span3D<double>(first.Span, depth, height, width);
+            Blend(weights.Span, distance.Span, heights, options.Alpha);
+
+            // The second volume is spent: it keeps the labels while the removed segments are flooded again.
+            var kept = Unsafe.SizeOf<TLabel>() <= sizeof(double) ? MemoryMarshal.Cast<double, TLabel>(second.Span)[..count] : new TLabel[count];
+            if (HeightRanks.TryRank(volumes, count))
             {
-                SizeFilter.Apply(labels, labels, minSize: options.MinSize, relabel: false, degreeOfParallelism: degreeOfParallelism);
-                Watershed.Seeded(heights, labels, options.Connectivity);
+                FloodAndFilter(new ReadOnlySpan3D<uint>(MemoryMarshal.Cast<double, uint>(first.Span)[..count], depth, height, width), labels, options, inside, kept, degreeOfParallelism);
+            }
+            else
+            {
+                FloodAndFilter(heights.AsReadOnly(), labels, options, inside, kept, degreeOfParallelism);
             }
 
             return MaskAndMax(labels, mask);
         }
         finally
         {
-            ArrayPool<double>.Shared.Return(values);
-            ArrayPool<double>.Shared.Return(distances);
-            ArrayPool<double>.Shared.Return(scratch);
+            ArrayPool<double>.Shared.Return(volumes);
             ArrayPool<bool>.Shared.Return(peaks);
+        }
+    }
+
+    /// <summary>
+    /// Steps (6) and (7): floods <paramref name="heights"/> from the seeds in <paramref name="labels"/>, removes the
+    /// segments below min_size and floods their voxels again from the remaining ones.
+    /// </summary>
+    private static void FloodAndFilter<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, DistanceTransformWatershedOptions options, Span3D<bool> frontier, Span<TLabel> kept, int degreeOfParallelism)
+        where THeight : unmanaged, INumber<THeight>
+        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    {
+        Watershed.Seeded(heights, labels, options.Connectivity);
+        if (options.MinSize > 0)
+        {
+            SizeFilter.Apply(labels, labels, minSize: options.MinSize, relabel: false, degreeOfParallelism: degreeOfParallelism);
+            FloodRemoved(heights, labels, options.Connectivity, frontier, kept);
+        }
+    }
+
+    /// <summary>
+    /// The second <c>watershed(hmap, ws)</c> of step (7), in which every remaining voxel is a seed, flooded from the
+    /// seeds that touch a removed voxel (0) only: a seed without a 0 neighbour pushes nothing when it pops, so leaving
+    /// it out changes no label — provided no two of the remaining seeds tie on height with different labels (then, as
+    /// in <see cref="Watershed"/>'s fast queues, the order among tied seeds cannot matter; otherwise skimage's heap
+    /// order over all seeds decides and the whole volume is flooded again). The other seeds are masked out of the
+    /// flood and their labels restored from <paramref name="kept"/>. Nothing removed, or nothing left: no change.
+    /// </summary>
+    private static void FloodRemoved<THeight, TLabel>(ReadOnlySpan3D<THeight> heights, Span3D<TLabel> labels, int connectivity, Span3D<bool> frontier, Span<TLabel> kept)
+        where THeight : unmanaged, INumber<THeight>
+        where TLabel : unmanaged, IBinaryInteger<TLabel>
+    {
+        var offsets = Neighbourhood.Of(3, connectivity);
+        var seedHeights = new List<double>();
+        var seedLabels = new List<ulong>();
+        bool removed = false, remaining = false;
+        frontier.Clear();
+        for (int z = 0; z < labels.Depth; z++)
+        {
+            for (int y = 0; y < labels.Height; y++)
+            {
+                var row = labels.GetRowSpan(z, y);
+                for (int x = 0; x < row.Length; x++)
+                {
+                    if (row[x] != TLabel.Zero)
+                    {
+                        remaining = true;
+                        continue;
+                    }
+
+                    removed = true;
+                    frontier[z, y, x] = true;
+                    foreach (var (dz, dy, dx) in offsets)
+                    {
+                        int nz = z + dz, ny = y + dy, nx = x + dx;
+                        if ((uint)nz < (uint)labels.Depth && (uint)ny < (uint)labels.Height && (uint)nx < (uint)labels.Width
+                            && labels[nz, ny, nx] is var label && label != TLabel.Zero && !frontier[nz, ny, nx])
+                        {
+                            frontier[nz, ny, nx] = true;
+                            seedHeights.Add(double.CreateTruncating(heights[nz, ny, nx]));
+                            seedLabels.Add(ulong.CreateTruncating(label));
+                        }
+                    }
+                }
+            }
+        }
+
+        if (!removed || !remaining)
+        {
+            return;
+        }
+
+        if (!Watershed.NoSeedsTieAcrossLabels(seedHeights, seedLabels))
+        {
+            Watershed.Seeded(heights, labels, connectivity);
+            return;
+        }
+
+        CopyUnflagged(labels.AsReadOnly(), new Span3D<TLabel>(kept, labels.Depth, labels.Height, labels.Width), frontier);
+        Watershed.Seeded(heights, labels, connectivity, frontier.AsReadOnly());
+        CopyUnflagged(new ReadOnlySpan3D<TLabel>(kept, labels.Depth, labels.Height, labels.Width), labels, frontier);
+    }
+
+    /// <summary>Copies <paramref name="source"/> into <paramref name="target"/> where <paramref name="flags"/> is false.</summary>
+    private static void CopyUnflagged<TLabel>(ReadOnlySpan3D<TLabel> source, Span3D<TLabel> target, Span3D<bool> flags)
+        where TLabel : unmanaged
+    {
+        for (int z = 0; z < source.Depth; z++)
+        {
+            for (int y = 0; y < source.Height; y++)
+            {
+                var from = source.GetRowSpan(z, y);
+                var to = target.GetRowSpan(z, y);
+                var flagged = flags.GetRowSpan(z, y);
+                for (int x = 0; x < from.Length; x++)
+                {
+                    to[x] = flagged[x] ? to[x] : from[x];
+                }
+            }
         }
     }
 
@@ -188,8 +300,8 @@ public static class DistanceTransformWatershed
         }
     }
 
-    /// <summary>heights = α · heights + (1 − α) · (1 − (d − min d) / max d), elf's blend of input and inverted distances.</summary>
-    private static void Blend(Span3D<double> heights, ReadOnlySpan3D<double> distances, double alpha)
+    /// <summary>heights = α · weights + (1 − α) · (1 − (d − min d) / max d), elf's blend of input and inverted distances (heights may be either input's memory).</summary>
+    private static void Blend(ReadOnlySpan3D<double> weights, ReadOnlySpan3D<double> distances, Span3D<double> heights, double alpha)
     {
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         for (int z = 0; z < distances.Depth; z++)
@@ -210,10 +322,11 @@ public static class DistanceTransformWatershed
             for (int y = 0; y < distances.Height; y++)
             {
                 var row = heights.GetRowSpan(z, y);
+                var weight = weights.GetRowSpan(z, y);
                 var d = distances.GetRowSpan(z, y);
                 for (int x = 0; x < row.Length; x++)
                 {
-                    row[x] = (alpha * row[x]) + ((1 - alpha) * (1 - ((d[x] - min) / scale)));
+                    row[x] = (alpha * weight[x]) + ((1 - alpha) * (1 - ((d[x] - min) / scale)));
                 }
             }
         }

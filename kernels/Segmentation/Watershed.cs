@@ -261,17 +261,18 @@ public static class Watershed
     /// </summary>
     private static bool FastQueueIsExact(Seeds seeds, bool compact)
     {
-        if (compact)
-        {
-            return false;
-        }
+        return !compact && NoSeedsTieAcrossLabels(seeds.Heights, seeds.Labels);
+    }
 
-        var order = Enumerable.Range(0, seeds.Indices.Count).ToArray();
-        var keys = seeds.Heights.ToArray();
+    /// <summary>True when no two seeds of equal <paramref name="heights"/> carry different <paramref name="labels"/> (see <see cref="FastQueueIsExact"/>).</summary>
+    internal static bool NoSeedsTieAcrossLabels(List<double> heights, List<ulong> labels)
+    {
+        var order = Enumerable.Range(0, heights.Count).ToArray();
+        var keys = heights.ToArray();
         Array.Sort(keys, order);
         for (int i = 1; i < order.Length; i++)
         {
-            if (keys[i] == keys[i - 1] && seeds.Labels[order[i]] != seeds.Labels[order[i - 1]])
+            if (keys[i] == keys[i - 1] && labels[order[i]] != labels[order[i - 1]])
             {
                 return false;
             }
