@@ -1,7 +1,7 @@
 """Block-wise verbs from Python (bioimage_kernels.blockwise) against the bioimage CLI running the same verb.
 
 The CLI (src/BioImage.Cli/bin/Release/net10.0/bioimage, built by `dotnet build`) writes the reference outputs on local
-threads; every Python run, on local threads or on Slurm (the cluster of scripts/slurm-up.sh), must write the same files
+threads; every Python run (copy, gaussian_smoothing and label), on local threads and on Slurm (the cluster of scripts/slurm-up.sh), must write the same files
 byte for byte: the same chunk files (same codec, same compressed bytes) and the same metadata. A Slurm run whose pending
 array task is cancelled with scancel raises RunnerError with the failed blocks and the kept folder, and resume_from
 finishes it to the reference.
@@ -95,12 +95,14 @@ def test_local_threads_equal_the_cli(data, verb):
     same_files(output, data / f"{verb}.cli.zarr")
 
 
-def test_slurm_equals_the_cli(data):
-    output = data / "label.slurm.zarr"
-    report = blockwise.label(data / "raw.zarr", output, threshold=500, connectivity=2, block_shape=BLOCKS,
-                             num_workers=2, job_type="slurm", tmp_root=data / "tmp", slurm=SLURM)
-    assert report["passes"] == ["blocks", "seams", "relabel"] and report["components"] > 0
-    same_files(output, data / "label.cli.zarr")
+@pytest.mark.parametrize("verb", VERBS)
+def test_slurm_equals_the_cli(data, verb):
+    output = data / f"{verb}.slurm.zarr"
+    report = VERBS[verb][1](data / "raw.zarr", output, block_shape=BLOCKS, num_workers=2, job_type="slurm",
+                            tmp_root=data / "tmp", slurm=SLURM)
+    if verb == "label":
+        assert report["passes"] == ["blocks", "seams", "relabel"] and report["components"] > 0
+    same_files(output, data / f"{verb}.cli.zarr")
 
 
 def test_refusals_touch_nothing(data, monkeypatch):
