@@ -1,10 +1,10 @@
 """Block-wise verbs from Python (bioimage_kernels.blockwise) against the bioimage CLI running the same verb.
 
 The CLI (src/BioImage.Cli/bin/Release/net10.0/bioimage, built by `dotnet build`) writes the reference outputs on local
-threads; every Python run (copy, gaussian_smoothing and label), on local threads and on Slurm (the cluster of scripts/slurm-up.sh), must write the same files
-byte for byte: the same chunk files (same codec, same compressed bytes) and the same metadata. A Slurm run whose pending
-array task is cancelled with scancel raises RunnerError with the failed blocks and the kept folder, and resume_from
-finishes it to the reference.
+threads; every Python run (copy, gaussian_smoothing and label), on local threads and on Slurm (the cluster of
+scripts/slurm-up.sh), must write the same files byte for byte: the same chunk files (same codec, same compressed
+bytes) and the same metadata. A Slurm run whose pending array task is cancelled with scancel raises RunnerError with
+the failed blocks and the kept folder, and resume_from finishes it to the reference.
 """
 
 import _thread
