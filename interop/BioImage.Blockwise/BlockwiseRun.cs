@@ -21,12 +21,13 @@ namespace BioImage.Blockwise;
 /// </summary>
 internal static partial class BlockwiseRun
 {
-    /// <summary>The filters of the filter verb by their Python names, in <see cref="GaussianFilter"/> order.</summary>
-    private static readonly string[] Filters =
-    [
-        "gaussian_smoothing", "gaussian_gradient_magnitude", "laplacian_of_gaussian",
-        "hessian_of_gaussian_eigenvalues", "structure_tensor_eigenvalues", "difference_of_gaussians",
-    ];
+    /// <summary>The filters of the filter verb by their Python names (the <see cref="GaussianFilter"/> names in snake case).</summary>
+    private static readonly Dictionary<string, GaussianFilter> Filters =
+        Enum.GetValues<GaussianFilter>().ToDictionary(f => JsonNamingPolicy.SnakeCaseLower.ConvertName(f.ToString()));
+
+    /// <summary>The job types by their Python names (the <see cref="JobType"/> names in lower case).</summary>
+    private static readonly Dictionary<string, JobType> JobTypes =
+        Enum.GetValues<JobType>().ToDictionary(j => JsonNamingPolicy.SnakeCaseLower.ConvertName(j.ToString()));
 
     /// <summary>Parses and runs <paramref name="requestJson"/>; never throws.</summary>
     public static JsonObject Answer(string requestJson, TextWriter progress, CancellationToken cancellation)
@@ -119,10 +120,9 @@ internal static partial class BlockwiseRun
                 return (new CopyVerb { DType = request.Dtype is null ? null : DTypes.Parse(request.Dtype) }, source);
             case "filter":
                 Refuse(request, "a filter", (request.Dtype, "dtype"), (request.Threshold, "threshold"), (request.Resize, "resize"), (request.Connectivity, "connectivity"));
-                int filter = Array.IndexOf(Filters, request.Filter);
-                if (filter < 0)
+                if (request.Filter is null || !Filters.TryGetValue(request.Filter, out var filter))
                 {
-                    throw new ArgumentException($"filter: '{request.Filter}' is not a filter; expected one of: {string.Join(", ", Filters)}.");
+                    throw new ArgumentException($"filter: '{request.Filter}' is not a filter; expected one of: {string.Join(", ", Filters.Keys)}.");
                 }
 
                 var sigma = Required(request.Sigma, "sigma");
@@ -135,7 +135,7 @@ internal static partial class BlockwiseRun
                 {
                     Filter = new GaussianFilterOperation
                     {
-                        Filter = (GaussianFilter)filter,
+                        Filter = filter,
                         Sigma = sigma,
                         OuterSigma = request.OuterScale is { Length: > 0 } outer ? outer : null,
                         ReturnChannel = request.ReturnChannel,
@@ -158,16 +158,15 @@ internal static partial class BlockwiseRun
     /// <summary>The run options, as Verb.Options reads them from the command line.</summary>
     private static RunOptions Options(BlockwiseRequest request, TextWriter progress, CancellationToken cancellation)
     {
-        string[] jobTypes = ["local", "subprocess", "slurm"];
-        string jobType = request.JobType ?? "local";
-        if (!jobTypes.Contains(jobType))
+        string jobTypeName = request.JobType ?? "local";
+        if (!JobTypes.TryGetValue(jobTypeName, out var jobType))
         {
-            throw new ArgumentException($"job_type: '{jobType}' is not available; expected one of: {string.Join(", ", jobTypes)}.");
+            throw new ArgumentException($"job_type: '{jobTypeName}' is not available; expected one of: {string.Join(", ", JobTypes.Keys)}.");
         }
 
         return new RunOptions
         {
-            JobType = Enum.Parse<JobType>(jobType, ignoreCase: true),
+            JobType = jobType,
             Workers = request.NumWorkers ?? Environment.ProcessorCount,
             BlockShape = request.BlockShape,
             BlockIds = request.BlockIds,
